@@ -1,0 +1,55 @@
+// Config: every server parameter, typed, with Redis's directive names.
+// Loaded from a redis.conf-style file and "--name value" arguments; read and
+// changed at run time with CONFIG GET/SET/REWRITE.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/result.h"
+
+namespace peregrine::server {
+
+struct Config {
+  // network
+  std::string bind = "127.0.0.1 -::1";
+  int port = 6379;
+  bool protected_mode = true;
+  int tcp_backlog = 511;
+  int timeout_s = 0;          // idle client timeout, 0 = never
+  int tcp_keepalive_s = 300;
+  int64_t maxclients = 10000;
+  // general
+  int databases = 16;
+  std::string loglevel = "notice";
+  std::string logfile = "";   // "" = standard output
+  std::string dir = ".";
+  std::string dbfilename = "dump.rdb";
+  std::string requirepass = "";
+  int hz = 10;
+  // limits
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  // memory
+  int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int maxmemory_samples = 5;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
+  // the file this config was loaded from ("" when none); CONFIG REWRITE target
+  std::string config_file = "";
+
+  // Applies one directive (name, args). Errors carry Redis's text.
+  Status set(std::string_view name, const std::vector<std::string>& args);
+  // Loads directives from file contents, then "--name value" overrides.
+  Status load_text(std::string_view text);
+  Status load_args(const std::vector<std::string>& args);
+  // Every parameter matching a glob (CONFIG GET), as name/value pairs.
+  std::vector<std::pair<std::string, std::string>> get(std::string_view pattern) const;
+  // The config file rewritten with current values (CONFIG REWRITE).
+  std::string rewrite(std::string_view original_text) const;
+};
+
+}  // namespace peregrine::server

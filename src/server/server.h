@@ -1,0 +1,117 @@
+// Server: one Peregrine node, built from (Runtime&, Config). Owns the
+// keyspace (its Dbs), the clients, the command table and the statistics.
+// No global state: tests and the simulator run several Servers in one
+// process.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/runtime.h"
+#include "server/command.h"
+#include "server/config.h"
+#include "store/db.h"
+
+namespace peregrine::server {
+
+class Client;
+
+struct Stats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t dirty = 0;  // changes since the last save
+  std::unordered_map<std::string, uint64_t> errorstats;  // "ERR" -> count
+};
+
+class Server : public store::KeyspaceObserver {
+ public:
+  Server(rt::Runtime& runtime, Config config);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listener and starts the accept loop and the cron fiber on the
+  // calling executor. Returns an error if the port cannot be bound.
+  Status start();
+  // Closes the listener and every client; the fibers wind down.
+  void stop();
+  bool stopping() const { return stopping_; }
+  int port() const;  // the bound port (useful with port 0)
+
+  rt::Runtime& runtime() { return runtime_; }
+  rt::Random& random() { return runtime_.random(); }
+  Config& config() { return config_; }
+  const CommandTable& commands() const { return commands_; }
+  Stats& stats() { return stats_; }
+
+  int db_count() const { return static_cast<int>(dbs_.size()); }
+  store::Db& db(int index) { return *dbs_[index]; }
+  void swap_dbs(int a, int b);
+
+  const std::list<Client*>& clients() const { return clients_; }
+  Client* find_client(uint64_t id);
+  uint64_t next_client_id() { return ++last_client_id_; }
+  // The LRU clock (seconds resolution, 24 bits) at now_ms, as Redis keeps it.
+  static uint32_t lru_clock(int64_t now_ms);
+
+  // Runs one command for client (already parsed). Used by the connection
+  // loop, by EXEC and by in-process tests.
+  void execute(Client& client, std::span<const std::string_view> argv);
+
+  // WATCH bookkeeping.
+  void watch_key(Client& client, int db, std::string_view key);
+  void unwatch_all(Client& client);
+  void touch_watched_key(int db, std::string_view key);
+  void touch_all_watched_keys_in_db(int db);
+
+  // KeyspaceObserver.
+  void key_expired(int db_index, std::string_view key) override;
+
+  // Attached/detached by Client.
+  void add_client(Client* c);
+  void remove_client(Client* c);
+
+  int64_t start_time_ms() const { return start_time_ms_; }
+  int64_t start_mono_us() const { return start_mono_us_; }
+  const std::string& run_id() const { return run_id_; }
+
+  // Writes a log line at the given level ("debug", "verbose", "notice",
+  // "warning") when the configured loglevel lets it through.
+  void log(int level, std::string_view message);
+
+ private:
+  void accept_loop();
+  void cron_loop();
+  void active_expire_cycle(int64_t now_ms);
+
+  rt::Runtime& runtime_;
+  Config config_;
+  CommandTable commands_;
+  Stats stats_;
+  std::vector<std::unique_ptr<store::Db>> dbs_;
+  std::unique_ptr<rt::Listener> listener_;
+  std::list<Client*> clients_;
+  uint64_t last_client_id_ = 0;
+  bool stopping_ = false;
+  int64_t start_time_ms_ = 0;
+  int64_t start_mono_us_ = 0;
+  std::string run_id_;
+  // (db, key) -> clients watching it.
+  std::unordered_map<std::string, std::vector<Client*>> watched_;
+  size_t active_expire_db_ = 0;
+};
+
+}  // namespace peregrine::server

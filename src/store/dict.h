@@ -1,0 +1,2 @@
+// PLACEHOLDER: being written; see the design comment once it lands.
+#pragma once

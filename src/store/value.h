@@ -1,0 +1,43 @@
+// A value stored under a key. Strings only for now; the collection families
+// add their payloads here (the keyspace engine later packs this into one
+// allocation with the key).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace peregrine::store {
+
+// Numbering follows Redis's OBJ_* type codes (used by RDB and TYPE).
+enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
+
+// Names reported by OBJECT ENCODING.
+enum class Encoding : uint8_t {
+  kRaw, kInt, kEmbStr, kListpack, kQuicklist, kHashtable, kIntset, kSkiplist, kStream
+};
+
+std::string_view type_name(ObjType t);      // "string", "list", ...
+std::string_view encoding_name(Encoding e);  // "raw", "int", "embstr", ...
+
+// Longest string Redis stores as embstr on creation.
+inline constexpr size_t kEmbstrMaxLen = 44;
+
+struct Value {
+  ObjType type = ObjType::kString;
+  Encoding encoding = Encoding::kRaw;
+  // Last access in LRU-clock seconds (OBJECT IDLETIME), or the LFU counter
+  // and decay time when an LFU policy is selected (OBJECT FREQ).
+  uint32_t lru = 0;
+  std::string str;  // kString payload
+
+  // A string value with the encoding Redis gives a freshly created string:
+  // "int" when it is a canonical 64-bit integer of at most 20 chars,
+  // "embstr" up to 44 bytes, else "raw".
+  static Value make_string(std::string s);
+  // A string value that Redis would mark "raw" whatever its content (the
+  // result of APPEND, SETRANGE, ...).
+  static Value make_raw_string(std::string s);
+};
+
+}  // namespace peregrine::store
