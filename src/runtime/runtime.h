@@ -189,6 +189,8 @@ class Runtime {
   virtual void request_stop() = 0;
   // Process id (INFO server), simulated in the simulator.
   virtual int64_t process_id() = 0;
+  // Resident set size of the process in bytes (INFO memory); 0 if unknown.
+  virtual int64_t process_rss_bytes() = 0;
   // True when BUGGIFY sites may fire: only in the simulator.
   virtual bool buggify_enabled() const { return false; }
 };

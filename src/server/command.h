@@ -114,8 +114,12 @@ class CommandTable {
   const std::vector<std::unique_ptr<CommandSpec>>& all() const { return specs_; }
 
  private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<std::unique_ptr<CommandSpec>> specs_;
-  std::unordered_map<std::string, const CommandSpec*> by_name_;
+  std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> by_name_;
 };
 
 // Each family registers its commands (src/commands/<family>.cc).

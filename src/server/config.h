@@ -38,11 +38,18 @@ struct Config {
   int maxmemory_samples = 5;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
+  // accepted for compatibility, not acted on yet
+  std::string save = "";
+  std::string appendonly = "no";
+  std::string daemonize = "no";
+  std::string pidfile = "";
   // the file this config was loaded from ("" when none); CONFIG REWRITE target
   std::string config_file = "";
 
   // Applies one directive (name, args). Errors carry Redis's text.
   Status set(std::string_view name, const std::vector<std::string>& args);
+  static bool is_mutable(std::string_view name);
+  static bool exists(std::string_view name);
   // Loads directives from file contents, then "--name value" overrides.
   Status load_text(std::string_view text);
   Status load_args(const std::vector<std::string>& args);

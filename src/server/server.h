@@ -4,8 +4,10 @@
 // process.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <list>
+#include <span>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,6 +21,10 @@
 namespace peregrine::server {
 
 class Client;
+
+// The Redis version reported to clients (INFO, HELLO), as Valkey does for
+// client compatibility; Peregrine's own version is peregrine_version.
+inline constexpr const char* kRedisCompatVersion = "7.2.4";
 
 struct Stats {
   uint64_t total_connections_received = 0;
@@ -84,6 +90,11 @@ class Server : public store::KeyspaceObserver {
   void add_client(Client* c);
   void remove_client(Client* c);
 
+  // CONFIG RESETSTAT.
+  void reset_stats();
+  void note_memory_peak(int64_t used) { memory_peak_ = std::max(memory_peak_, used); }
+  int64_t memory_peak() const { return memory_peak_; }
+
   int64_t start_time_ms() const { return start_time_ms_; }
   int64_t start_mono_us() const { return start_mono_us_; }
   const std::string& run_id() const { return run_id_; }
@@ -112,6 +123,8 @@ class Server : public store::KeyspaceObserver {
   // (db, key) -> clients watching it.
   std::unordered_map<std::string, std::vector<Client*>> watched_;
   size_t active_expire_db_ = 0;
+  int64_t frozen_now_ms_ = 0;
+  int64_t memory_peak_ = 0;
 };
 
 }  // namespace peregrine::server

@@ -1,0 +1,162 @@
+#include "runtime/fiber_loop.h"
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
+#include <cassert>
+#include <utility>
+
+namespace peregrine::rt {
+
+namespace bctx = boost::context;
+
+struct FiberLoop::Fiber {
+  std::string name;
+  std::function<void()> fn;
+  bctx::fiber self;  // resumes the fiber
+  bctx::fiber sink;  // inside the fiber: resumes the loop
+  bool parked = false;
+  bool queued = false;
+  bool done = false;
+  bool woken = false;      // park_until: woken rather than timed out
+  uint64_t park_seq = 0;   // matches the Timer that may end this park
+  std::weak_ptr<Fiber> weak_self;
+};
+
+FiberLoop::FiberLoop(std::function<int64_t()> now_us, size_t stack_bytes)
+    : now_us_(std::move(now_us)), stack_bytes_(stack_bytes) {}
+
+FiberLoop::~FiberLoop() {
+  // Fibers still parked at destruction are abandoned with their stacks;
+  // dropping the boost fiber object unwinds them via forced_unwind.
+  while (!timers_.empty()) timers_.pop();
+  ready_.clear();
+  fibers_.clear();
+}
+
+void FiberLoop::spawn(std::string_view name, std::function<void()> fn) {
+  auto f = std::make_shared<Fiber>();
+  f->name = std::string(name);
+  f->fn = std::move(fn);
+  f->weak_self = f;
+  Fiber* raw = f.get();
+  f->self = bctx::fiber(std::allocator_arg, bctx::protected_fixedsize_stack(stack_bytes_),
+                        [this, raw](bctx::fiber&& sink) {
+                          raw->sink = std::move(sink);
+                          raw->fn();
+                          raw->fn = nullptr;
+                          raw->done = true;
+                          return std::move(raw->sink);
+                        });
+  fibers_.emplace(raw, f);
+  f->queued = true;
+  ready_.push_back(std::move(f));
+}
+
+FiberHandle FiberLoop::current() { return FiberHandle{current_}; }
+
+void FiberLoop::switch_out() {
+  Fiber* f = current_;
+  assert(f != nullptr && "suspending outside a fiber");
+  f->sink = std::move(f->sink).resume();
+}
+
+void FiberLoop::park() {
+  Fiber* f = current_;
+  assert(f && !f->parked);
+  f->parked = true;
+  f->woken = false;
+  ++f->park_seq;
+  switch_out();
+}
+
+bool FiberLoop::park_until(int64_t deadline_us) {
+  Fiber* f = current_;
+  assert(f && !f->parked);
+  f->parked = true;
+  f->woken = false;
+  ++f->park_seq;
+  timers_.push(Timer{deadline_us, f->park_seq, f->weak_self.lock()});
+  switch_out();
+  return f->woken;
+}
+
+void FiberLoop::wake(FiberHandle handle) {
+  auto* f = static_cast<Fiber*>(handle.impl);
+  if (f == nullptr || !f->parked) return;
+  f->parked = false;
+  f->woken = true;
+  if (!f->queued) {
+    f->queued = true;
+    ready_.push_back(f->weak_self.lock());
+  }
+}
+
+void FiberLoop::yield() {
+  Fiber* f = current_;
+  assert(f);
+  f->queued = true;
+  ready_.push_back(f->weak_self.lock());
+  switch_out();
+}
+
+void FiberLoop::sleep_for_us(int64_t duration_us) {
+  int64_t deadline = now_us_() + duration_us;
+  // A wake() during the sleep must not cut it short.
+  while (park_until(deadline)) {
+    if (now_us_() >= deadline) break;
+  }
+}
+
+void FiberLoop::resume(const std::shared_ptr<Fiber>& f) {
+  current_ = f.get();
+  f->self = std::move(f->self).resume();
+  current_ = nullptr;
+  if (f->done) fibers_.erase(f.get());
+}
+
+void FiberLoop::run_ready() {
+  assert(current_ == nullptr && "run_ready called from a fiber");
+  while (!ready_.empty()) {
+    std::shared_ptr<Fiber> f;
+    if (picker_ && ready_.size() > 1) {
+      size_t i = picker_(ready_.size());
+      f = std::move(ready_[i]);
+      ready_.erase(ready_.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      f = std::move(ready_.front());
+      ready_.pop_front();
+    }
+    f->queued = false;
+    resume(f);
+  }
+}
+
+void FiberLoop::fire_timers(int64_t now_us) {
+  while (!timers_.empty() && timers_.top().deadline_us <= now_us) {
+    Timer t = timers_.top();
+    timers_.pop();
+    Fiber* f = t.fiber.get();
+    if (f->done || !f->parked || f->park_seq != t.seq) continue;  // stale
+    f->parked = false;
+    f->woken = false;
+    if (!f->queued) {
+      f->queued = true;
+      ready_.push_back(t.fiber);
+    }
+  }
+}
+
+int64_t FiberLoop::next_deadline_us() {
+  while (!timers_.empty()) {
+    const Timer& t = timers_.top();
+    Fiber* f = t.fiber.get();
+    if (f->done || !f->parked || f->park_seq != t.seq) {
+      timers_.pop();
+      continue;
+    }
+    return t.deadline_us;
+  }
+  return -1;
+}
+
+}  // namespace peregrine::rt

@@ -1,0 +1,90 @@
+#include "server/client.h"
+
+#include <algorithm>
+
+#include "server/server.h"
+
+namespace peregrine::server {
+namespace {
+// Read granularity and the output size that triggers a write mid-batch.
+constexpr size_t kReadChunkBytes = 16 * 1024;
+constexpr size_t kOutputFlushBytes = 64 * 1024;
+}  // namespace
+
+Client::Client(Server& server, std::unique_ptr<rt::Connection> conn)
+    : server_(server), conn_(std::move(conn)), id_(server.next_client_id()), writer_(&out_) {
+  created_ms = server_.runtime().clock().wall_ms();
+  last_interaction_ms = created_ms;
+  authenticated = server_.config().requirepass.empty();
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = server_.config().proto_max_bulk_len;
+  parser_.set_limits(limits);
+  server_.add_client(this);
+}
+
+Client::~Client() {
+  server_.unwatch_all(*this);
+  server_.remove_client(this);
+}
+
+void Client::kill() {
+  closing_ = true;
+  conn_->close();
+}
+
+bool Client::flush() {
+  if (out_.empty()) return true;
+  server_.stats().total_net_output_bytes += out_.size();
+  Status s = conn_->write_all(out_);
+  out_.clear();
+  if (out_.capacity() > 4 * kOutputFlushBytes) out_.shrink_to_fit();
+  return s.ok();
+}
+
+void Client::run() {
+  while (!closing_) {
+    size_t want = std::max(kReadChunkBytes, std::min<size_t>(parser_.bytes_hint(), 1 << 26));
+    qbuf_.reserve_tail(want);
+    auto n = conn_->read_some(qbuf_.tail(), qbuf_.tail_room());
+    if (!n || *n == 0) break;
+    qbuf_.commit(*n);
+    server_.stats().total_net_input_bytes += *n;
+    last_interaction_ms = server_.runtime().clock().wall_ms();
+    process_input();
+    if (!flush() || close_after_reply_) break;
+    if (static_cast<int64_t>(qbuf_.size()) > server_.config().client_query_buffer_limit) {
+      server_.log(1, "Closing client that reached max query buffer length");
+      break;
+    }
+  }
+  conn_->close();
+}
+
+// Executes every complete command in the query buffer, then drops the bytes
+// consumed.
+void Client::process_input() {
+  size_t pos = 0;
+  while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
+    size_t consumed = 0;
+    auto status = parser_.parse(qbuf_.data() + pos, qbuf_.size() - pos, &consumed);
+    if (status == protocol::ParseStatus::kNeedMore) break;
+    if (status == protocol::ParseStatus::kError) {
+      writer_.error(parser_.error());
+      server_.stats().total_error_replies++;
+      close_after_reply_ = true;
+      qbuf_.clear();
+      return;
+    }
+    const auto& argv = parser_.argv();
+    if (!argv.empty()) server_.execute(*this, argv);
+    pos += consumed;
+    if (out_.size() >= kOutputFlushBytes && !flush()) {
+      closing_ = true;
+      return;
+    }
+  }
+  qbuf_.consume(pos);
+  qbuf_.shrink_if_idle(4 * kReadChunkBytes);
+}
+
+}  // namespace peregrine::server

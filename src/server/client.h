@@ -1,0 +1,85 @@
+// Client: one connection's state and its fiber. The fiber reads bytes,
+// parses as many complete commands as it has, executes them in order through
+// the Server, and writes the replies in one batch. While a write cannot
+// complete the fiber waits and reads nothing more: back-pressure on a client
+// that does not read its replies.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocol/reply_writer.h"
+#include "protocol/resp_parser.h"
+#include "runtime/runtime.h"
+#include "server/io_buffer.h"
+
+namespace peregrine::server {
+
+class Server;
+
+enum class ReplyMode : uint8_t { kOn, kOff, kSkip, kSkipNext };
+
+struct WatchedKey {
+  int db;
+  std::string key;
+  bool alive_at_watch;  // existed (not expired) when WATCH ran
+};
+
+class Client {
+ public:
+  Client(Server& server, std::unique_ptr<rt::Connection> conn);
+  ~Client();
+
+  // The connection loop; runs in the client's own fiber. Suspends.
+  void run();
+  // Closes the connection now; the fiber winds down and frees the client.
+  void kill();
+  // Closes once the replies produced so far are written (QUIT, CLIENT KILL
+  // of oneself).
+  void close_after_reply() { close_after_reply_ = true; }
+
+  uint64_t id() const { return id_; }
+  rt::Connection& connection() { return *conn_; }
+  protocol::ReplyWriter& writer() { return writer_; }
+  std::string& output() { return out_; }
+  size_t query_buffer_bytes() const { return qbuf_.size(); }
+  size_t query_buffer_free() const { return qbuf_.tail_room(); }
+
+  // Public state read and changed by commands.
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  int db_index = 0;
+  bool authenticated = false;
+  bool no_evict = false;
+  bool no_touch = false;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_command = "NULL";
+  // MULTI/EXEC.
+  bool in_multi = false;
+  bool multi_aborted = false;  // a command failed to queue: EXEC answers EXECABORT
+  bool watch_broken = false;   // a watched key changed
+  bool in_exec = false;
+  std::vector<std::vector<std::string>> queued;
+  std::vector<WatchedKey> watched;
+
+ private:
+  void process_input();
+  bool flush();
+
+  Server& server_;
+  std::unique_ptr<rt::Connection> conn_;
+  uint64_t id_;
+  IoBuffer qbuf_;
+  protocol::RequestParser parser_;
+  std::string out_;
+  protocol::ReplyWriter writer_;
+  bool close_after_reply_ = false;
+  bool closing_ = false;
+};
+
+}  // namespace peregrine::server

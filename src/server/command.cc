@@ -1,0 +1,111 @@
+#include "server/command.h"
+
+#include <algorithm>
+
+#include "server/client.h"
+#include "server/server.h"
+#include "store/db.h"
+
+namespace peregrine::server {
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+const CommandSpec* CommandSpec::find_subcommand(std::string_view lower_name) const {
+  for (const auto& sub : subcommands) {
+    std::string_view sub_name = sub.name;
+    auto bar = sub_name.find('|');
+    if (bar != std::string_view::npos) sub_name = sub_name.substr(bar + 1);
+    if (sub_name == lower_name) return &sub;
+  }
+  return nullptr;
+}
+
+std::vector<int> CommandSpec::key_positions(std::span<const std::string_view> argv) const {
+  std::vector<int> keys;
+  if (first_key <= 0) return keys;
+  int argc = static_cast<int>(argv.size());
+  int last = last_key < 0 ? argc + last_key : last_key;
+  int step = key_step > 0 ? key_step : 1;
+  for (int i = first_key; i <= last && i < argc; i += step) keys.push_back(i);
+  return keys;
+}
+
+uint32_t CommandSpec::acl_categories() const {
+  uint32_t cats = acl;
+  if (flags & kCmdWrite) cats |= kAclWrite;
+  if (flags & kCmdReadonly) cats |= kAclRead;
+  if (flags & kCmdAdmin) cats |= kAclAdmin | kAclDangerous;
+  if (flags & kCmdPubsub) cats |= kAclPubsub;
+  if (flags & kCmdFast) cats |= kAclFast;
+  if (flags & kCmdBlocking) cats |= kAclBlocking;
+  if (!(cats & kAclFast)) cats |= kAclSlow;
+  return cats;
+}
+
+CommandTable::CommandTable() {
+  register_string_commands(*this);
+  register_key_commands(*this);
+  register_server_commands(*this);
+  register_connection_commands(*this);
+  register_transaction_commands(*this);
+}
+
+void CommandTable::add(CommandSpec spec) {
+  spec.name = lower(spec.name);
+  for (auto& sub : spec.subcommands) {
+    if (sub.name.find('|') == std::string::npos) sub.name = spec.name + "|" + lower(sub.name);
+    if (sub.group.empty()) sub.group = spec.group;
+  }
+  specs_.push_back(std::make_unique<CommandSpec>(std::move(spec)));
+  by_name_[specs_.back()->name] = specs_.back().get();
+}
+
+const CommandSpec* CommandTable::find(std::string_view name) const {
+  char buf[64];
+  if (name.size() > sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); ++i)
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  auto it = by_name_.find(std::string_view(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+store::Value* CommandContext::lookup_read(std::string_view key) {
+  store::Value* v = db.lookup(key, now_ms, {.touch = !client.no_touch});
+  if (v) {
+    server.stats().keyspace_hits++;
+  } else {
+    server.stats().keyspace_misses++;
+  }
+  return v;
+}
+
+store::Value* CommandContext::lookup_write(std::string_view key) {
+  return db.lookup(key, now_ms, {.touch = !client.no_touch});
+}
+
+void CommandContext::key_modified(store::Db& in, std::string_view key) {
+  server.touch_watched_key(in.index(), key);
+  server.stats().dirty++;
+}
+
+void CommandContext::db_modified(store::Db& in) {
+  server.touch_all_watched_keys_in_db(in.index());
+  server.stats().dirty++;
+}
+
+void CommandContext::wrong_type() {
+  reply.error("WRONGTYPE Operation against a key holding the wrong kind of value");
+}
+void CommandContext::syntax_error() { reply.error("ERR syntax error"); }
+void CommandContext::not_integer() { reply.error("ERR value is not an integer or out of range"); }
+void CommandContext::not_float() { reply.error("ERR value is not a valid float"); }
+void CommandContext::wrong_arity() {
+  reply.error("ERR wrong number of arguments for '" + spec.name + "' command");
+}
+
+}  // namespace peregrine::server

@@ -1,0 +1,54 @@
+#include "server/memory.h"
+
+#ifdef PEREGRINE_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+namespace peregrine::server {
+
+#ifdef PEREGRINE_HAVE_JEMALLOC
+namespace {
+int64_t read_stat(const char* name) {
+  size_t value = 0;
+  size_t len = sizeof(value);
+  if (mallctl(name, &value, &len, nullptr, 0) != 0) return 0;
+  return static_cast<int64_t>(value);
+}
+}  // namespace
+
+AllocatorStats allocator_stats() {
+  // Statistics are cached by jemalloc until the epoch advances.
+  uint64_t epoch = 1;
+  size_t len = sizeof(epoch);
+  mallctl("epoch", &epoch, &len, &epoch, len);
+  AllocatorStats s;
+  s.allocated = read_stat("stats.allocated");
+  s.active = read_stat("stats.active");
+  s.resident = read_stat("stats.resident");
+  s.mapped = read_stat("stats.mapped");
+  s.retained = read_stat("stats.retained");
+  return s;
+}
+
+std::string allocator_report() {
+  std::string out;
+  malloc_stats_print(
+      [](void* opaque, const char* text) { static_cast<std::string*>(opaque)->append(text); },
+      &out, nullptr);
+  return out;
+}
+
+void allocator_purge() {
+  char cmd[64] = "arena.4096.purge";  // MALLCTL_ARENAS_ALL
+  mallctl(cmd, nullptr, nullptr, nullptr, 0);
+}
+
+const char* allocator_name() { return "jemalloc-5.3.0"; }
+#else
+AllocatorStats allocator_stats() { return {}; }
+std::string allocator_report() { return "Stats not supported for the current allocator\n"; }
+void allocator_purge() {}
+const char* allocator_name() { return "libc"; }
+#endif
+
+}  // namespace peregrine::server

@@ -1,0 +1,329 @@
+#include "server/server.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "server/client.h"
+
+namespace peregrine::server {
+namespace {
+
+// Civil date from days since the Unix epoch (proleptic Gregorian).
+void civil_from_days(int64_t z, int* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int>(yy + (*m <= 2));
+}
+
+std::string key_of(int db, std::string_view key) {
+  std::string k = std::to_string(db);
+  k.push_back(':');
+  k.append(key);
+  return k;
+}
+
+// "ERR unknown command 'x', with args beginning with: 'a' 'b' "
+std::string unknown_command_error(std::span<const std::string_view> argv) {
+  std::string args;
+  for (size_t j = 1; j < argv.size() && args.size() < 128; ++j) {
+    size_t room = 128 - args.size();
+    args += "'";
+    args.append(argv[j].substr(0, room));
+    args += "' ";
+  }
+  return "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+         "', with args beginning with: " + args;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+Server::Server(rt::Runtime& runtime, Config config)
+    : runtime_(runtime), config_(std::move(config)) {
+  int n = std::max(1, config_.databases);
+  for (int i = 0; i < n; ++i)
+    dbs_.push_back(std::make_unique<store::Db>(i, runtime_.random().next_u64(), this));
+  start_time_ms_ = runtime_.clock().wall_ms();
+  start_mono_us_ = runtime_.clock().monotonic_us();
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[runtime_.random().uniform(16)]);
+}
+
+Server::~Server() {
+  // Clients are owned by their fibers; they must have ended (stop()) first.
+}
+
+Status Server::start() {
+  std::string host = "127.0.0.1";
+  // The first address of "bind" is the one served; the rest are optional
+  // extras that Redis tolerates failing ("-::1").
+  {
+    std::string_view b = config_.bind;
+    auto sp = b.find(' ');
+    std::string first(b.substr(0, sp));
+    if (!first.empty() && first[0] == '-') first.erase(0, 1);
+    if (first == "*") first = "0.0.0.0";
+    if (!first.empty()) host = first;
+  }
+  auto listener = runtime_.network().listen(host, config_.port, config_.tcp_backlog);
+  if (!listener) return listener.error();
+  listener_ = std::move(*listener);
+  if (config_.port == 0) config_.port = listener_->port();
+  runtime_.scheduler().spawn("accept", [this] { accept_loop(); });
+  runtime_.scheduler().spawn("cron", [this] { cron_loop(); });
+  log(2, "Ready to accept connections tcp on " + host + ":" + std::to_string(port()));
+  return Status::Ok();
+}
+
+int Server::port() const { return listener_ ? listener_->port() : config_.port; }
+
+void Server::stop() {
+  if (stopping_) return;
+  stopping_ = true;
+  if (listener_) listener_->close();
+  for (Client* c : clients_) c->kill();
+  // Let the client fibers see their closed connections and end, then ask
+  // the runtime's loop to return. Bounded: a fiber stuck elsewhere does not
+  // hold up the exit.
+  runtime_.scheduler().spawn("shutdown", [this] {
+    for (int i = 0; i < 1000 && !clients_.empty(); ++i) runtime_.scheduler().yield();
+    runtime_.request_stop();
+  });
+}
+
+void Server::accept_loop() {
+  while (!stopping_) {
+    auto conn = listener_->accept();
+    if (!conn) {
+      if (stopping_) break;
+      log(3, "Accepting client connection: " + conn.error().message);
+      runtime_.scheduler().sleep_for_us(10000);
+      continue;
+    }
+    stats_.total_connections_received++;
+    if (static_cast<int64_t>(clients_.size()) >= config_.maxclients) {
+      stats_.rejected_connections++;
+      Status s = (*conn)->write_all("-ERR max number of clients reached\r\n");
+      (void)s;
+      continue;
+    }
+    if (config_.tcp_keepalive_s > 0) (*conn)->set_keepalive(config_.tcp_keepalive_s);
+    auto* client = new Client(*this, std::move(*conn));
+    runtime_.scheduler().spawn("client", [client] {
+      client->run();
+      delete client;
+    });
+  }
+}
+
+void Server::cron_loop() {
+  while (!stopping_) {
+    int hz = std::clamp(config_.hz, 1, 500);
+    runtime_.scheduler().sleep_for_us(1000000 / hz);
+    if (stopping_) break;
+    int64_t now = runtime_.clock().wall_ms();
+    active_expire_cycle(now);
+    if (config_.timeout_s > 0) {
+      std::vector<Client*> idle;
+      for (Client* c : clients_)
+        if (now - c->last_interaction_ms > int64_t{config_.timeout_s} * 1000) idle.push_back(c);
+      for (Client* c : idle) c->kill();
+    }
+  }
+}
+
+// Redis-style adaptive expiry: sample keys with a TTL in each db; keep
+// going while more than a quarter of a sample was expired, within a time
+// budget of 25% of the cron period.
+void Server::active_expire_cycle(int64_t now_ms) {
+  constexpr size_t kKeysPerLoop = 20;
+  constexpr int kAcceptableStalePercent = 10;
+  int64_t start = runtime_.clock().monotonic_us();
+  int64_t budget_us = 250000 / std::clamp(config_.hz, 1, 500);
+  for (size_t i = 0; i < dbs_.size(); ++i) {
+    store::Db& db = *dbs_[(active_expire_db_ + i) % dbs_.size()];
+    for (int iteration = 0; db.expires_size() > 0; ++iteration) {
+      size_t sampled = 0;
+      size_t expired = db.active_expire_step(now_ms, kKeysPerLoop, runtime_.random(), &sampled);
+      if (sampled == 0 || expired * 100 <= sampled * kAcceptableStalePercent) break;
+      if ((iteration & 15) == 15 && runtime_.clock().monotonic_us() - start > budget_us) return;
+    }
+  }
+  active_expire_db_ = (active_expire_db_ + 1) % dbs_.size();
+}
+
+void Server::swap_dbs(int a, int b) {
+  dbs_[a]->swap_contents(*dbs_[b]);
+  touch_all_watched_keys_in_db(a);
+  touch_all_watched_keys_in_db(b);
+}
+
+Client* Server::find_client(uint64_t id) {
+  for (Client* c : clients_)
+    if (c->id() == id) return c;
+  return nullptr;
+}
+
+uint32_t Server::lru_clock(int64_t now_ms) {
+  return static_cast<uint32_t>((now_ms / 1000) & ((1 << 24) - 1));
+}
+
+void Server::reset_stats() {
+  uint64_t dirty = stats_.dirty;
+  stats_ = Stats{};
+  stats_.dirty = dirty;
+  for (const auto& c : commands_.all()) {
+    c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    for (const auto& sub : c->subcommands) sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+  }
+}
+
+void Server::add_client(Client* c) { clients_.push_back(c); }
+void Server::remove_client(Client* c) { clients_.remove(c); }
+
+void Server::execute(Client& client, std::span<const std::string_view> argv) {
+  stats_.total_commands_processed++;
+  std::string& out = client.output();
+  size_t reply_start = out.size();
+  protocol::ReplyWriter& reply = client.writer();
+  auto reject = [&](const CommandSpec* spec, const std::string& msg) {
+    if (spec) spec->rejected_calls++;
+    if (client.in_multi) client.multi_aborted = true;
+    reply.error(msg);
+  };
+
+  const CommandSpec* spec = commands_.find(argv[0]);
+  if (spec && !spec->subcommands.empty() && argv.size() >= 2) {
+    std::string sub(argv[1]);
+    for (char& ch : sub) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const CommandSpec* s = spec->find_subcommand(sub);
+    if (!s) {
+      reject(nullptr, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) +
+                          "'. Try " + upper(spec->name) + " HELP.");
+      return;
+    }
+    spec = s;
+  }
+  if (!spec) {
+    reject(nullptr, unknown_command_error(argv));
+  } else if ((spec->arity > 0 && static_cast<int>(argv.size()) != spec->arity) ||
+             static_cast<int>(argv.size()) < -spec->arity) {
+    reject(spec, "ERR wrong number of arguments for '" + spec->name + "' command");
+  } else if (!client.authenticated && !(spec->flags & kCmdNoAuth)) {
+    reject(spec, "NOAUTH Authentication required.");
+  } else if (client.in_multi && spec->name != "exec" && spec->name != "discard" &&
+             spec->name != "multi" && spec->name != "watch" && spec->name != "quit" &&
+             spec->name != "reset") {
+    client.queued.emplace_back(argv.begin(), argv.end());
+    reply.simple("QUEUED");
+  } else {
+    // The command sees one frozen time; inside EXEC the time EXEC began.
+    if (!client.in_exec) frozen_now_ms_ = runtime_.clock().wall_ms();
+    CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
+                       frozen_now_ms_, *spec};
+    client.last_command = spec->name;
+    int64_t t0 = runtime_.clock().monotonic_us();
+    spec->handler(ctx);
+    spec->usec += static_cast<uint64_t>(runtime_.clock().monotonic_us() - t0);
+    spec->calls++;
+    if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
+  }
+  if (out.size() > reply_start && out[reply_start] == '-') {
+    stats_.total_error_replies++;
+    size_t end = out.find_first_of(" \r", reply_start + 1);
+    stats_.errorstats[out.substr(reply_start + 1, end - reply_start - 1)]++;
+  }
+  switch (client.reply_mode) {
+    case ReplyMode::kOn: break;
+    case ReplyMode::kOff: out.resize(reply_start); break;
+    case ReplyMode::kSkip: out.resize(reply_start); client.reply_mode = ReplyMode::kOn; break;
+    case ReplyMode::kSkipNext: client.reply_mode = ReplyMode::kSkip; break;
+  }
+}
+
+void Server::watch_key(Client& client, int db_index, std::string_view key) {
+  for (const auto& w : client.watched)
+    if (w.db == db_index && w.key == key) return;
+  int64_t now = runtime_.clock().wall_ms();
+  bool alive = db(db_index).exists(key, now) || db(db_index).expire_at(key) >= 0;
+  client.watched.push_back({db_index, std::string(key), alive});
+  watched_[key_of(db_index, key)].push_back(&client);
+}
+
+void Server::unwatch_all(Client& client) {
+  for (const auto& w : client.watched) {
+    auto it = watched_.find(key_of(w.db, w.key));
+    if (it == watched_.end()) continue;
+    std::erase(it->second, &client);
+    if (it->second.empty()) watched_.erase(it);
+  }
+  client.watched.clear();
+  client.watch_broken = false;
+}
+
+void Server::touch_watched_key(int db_index, std::string_view key) {
+  if (watched_.empty()) return;
+  auto it = watched_.find(key_of(db_index, key));
+  if (it == watched_.end()) return;
+  for (Client* c : it->second) c->watch_broken = true;
+}
+
+void Server::touch_all_watched_keys_in_db(int db_index) {
+  for (Client* c : clients_)
+    for (const auto& w : c->watched)
+      if (w.db == db_index) c->watch_broken = true;
+}
+
+void Server::key_expired(int db_index, std::string_view key) {
+  stats_.expired_keys++;
+  touch_watched_key(db_index, key);
+}
+
+void Server::log(int level, std::string_view message) {
+  static constexpr const char* kLevels[] = {"debug", "verbose", "notice", "warning"};
+  int configured = 2;
+  for (int i = 0; i < 4; ++i)
+    if (config_.loglevel == kLevels[i]) configured = i;
+  if (level < configured) return;
+  int64_t now_ms = runtime_.clock().wall_ms();
+  int64_t secs = now_ms / 1000;
+  int y;
+  unsigned mo, d;
+  civil_from_days(secs / 86400, &y, &mo, &d);
+  int64_t sod = secs % 86400;
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%lld:M %02u %s %d %02d:%02d:%02d.%03d %c ",
+                static_cast<long long>(runtime_.process_id()), d, kMonths[mo - 1], y,
+                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
+                static_cast<int>(sod % 60), static_cast<int>(now_ms % 1000), ".-*#"[level]);
+  std::string line = buf;
+  line.append(message);
+  line.push_back('\n');
+  if (config_.logfile.empty()) {
+    runtime_.write_console(line);
+    return;
+  }
+  auto file = runtime_.disk().open(config_.logfile, rt::OpenMode{.write = true, .create = true});
+  if (!file) return;
+  auto size = (*file)->size();
+  if (size) {
+    auto n = (*file)->pwrite(line.data(), line.size(), *size);
+    (void)n;
+  }
+}
+
+}  // namespace peregrine::server
