@@ -27,6 +27,7 @@ class ReplyWriter {
   void error(std::string_view msg);
   void integer(int64_t v);                 // :v
   void bulk(std::string_view s);           // $len s
+  void bulk_int(int64_t v);                // bulk string of v in decimal
   void null_bulk();                        // RESP2 $-1, RESP3 _
   void null_array();                       // RESP2 *-1, RESP3 _
   void array(size_t n);                    // *n

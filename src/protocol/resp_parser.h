@@ -58,6 +58,35 @@ class RequestParser {
   // Resume state for a partially received multibulk request.
   int64_t multibulk_total_ = -1;  // -1: header not parsed yet
   size_t scan_offset_ = 0;        // offset of the next element header
+
+  // Where an argument lies: offset from the start of the command and length.
+  // argv_ is rebuilt from these when the command completes, so a caller that
+  // moved its buffer between calls still gets correct views.
+  struct Span {
+    size_t off;
+    size_t len;
+  };
+  // An inline argument: a span of the line, or an index into inline_storage_
+  // when quotes or escapes made its bytes differ from the line's.
+  struct InlineArg {
+    bool stored;
+    size_t off;
+    size_t len;
+  };
+  enum class LineScan { kFound, kNeedMore, kTooBig };
+
+  ParseStatus parse_multibulk(const char* data, size_t len, size_t* consumed);
+  ParseStatus parse_inline(const char* data, size_t len, size_t* consumed);
+  LineScan find_header_end(const char* data, size_t len, size_t start, size_t* cr);
+  bool split_inline(const char* line, size_t n);
+  ParseStatus fail(std::string_view msg);
+  void clear_resume_state();
+
+  std::vector<Span> spans_;
+  std::vector<InlineArg> inline_args_;
+  int64_t bulk_len_ = -1;      // length of the element whose header is parsed
+  size_t line_scanned_ = 0;    // bytes of the current line holding no terminator
+  bool line_blocked_ = false;  // a NUL precedes the terminator (see .cc)
 };
 
 }  // namespace peregrine::protocol

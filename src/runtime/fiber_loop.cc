@@ -2,6 +2,7 @@
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
+#include <algorithm>
 #include <cassert>
 #include <utility>
 
@@ -14,6 +15,7 @@ struct FiberLoop::Fiber {
   std::function<void()> fn;
   bctx::fiber self;  // resumes the fiber
   bctx::fiber sink;  // inside the fiber: resumes the loop
+  uint64_t id = 0;          // spawn order
   bool parked = false;
   bool queued = false;
   bool done = false;
@@ -36,6 +38,7 @@ FiberLoop::~FiberLoop() {
 void FiberLoop::spawn(std::string_view name, std::function<void()> fn) {
   auto f = std::make_shared<Fiber>();
   f->name = std::string(name);
+  f->id = ++spawned_;
   f->fn = std::move(fn);
   f->weak_self = f;
   Fiber* raw = f.get();
@@ -128,6 +131,36 @@ void FiberLoop::run_ready() {
     }
     f->queued = false;
     resume(f);
+  }
+}
+
+void FiberLoop::run_one(size_t index) {
+  assert(current_ == nullptr && index < ready_.size());
+  std::shared_ptr<Fiber> f = std::move(ready_[index]);
+  ready_.erase(ready_.begin() + static_cast<std::ptrdiff_t>(index));
+  f->queued = false;
+  resume(f);
+}
+
+void FiberLoop::destroy_all_fibers() {
+  assert(current_ == nullptr);
+  while (!timers_.empty()) timers_.pop();
+  ready_.clear();
+  // Unwinding one fiber may run destructors that spawn or wake others;
+  // keep going until none is left (bounded by the fibers that exist).
+  // Fibers are unwound in spawn order so that what their destructors do
+  // (closing connections, ...) happens in a reproducible order.
+  for (int round = 0; round < 16 && !fibers_.empty(); ++round) {
+    std::vector<std::shared_ptr<Fiber>> doomed;
+    for (auto& [raw, f] : fibers_) doomed.push_back(f);
+    fibers_.clear();
+    std::sort(doomed.begin(), doomed.end(),
+              [](const auto& a, const auto& b) { return a->id < b->id; });
+    for (auto& f : doomed) f->parked = false;  // wake() on them is now a no-op
+    for (auto& f : doomed) {
+      bctx::fiber unwinding = std::move(f->self);
+    }  // each destructor above unwound one stack; the Fiber records live until here
+    ready_.clear();
   }
 }
 

@@ -51,6 +51,13 @@ class FiberLoop final : public Scheduler {
   // The earliest pending deadline, or -1 when no timer is pending.
   int64_t next_deadline_us();
   bool has_ready() const { return !ready_.empty(); }
+  size_t ready_count() const { return ready_.size(); }
+  // Runs exactly one ready fiber, the one at index (0 = oldest), until it
+  // suspends or ends. The simulator's scheduler calls this.
+  void run_one(size_t index);
+  // Ends every fiber now: a suspended fiber's stack is unwound (destructors
+  // run) without resuming its code. Used to crash a simulated process.
+  void destroy_all_fibers();
   size_t fiber_count() const { return fibers_.size(); }
   bool in_fiber() const { return current_ != nullptr; }
 
@@ -77,6 +84,7 @@ class FiberLoop final : public Scheduler {
   std::function<size_t(size_t)> picker_;
   Fiber* current_ = nullptr;
   uint64_t timer_seq_ = 0;
+  uint64_t spawned_ = 0;
 };
 
 }  // namespace peregrine::rt

@@ -191,8 +191,11 @@ class Runtime {
   virtual int64_t process_id() = 0;
   // Resident set size of the process in bytes (INFO memory); 0 if unknown.
   virtual int64_t process_rss_bytes() = 0;
-  // True when BUGGIFY sites may fire: only in the simulator.
-  virtual bool buggify_enabled() const { return false; }
+  // BUGGIFY: whether the site (file:line) takes its rare-but-legal path this
+  // time. Use the BUGGIFY macro (runtime/buggify.h), never call directly.
+  virtual bool buggify(std::string_view site) { return false; }
+  // Code probe: records that a rare path was reached (simulator reports).
+  virtual void probe(std::string_view name) {}
 };
 
 }  // namespace peregrine::rt

@@ -74,8 +74,17 @@ const CommandSpec* CommandTable::find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+// The test-only bug "expire-off-by-one" treats a key expiring exactly now
+// as still alive; the simulator's model checker must catch it.
+static int64_t lookup_time(CommandContext& ctx, std::string_view key) {
+  if (!ctx.server.config().test_bug.empty() && ctx.server.config().test_bug == "expire-off-by-one" &&
+      ctx.db.expire_at(key) == ctx.now_ms)
+    return ctx.now_ms - 1;
+  return ctx.now_ms;
+}
+
 store::Value* CommandContext::lookup_read(std::string_view key) {
-  store::Value* v = db.lookup(key, now_ms, {.touch = !client.no_touch});
+  store::Value* v = db.lookup(key, lookup_time(*this, key), {.touch = !client.no_touch});
   if (v) {
     server.stats().keyspace_hits++;
   } else {
@@ -85,7 +94,7 @@ store::Value* CommandContext::lookup_read(std::string_view key) {
 }
 
 store::Value* CommandContext::lookup_write(std::string_view key) {
-  return db.lookup(key, now_ms, {.touch = !client.no_touch});
+  return db.lookup(key, lookup_time(*this, key), {.touch = !client.no_touch});
 }
 
 void CommandContext::key_modified(store::Db& in, std::string_view key) {

@@ -43,6 +43,9 @@ struct Config {
   std::string appendonly = "no";
   std::string daemonize = "no";
   std::string pidfile = "";
+  // Test-only bug switch the simulator uses to prove its checkers can fail
+  // ("" = none). Not a CONFIG parameter; never set in production.
+  std::string test_bug = "";
   // the file this config was loaded from ("" when none); CONFIG REWRITE target
   std::string config_file = "";
 

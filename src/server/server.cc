@@ -120,10 +120,12 @@ void Server::accept_loop() {
       continue;
     }
     if (config_.tcp_keepalive_s > 0) (*conn)->set_keepalive(config_.tcp_keepalive_s);
-    auto* client = new Client(*this, std::move(*conn));
-    runtime_.scheduler().spawn("client", [client] {
+    // The fiber owns the client; if the fiber is destroyed while suspended
+    // (a simulated crash), unwinding its stack frees the client too.
+    auto client = std::make_shared<Client>(*this, std::move(*conn));
+    runtime_.scheduler().spawn("client", [client]() mutable {
       client->run();
-      delete client;
+      client.reset();
     });
   }
 }
@@ -204,6 +206,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     reply.error(msg);
   };
 
+  if (!client.in_exec) frozen_now_ms_ = runtime_.clock().wall_ms();
   const CommandSpec* spec = commands_.find(argv[0]);
   if (spec && !spec->subcommands.empty() && argv.size() >= 2) {
     std::string sub(argv[1]);
@@ -230,7 +233,6 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     reply.simple("QUEUED");
   } else {
     // The command sees one frozen time; inside EXEC the time EXEC began.
-    if (!client.in_exec) frozen_now_ms_ = runtime_.clock().wall_ms();
     CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
                        frozen_now_ms_, *spec};
     client.last_command = spec->name;
@@ -240,6 +242,8 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     spec->calls++;
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }
+  if (observer_ && !(client.in_multi && out.compare(reply_start, std::string::npos, "+QUEUED\r\n") == 0))
+    observer_(client, argv, frozen_now_ms_, std::string_view(out).substr(reply_start));
   if (out.size() > reply_start && out[reply_start] == '-') {
     stats_.total_error_replies++;
     size_t end = out.find_first_of(" \r", reply_start + 1);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <span>
 #include <memory>
@@ -77,6 +78,14 @@ class Server : public store::KeyspaceObserver {
   // loop, by EXEC and by in-process tests.
   void execute(Client& client, std::span<const std::string_view> argv);
 
+  // Called after every command that was executed or rejected (not for
+  // commands queued by MULTI), with the reply it produced. The simulator's
+  // checker uses it to learn the order the engine executed commands in.
+  using CommandObserver = std::function<void(const Client& client,
+                                             std::span<const std::string_view> argv,
+                                             int64_t now_ms, std::string_view reply)>;
+  void set_command_observer(CommandObserver observer) { observer_ = std::move(observer); }
+
   // WATCH bookkeeping.
   void watch_key(Client& client, int db, std::string_view key);
   void unwatch_all(Client& client);
@@ -125,6 +134,7 @@ class Server : public store::KeyspaceObserver {
   size_t active_expire_db_ = 0;
   int64_t frozen_now_ms_ = 0;
   int64_t memory_peak_ = 0;
+  CommandObserver observer_;
 };
 
 }  // namespace peregrine::server

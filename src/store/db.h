@@ -81,14 +81,23 @@ class Db {
   uint64_t expired_keys() const { return expired_keys_; }
 
  private:
+  // key must not point into this Db's storage (it is used after the erase).
   void delete_expired(std::string_view key);
+  // Removes key's TTL (h = its hash). Returns whether it had one.
+  bool drop_ttl(std::string_view key, uint64_t h);
+  bool due(std::string_view key, uint64_t h, int64_t now_ms) const;
 
   int index_;
   KeyspaceObserver* observer_;
+  // keys_ and expires_ always share one seed, so a key's hash is computed
+  // once and used to probe both.
   Dict<Value> keys_;
   Dict<int64_t> expires_;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
+  // Sum of the expire_at of every key in expires_, kept so avg_ttl_ms() is
+  // O(1) (INFO must not walk the keyspace). 128 bits: no overflow.
+  __extension__ __int128 expire_at_sum_ = 0;
 };
 
 }  // namespace peregrine::store

@@ -1,2 +1,485 @@
-// PLACEHOLDER: being written; see the design comment once it lands.
+// Dict<V>: the hash table behind the keyspace and the expires index.
+//
+// What it is
+//   A map from byte-string keys to V. Each entry is one heap node holding the
+//   key (std::string), its cached 64-bit hash and the value; buckets are
+//   singly linked chains. Lookups take std::string_view so callers never
+//   build a std::string to probe. The hash is XXH3-64 with a per-Dict seed
+//   (the owner draws it from rt::Random), so there is no global state and
+//   bucket placement is not predictable from outside.
+//
+// Layout (while rehashing; otherwise only t_[0] is in use)
+//
+//      t_[0]  (old, 2^k buckets)        t_[1]  (new, 2^j buckets)
+//     +------+                          +------+
+//   0 | null |  <- already moved        | ---->[next|hash|key|value]->null
+//   1 | null |  <- already moved        | null |
+//     |  ... |                          |  ... |
+//   r | ---->[node]->[node]->null       | ---->[node]->null
+//     |  ... |  <- r = rehash_idx_      +------+
+//     +------+
+//
+// Invariants
+//   * Table sizes are powers of two (>= kMinSize); a key with hash h lives in
+//     bucket h & mask of exactly one table.
+//   * Not rehashing: t_[1] is empty (no bucket array), rehash_idx_ is
+//     kNotRehashing.
+//   * Rehashing: every bucket of t_[0] below rehash_idx_ is empty; new
+//     entries go to t_[1]. Each find/insert/upsert/erase/random_entry moves
+//     one more bucket (visiting at most 10 empty ones), so a resize costs
+//     O(1) per operation instead of one long stall. When t_[0] is empty,
+//     t_[1] becomes t_[0].
+//   * Growth starts when an insert finds size() >= buckets (load factor 1);
+//     shrinking starts when an erase leaves the table under 10% full (never
+//     below kMinSize). No resize starts while one is in progress.
+//   * Nodes never move in memory: a V* stays valid until its entry is erased
+//     (rehashing relinks nodes, it does not copy them).
+//
+// Why
+//   Chained buckets with stable nodes give the keyspace stable value
+//   pointers and make the Redis SCAN cursor guarantee possible: the cursor
+//   walks bucket indexes in reverse-binary order, which stays meaningful
+//   across any number of doublings and halvings of a power-of-two table.
+//   Caching the hash in the node keeps rehashing free of rehash computations
+//   and lets a probe reject most non-matching nodes without a memcmp.
+//
+// Callbacks given to scan() and for_each() may modify the values they are
+// handed but must not insert into or erase from the Dict.
 #pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL  // header-only XXH3: inlined into the probe path, no link dependency
+#endif
+#include <xxhash.h>
+
+#include "runtime/runtime.h"
+
+namespace peregrine::store {
+
+static_assert(sizeof(size_t) == 8 && sizeof(uint64_t) == 8,
+              "bucket indexes are the low bits of a 64-bit hash and the SCAN cursor is "
+              "64 bits wide; both assume a 64-bit size_t");
+
+template <typename V>
+class Dict {
+  struct Node {
+    Node* next;     // first: the chain walk touches it on every probe
+    uint64_t hash;  // cached full hash: rehash without rehashing, cheap reject
+    std::string key;
+    V value;
+  };
+
+  struct Table {
+    Node** buckets = nullptr;  // calloc'd array of mask + 1 heads, or null
+    uint64_t mask = 0;         // size - 1 (size is a power of two)
+    size_t used = 0;           // entries in this table
+    size_t size() const { return buckets ? static_cast<size_t>(mask) + 1 : 0; }
+  };
+
+ public:
+  static constexpr size_t kMinSize = 4;
+  static constexpr size_t kNodeSize = sizeof(Node);
+  static_assert(std::has_single_bit(kMinSize), "table sizes must be powers of two");
+
+  explicit Dict(uint64_t seed = 0) : seed_(seed) {}
+  ~Dict() { clear(); }
+  Dict(const Dict&) = delete;
+  Dict& operator=(const Dict&) = delete;
+  Dict(Dict&& other) noexcept : seed_(other.seed_) { swap(other); }
+  Dict& operator=(Dict&& other) noexcept {
+    if (this != &other) {
+      clear();
+      swap(other);
+    }
+    return *this;
+  }
+
+  size_t size() const { return t_[0].used + t_[1].used; }
+  bool empty() const { return size() == 0; }
+  uint64_t seed() const { return seed_; }
+  // Buckets allocated over both tables (for tests and memory reporting).
+  size_t bucket_count() const { return t_[0].size() + t_[1].size(); }
+  bool is_rehashing() const { return rehash_idx_ != kNotRehashing; }
+
+  uint64_t hash_of(std::string_view key) const {
+    return XXH3_64bits_withSeed(key.data(), key.size(), seed_);
+  }
+
+  // ---------------------------------------------------------------- lookup
+  V* find(std::string_view key) {
+    if (empty()) return nullptr;
+    return find_hashed(key, hash_of(key));
+  }
+  const V* find(std::string_view key) const {
+    if (empty()) return nullptr;
+    return find_hashed(key, hash_of(key));
+  }
+  // h must be hash_of(key) (or the hash_of of a Dict with the same seed).
+  V* find_hashed(std::string_view key, uint64_t h) {
+    if (empty()) return nullptr;
+    if (is_rehashing()) rehash_step(1);
+    Node* n = lookup_node(key, h);
+    return n ? &n->value : nullptr;
+  }
+  // The const probes do no rehash work.
+  const V* find_hashed(std::string_view key, uint64_t h) const {
+    if (empty()) return nullptr;
+    const Node* n = lookup_node(key, h);
+    return n ? &n->value : nullptr;
+  }
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+  // The stored key equal to key (stable while the entry lives), or nullptr.
+  const std::string* find_key(std::string_view key) const {
+    if (empty()) return nullptr;
+    const Node* n = lookup_node(key, hash_of(key));
+    return n ? &n->key : nullptr;
+  }
+
+  // ---------------------------------------------------------------- writes
+  // Adds key -> value unless key is present. Returns the stored value and
+  // whether it was inserted (false: the existing value, value is dropped).
+  std::pair<V*, bool> insert(std::string_view key, V value) {
+    return insert_hashed(key, hash_of(key), std::move(value));
+  }
+  std::pair<V*, bool> insert_hashed(std::string_view key, uint64_t h, V value) {
+    prepare_write();
+    if (Node* n = lookup_node(key, h)) return {&n->value, false};
+    return {&link_new(key, h, std::move(value))->value, true};
+  }
+  // Stores key -> value, replacing any existing value.
+  V& upsert(std::string_view key, V value) {
+    return upsert_hashed(key, hash_of(key), std::move(value));
+  }
+  V& upsert_hashed(std::string_view key, uint64_t h, V value) {
+    prepare_write();
+    if (Node* n = lookup_node(key, h)) {
+      n->value = std::move(value);
+      return n->value;
+    }
+    return link_new(key, h, std::move(value))->value;
+  }
+  // Removes key. Returns whether it was present.
+  bool erase(std::string_view key) {
+    if (empty()) return false;
+    return erase_hashed(key, hash_of(key));
+  }
+  bool erase_hashed(std::string_view key, uint64_t h) {
+    Node* n = unlink(key, h);
+    if (!n) return false;
+    delete n;
+    shrink_if_needed();
+    return true;
+  }
+  // Removes key and hands back its value (nullopt when absent).
+  std::optional<V> extract(std::string_view key) {
+    if (empty()) return std::nullopt;
+    return extract_hashed(key, hash_of(key));
+  }
+  std::optional<V> extract_hashed(std::string_view key, uint64_t h) {
+    Node* n = unlink(key, h);
+    if (!n) return std::nullopt;
+    std::optional<V> out(std::move(n->value));
+    delete n;
+    shrink_if_needed();
+    return out;
+  }
+
+  // Frees every entry and both bucket arrays. The seed is kept.
+  void clear() {
+    for (Table& t : t_) {
+      for (size_t i = 0; i < t.size(); ++i) {
+        for (Node* n = t.buckets[i]; n != nullptr;) {
+          Node* next = n->next;
+          delete n;
+          n = next;
+        }
+      }
+      std::free(t.buckets);
+      t = Table{};
+    }
+    rehash_idx_ = kNotRehashing;
+  }
+
+  // Swaps everything, seeds included (cached hashes belong to their seed).
+  void swap(Dict& other) noexcept {
+    std::swap(t_[0], other.t_[0]);
+    std::swap(t_[1], other.t_[1]);
+    std::swap(rehash_idx_, other.rehash_idx_);
+    std::swap(seed_, other.seed_);
+  }
+
+  // Makes room for n entries without further growth (e.g. before loading a
+  // snapshot). Does nothing while rehashing or when already big enough.
+  void reserve(size_t n) {
+    if (is_rehashing() || n <= t_[0].size()) return;
+    resize(n);
+  }
+
+  // Moves up to n buckets of an in-progress rehash (idle-time work for the
+  // server cron). Returns whether a rehash is still in progress.
+  bool rehash_steps(size_t n) {
+    if (is_rehashing()) rehash_step(n);
+    return is_rehashing();
+  }
+
+  // ---------------------------------------------------------------- visiting
+  // One step of a SCAN: calls fn(std::string_view key, V& value) for the
+  // entries of one bucket (and, while rehashing, of every bucket of the
+  // larger table that the smaller table's bucket expands to) and returns the
+  // next cursor; 0 once the whole cursor space was covered. Start with 0.
+  //
+  // Guarantee: an entry present from the first call to the last is visited
+  // at least once, whatever inserts, erases, grows and shrinks happen
+  // between calls. Entries may be visited more than once.
+  //
+  // The cursor counts in reverse-binary order: the bits covered by the
+  // table's mask are incremented from the most significant one down. A
+  // bucket of a table with mask m splits, in a table with mask 2m+1, into
+  // the two buckets that share its low bits, and those come next to each
+  // other in reverse order; so the buckets visited so far at one size are
+  // exactly those with low-bit prefixes below the cursor at any other size.
+  template <typename F>
+  uint64_t scan(uint64_t cursor, F&& fn) {
+    if (empty()) return 0;
+    uint64_t v = cursor;
+    if (!is_rehashing()) {
+      const Table& t = t_[0];
+      visit_chain(t.buckets[v & t.mask], fn);
+      v = next_cursor(v, t.mask);
+      return v;
+    }
+    const Table* small = &t_[0];
+    const Table* large = &t_[1];
+    if (small->mask > large->mask) std::swap(small, large);
+    const uint64_t m0 = small->mask;
+    const uint64_t m1 = large->mask;
+    visit_chain(small->buckets[v & m0], fn);
+    // Every bucket of the large table whose low bits equal v & m0.
+    do {
+      visit_chain(large->buckets[v & m1], fn);
+      v = next_cursor(v, m1);
+    } while ((v & (m0 ^ m1)) != 0);
+    return v;
+  }
+
+  // Calls fn(std::string_view key, V& value) for every entry.
+  template <typename F>
+  void for_each(F&& fn) {
+    for (Table& t : t_) {
+      for (size_t i = 0; i < t.size(); ++i) visit_chain(t.buckets[i], fn);
+    }
+  }
+  template <typename F>
+  void for_each(F&& fn) const {
+    for (const Table& t : t_) {
+      for (size_t i = 0; i < t.size(); ++i) {
+        for (const Node* n = t.buckets[i]; n != nullptr; n = n->next) {
+          fn(std::string_view(n->key), static_cast<const V&>(n->value));
+        }
+      }
+    }
+  }
+
+  // A random entry: a uniformly chosen non-empty bucket, then a uniformly
+  // chosen node of its chain (so entries in long chains are slightly less
+  // likely, as in Redis). nullopt when empty.
+  std::optional<std::pair<std::string_view, V*>> random_entry(rt::Random& random) {
+    if (empty()) return std::nullopt;
+    if (is_rehashing()) rehash_step(1);
+    Node* head = nullptr;
+    // The load factor is kept above ~1/10 (about 1/20 mid-shrink), so a
+    // random probe hits a non-empty bucket quickly; the cap only guards
+    // against a degenerate random source.
+    for (int tries = 0; tries < 1000 && head == nullptr; ++tries) {
+      if (is_rehashing()) {
+        // Buckets of t_[0] below rehash_idx_ are empty: skip them.
+        const size_t s0 = t_[0].size();
+        const size_t span = s0 + t_[1].size() - rehash_idx_;
+        const size_t i = rehash_idx_ + random.uniform(span);
+        head = i >= s0 ? t_[1].buckets[i - s0] : t_[0].buckets[i];
+      } else {
+        head = t_[0].buckets[random.next_u64() & t_[0].mask];
+      }
+    }
+    if (head == nullptr) {
+      for (Table& t : t_) {
+        for (size_t i = 0; i < t.size() && head == nullptr; ++i) head = t.buckets[i];
+        if (head != nullptr) break;
+      }
+    }
+    size_t len = 0;
+    for (Node* n = head; n != nullptr; n = n->next) ++len;
+    Node* pick = head;
+    for (uint64_t k = random.uniform(len); k > 0; --k) pick = pick->next;
+    return std::make_pair(std::string_view(pick->key), &pick->value);
+  }
+
+ private:
+  static constexpr size_t kNotRehashing = ~size_t{0};
+  static constexpr size_t kEmptyVisitsPerStep = 10;
+
+  static uint64_t reverse_bits(uint64_t v) {
+    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+    return __builtin_bswap64(v);
+  }
+  // Increments the masked bits of v in reverse-binary order. The bits above
+  // the mask are set first so the carry runs out of the masked range.
+  static uint64_t next_cursor(uint64_t v, uint64_t mask) {
+    v |= ~mask;
+    v = reverse_bits(v);
+    ++v;
+    return reverse_bits(v);
+  }
+
+  template <typename F>
+  static void visit_chain(Node* n, F& fn) {
+    while (n != nullptr) {
+      Node* next = n->next;
+      fn(std::string_view(n->key), n->value);
+      n = next;
+    }
+  }
+
+  Node* lookup_node(std::string_view key, uint64_t h) const {
+    for (int t = 0; t < 2; ++t) {
+      const Table& tb = t_[t];
+      if (tb.buckets != nullptr) {
+        for (Node* n = tb.buckets[h & tb.mask]; n != nullptr; n = n->next) {
+          if (n->hash == h && n->key.size() == key.size() &&
+              std::char_traits<char>::compare(n->key.data(), key.data(), key.size()) == 0) {
+            return n;
+          }
+        }
+      }
+      if (!is_rehashing()) break;
+    }
+    return nullptr;
+  }
+
+  // Rehash work and growth check done before every insertion attempt.
+  void prepare_write() {
+    if (is_rehashing()) {
+      rehash_step(1);
+    }
+    if (is_rehashing()) return;  // no new resize while one is in progress
+    if (t_[0].buckets == nullptr) {
+      t_[0] = alloc_table(kMinSize);
+    } else if (t_[0].used >= t_[0].size()) {
+      resize(t_[0].used + 1);
+    }
+  }
+
+  Node* link_new(std::string_view key, uint64_t h, V value) {
+    Table& t = is_rehashing() ? t_[1] : t_[0];
+    Node*& head = t.buckets[h & t.mask];
+    Node* n = new Node{head, h, std::string(key), std::move(value)};
+    head = n;
+    ++t.used;
+    return n;
+  }
+
+  // Detaches key's node (doing a rehash step first), or returns nullptr.
+  Node* unlink(std::string_view key, uint64_t h) {
+    if (empty()) return nullptr;
+    if (is_rehashing()) rehash_step(1);
+    for (int t = 0; t < 2; ++t) {
+      Table& tb = t_[t];
+      if (tb.buckets != nullptr) {
+        for (Node** link = &tb.buckets[h & tb.mask]; *link != nullptr; link = &(*link)->next) {
+          Node* n = *link;
+          if (n->hash == h && n->key == key) {
+            *link = n->next;
+            --tb.used;
+            return n;
+          }
+        }
+      }
+      if (!is_rehashing()) break;
+    }
+    return nullptr;
+  }
+
+  void shrink_if_needed() {
+    if (is_rehashing()) return;
+    const size_t buckets = t_[0].size();
+    if (buckets > kMinSize && t_[0].used * 10 < buckets) resize(t_[0].used);
+  }
+
+  static Table alloc_table(size_t size) {
+    Table t;
+    t.buckets = static_cast<Node**>(std::calloc(size, sizeof(Node*)));
+    if (t.buckets == nullptr) throw std::bad_alloc();
+    t.mask = size - 1;
+    return t;
+  }
+
+  // Starts moving to a table of the smallest power of two >= n (>= kMinSize).
+  void resize(size_t n) {
+    const size_t size = std::bit_ceil(n < kMinSize ? kMinSize : n);
+    if (size == t_[0].size()) return;
+    Table fresh = alloc_table(size);
+    if (t_[0].used == 0) {  // nothing to move: switch at once
+      std::free(t_[0].buckets);
+      t_[0] = fresh;
+      return;
+    }
+    t_[1] = fresh;
+    rehash_idx_ = 0;
+  }
+
+  // Moves up to n non-empty buckets from t_[0] to t_[1], visiting at most
+  // n * kEmptyVisitsPerStep empty ones. Finishes the rehash when t_[0] runs
+  // out of entries.
+  void rehash_step(size_t n) {
+    size_t empty_visits = n * kEmptyVisitsPerStep;
+    Table& from = t_[0];
+    Table& to = t_[1];
+    while (n-- > 0 && from.used != 0) {
+      // Entries remain, so a non-empty bucket exists at or after rehash_idx_.
+      while (from.buckets[rehash_idx_] == nullptr) {
+        ++rehash_idx_;
+        if (--empty_visits == 0) return;
+      }
+      Node* e = from.buckets[rehash_idx_];
+      while (e != nullptr) {
+        Node* next = e->next;
+        Node*& head = to.buckets[e->hash & to.mask];
+        e->next = head;
+        head = e;
+        --from.used;
+        ++to.used;
+        e = next;
+      }
+      from.buckets[rehash_idx_] = nullptr;
+      ++rehash_idx_;
+    }
+    if (from.used == 0) {
+      std::free(from.buckets);
+      from = to;
+      to = Table{};
+      rehash_idx_ = kNotRehashing;
+    }
+  }
+
+  Table t_[2];
+  size_t rehash_idx_ = kNotRehashing;  // next bucket of t_[0] to move
+  uint64_t seed_;
+};
+
+// The expires index holds one node per volatile key; keep it within a
+// cache line (next + hash + std::string + int64).
+static_assert(Dict<int64_t>::kNodeSize <= 64, "expires node should fit one cache line");
+
+}  // namespace peregrine::store

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Peregrine needs to build, test and
+# benchmark. Idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  libboost-context-dev librapidcheck-dev libgtest-dev libgmock-dev libjemalloc-dev
+  libxxhash-dev libfmt-dev liburing-dev
+  redis-server redis-tools python3 python3-redis netcat-openbsd procps util-linux
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The packaged redis-server starts a system service on 6379; the tests start
+# their own servers on free ports and the README's server wants 6379.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
+  systemctl stop redis-server || true
+  systemctl disable redis-server >/dev/null 2>&1 || true
+fi
+pkill -x redis-server 2>/dev/null || true
+exit 0

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds every variant and runs every test suite:
+#   seam check, unit tests (g++), integration and differential tests against
+#   redis-server, the same unit and integration tests under ASan/UBSan with
+#   clang-14 (leak check included), and the fuzz targets for 60 s each.
+# Environment: PEREGRINE_FUZZ_SECONDS (default 60), PEREGRINE_SKIP_ASAN=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+fuzz_seconds=${PEREGRINE_FUZZ_SECONDS:-60}
+
+step() { printf '\n==== %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "dependencies"
+bash ci/install-deps.sh
+
+step "seam check"
+bash ci/check-seam.sh
+
+step "release build (g++)"
+bash ci/build.sh release
+
+step "unit tests"
+build/unit_tests --gtest_brief=1
+
+step "integration tests"
+PEREGRINE_BIN=build/peregrine-server $PY -m unittest discover -s tests/integration -v 2>&1 | tail -n 40
+
+step "differential tests against redis-server"
+$PY tests/diff/run_diff.py --peregrine build/peregrine-server
+
+if [ "${PEREGRINE_SKIP_ASAN:-0}" != 1 ]; then
+  step "ASan/UBSan build (clang-14)"
+  bash ci/build.sh asan
+  export ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=0:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  step "unit tests under ASan"
+  build-asan/unit_tests --gtest_brief=1
+  step "integration tests under ASan (leaks reported at server exit fail the run)"
+  PEREGRINE_BIN=build-asan/peregrine-server PEREGRINE_REQUIRE_CLEAN_EXIT=1 \
+    $PY -m unittest discover -s tests/integration -v 2>&1 | tail -n 40
+fi
+
+step "fuzz targets (${fuzz_seconds}s each)"
+bash ci/build.sh fuzz
+for target in build-fuzz/fuzz_*; do
+  name=$(basename "$target"); name=${name#fuzz_}
+  work=$(mktemp -d)
+  cp -r "fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+  "$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 5
+  rm -rf "$work"
+done
+
+step "all tests passed"
