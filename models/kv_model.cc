@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 namespace peregrine::models {
@@ -339,6 +340,7 @@ Entry* KvModel::find(int db, const std::string& key) {
 
 std::string KvModel::apply(const std::vector<std::string>& argv, int64_t now_ms, int* db) {
   if (argv.empty()) return "";
+  if (*db < 0 || *db >= databases()) throw std::out_of_range("selected database out of range");
   now_ = now_ms;
   purge_expired();
   std::string name = lower(argv[0]);

@@ -42,7 +42,8 @@ class KvModel {
   // Applies one command (argv[0] is the command name, any case) at wall-clock
   // time now_ms on behalf of a client whose selected database is *db (SELECT
   // changes it). Returns the exact RESP2 reply bytes. An empty argv returns an
-  // empty string (no reply).
+  // empty string (no reply). *db must be a valid index (std::out_of_range
+  // otherwise).
   std::string apply(const std::vector<std::string>& argv, int64_t now_ms, int* db);
 
   // True when the model implements this command (lower-case name).

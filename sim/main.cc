@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
       opt.verbose = true;
     } else if (a == "--bug") {
       opt.bug = value();
+    } else if (a == "--dump") {
+      opt.dump = true;
     } else if (a == "--check-determinism") {
       check_determinism = true;
     } else if (a == "--expect-failure") {

@@ -1,6 +1,7 @@
 #include "sim/scenario.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <sstream>
@@ -22,6 +23,7 @@ constexpr int kServerPort = 6379;
 // What the engine did, in the order it did it.
 struct EngineRecord {
   int incarnation;
+  int expired_db;      // >= 0: not a command but the deletion of argv[0] by expiry
   std::string client;  // client name (set by each workload connection)
   std::vector<std::string> argv;
   int64_t now_ms;
@@ -47,6 +49,10 @@ struct Knobs {
   NetworkFaults net;
   bool crashes = false;
   int64_t crash_every_us = 0;
+  // Connection chaos: partitions, swizzle-clogging, wall-clock jumps.
+  bool chaos = false;
+  int64_t chaos_every_us = 0;
+  int64_t drift_ppm = 0;
 
   std::string describe() const {
     std::ostringstream o;
@@ -54,7 +60,7 @@ struct Knobs {
       << " pipeline=" << max_pipeline << " hz=" << hz << " buggify=" << buggify
       << " latency=" << net.latency_min_us << ".." << net.latency_max_us << "us"
       << " spike_p=" << net.spike_p << " reset_p=" << net.reset_p << " split_p=" << net.split_p
-      << " crashes=" << crashes;
+      << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm;
     return o.str();
   }
 };
@@ -73,6 +79,9 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
   k.net.reset_p = p.chance(0.4) ? p.unit() * 0.01 : 0.0;
   k.net.split_p = p.chance(0.5) ? p.unit() * 0.5 : 0.0;
   k.net.max_chunk = p.chance(0.3) ? static_cast<size_t>(p.range(1, 16)) : 1 << 16;
+  k.chaos = p.chance(0.5);
+  k.chaos_every_us = p.range(1000, 100000);
+  k.drift_ppm = p.chance(0.3) ? p.range(-500, 500) : 0;
   if (scenario == "crash_restart") {
     k.crashes = true;
     k.crash_every_us = p.range(20000, 500000);
@@ -92,6 +101,7 @@ class SimNode {
   void start() {
     ++incarnation_;
     rt_ = std::make_unique<SimRuntime>(world_, net_, &disk_, host_);
+    rt_->set_drift_ppm(knobs_.drift_ppm);
     server::Config config;
     config.port = kServerPort;
     config.hz = knobs_.hz;
@@ -101,8 +111,11 @@ class SimNode {
     server_->set_command_observer([this, inc](const server::Client& c,
                                               std::span<const std::string_view> argv,
                                               int64_t now_ms, std::string_view reply) {
-      log_->push_back(EngineRecord{inc, c.name, {argv.begin(), argv.end()}, now_ms,
+      log_->push_back(EngineRecord{inc, -1, c.name, {argv.begin(), argv.end()}, now_ms,
                                    std::string(reply)});
+    });
+    server_->set_expiry_observer([this, inc](int db, std::string_view key) {
+      log_->push_back(EngineRecord{inc, db, "", {std::string(key)}, 0, ""});
     });
     rt_->main_loop().spawn("boot", [this] {
       if (Status s = server_->start(); !s) boot_error_ = s.error().message;
@@ -114,6 +127,7 @@ class SimNode {
   void crash() {
     if (!up_) return;
     up_ = false;
+    ++crashes_;
     rt_->kill_all_fibers();
     net_.reset_host(host_);
     server_.reset();
@@ -122,6 +136,8 @@ class SimNode {
   }
 
   bool up() const { return up_; }
+  SimRuntime* runtime() { return rt_.get(); }
+  int crashes() const { return crashes_; }
   int incarnation() const { return incarnation_; }
   const std::string& host() const { return host_; }
   const std::string& boot_error() const { return boot_error_; }
@@ -137,6 +153,7 @@ class SimNode {
   std::unique_ptr<SimRuntime> rt_;
   std::unique_ptr<server::Server> server_;
   int incarnation_ = 0;
+  int crashes_ = 0;
   bool up_ = false;
   std::string boot_error_;
 };
@@ -349,6 +366,13 @@ bool check_engine_against_model(const std::vector<EngineRecord>& log, std::strin
       db_of.clear();
       incarnation = r.incarnation;
     }
+    if (r.expired_db >= 0) {
+      // The engine deleted an expired key; if the wall clock jumped back
+      // since, the model would otherwise still see it.
+      int db = r.expired_db;
+      model->apply({"DEL", r.argv[0]}, 0, &db);
+      continue;
+    }
     std::string name = r.argv.empty() ? "" : r.argv[0];
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     if (!models::KvModel::supports(name)) continue;
@@ -371,7 +395,7 @@ bool check_clients_against_engine(const std::vector<EngineRecord>& log,
                                   std::string* failure) {
   std::map<std::pair<int, std::string>, std::vector<const std::string*>> sent;
   for (const EngineRecord& r : log)
-    if (!r.client.empty()) sent[{r.incarnation, r.client}].push_back(&r.reply);
+    if (!r.client.empty() && r.expired_db < 0) sent[{r.incarnation, r.client}].push_back(&r.reply);
   for (const ConnectionLog* c : conns) {
     if (c->replies.empty()) continue;
     // The first reply answers CLIENT SETNAME, which the engine logs after
@@ -424,15 +448,75 @@ RunResult run_workload_scenario(const RunOptions& opt) {
     };
     crash_later();
   }
+  // Network and clock chaos: each tick does one thing, then schedules the
+  // next. Partitions always heal and clogs always clear within the tick
+  // after, so the workload can finish (liveness is checked too).
+  Prng chaos_prng = world.prng().fork();
+  std::vector<std::string> clogged;
+  std::function<void()> chaos_tick;
+  int chaos_actions = 0;
+  if (knobs.chaos) {
+    chaos_tick = [&] {
+      if (std::all_of(clients.begin(), clients.end(), [](const auto& c) { return c->done(); })) {
+        net.heal_all();
+        for (const auto& h : clogged) net.unclog(h);
+        return;
+      }
+      ++chaos_actions;
+      std::string client_host = "client" + std::to_string(chaos_prng.below(knobs.clients));
+      switch (chaos_prng.below(5)) {
+        case 0:  // swizzle: clog one more host
+          clogged.push_back(chaos_prng.chance(0.3) ? std::string("node0") : client_host);
+          net.clog(clogged.back(), chaos_prng.range(1000, 50000));
+          break;
+        case 1:  // unclog in random order
+          if (!clogged.empty()) {
+            size_t i = chaos_prng.below(clogged.size());
+            net.unclog(clogged[i]);
+            clogged.erase(clogged.begin() + static_cast<std::ptrdiff_t>(i));
+          }
+          break;
+        case 2: {  // partition a client from the node for a while
+          bool both = chaos_prng.chance(0.5);
+          net.partition(client_host, "node0", both);
+          world.schedule(world.now_us() + chaos_prng.range(1000, knobs.chaos_every_us),
+                         [&net, client_host] { net.heal(client_host, "node0"); });
+          break;
+        }
+        case 3:  // the node's wall clock jumps
+          if (node->up()) node->runtime()->jump_wall_clock(chaos_prng.range(0, 2000000));
+          break;
+        default:
+          break;
+      }
+      world.schedule(world.now_us() + chaos_prng.range(knobs.chaos_every_us / 2, knobs.chaos_every_us),
+                     chaos_tick);
+    };
+    chaos_tick();
+  }
   auto all_done = [&] {
     return std::all_of(clients.begin(), clients.end(), [](const auto& c) { return c->done(); });
   };
   const int64_t deadline = world.now_us() + 3600LL * 1000000;  // one virtual hour
   bool finished = world.run_until(all_done, deadline, 50'000'000);
+  if (opt.dump) {
+    for (size_t i = 0; i < log.size(); ++i) {
+      const EngineRecord& r = log[i];
+      if (r.expired_db >= 0) {
+        std::printf("#%zu inc=%d EXPIRED db=%d %s\n", i, r.incarnation, r.expired_db, r.argv[0].c_str());
+      } else {
+        std::printf("#%zu inc=%d %s t=%lld %s -> %s\n", i, r.incarnation, r.client.c_str(),
+                    static_cast<long long>(r.now_ms), show(r.argv).c_str(), escape(r.reply).c_str());
+      }
+    }
+  }
   result.commands = log.size();
   result.steps = world.steps();
   result.virtual_us = world.now_us() - (deadline - 3600LL * 1000000);
   result.trace_hash = world.trace_hash();
+  result.knobs += " | crashes_done=" + std::to_string(node->crashes()) +
+                  " chaos_actions=" + std::to_string(chaos_actions) +
+                  " resets=" + std::to_string(net.resets());
   result.probes = world.probes();
   result.buggify_sites = world.buggify_sites();
   if (!node->boot_error().empty()) {

@@ -16,6 +16,8 @@ struct RunOptions {
   bool verbose = false;
   // A test-only server bug to switch on ("" for none); see docs/SIMULATION.md.
   std::string bug;
+  // Print the engine's log (commands, replies, expiries) of the run.
+  bool dump = false;
 };
 
 struct RunResult {

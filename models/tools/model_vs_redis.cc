@@ -372,7 +372,7 @@ class Generator {
         "substr", "del", "unlink", "exists", "type", "rename", "renamenx", "copy", "move",
         "touch", "expire", "pexpire", "expireat", "pexpireat", "ttl", "pttl", "expiretime",
         "pexpiretime", "persist", "dbsize", "flushdb", "swapdb", "expire", "ttl", "set", "flushall",
-        "incr", "incrby"};
+        "incr", "incrby", "setex", "pexpire", "pexpireat", "persist", "pttl", "getex"};
     const std::string& n = one_of(names);
     if (n == "ping") {
       if (pick(0, 1)) return {"ping"};

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runtime/buggify.h"
 #include "server/server.h"
 
 namespace peregrine::server {
@@ -45,7 +46,11 @@ void Client::run() {
   while (!closing_) {
     size_t want = std::max(kReadChunkBytes, std::min<size_t>(parser_.bytes_hint(), 1 << 26));
     qbuf_.reserve_tail(want);
-    auto n = conn_->read_some(qbuf_.tail(), qbuf_.tail_room());
+    size_t room = qbuf_.tail_room();
+    // Tiny reads split commands at every possible byte: the parser must
+    // resume anywhere.
+    if (BUGGIFY(server_.runtime())) room = 1 + server_.random().uniform(7);
+    auto n = conn_->read_some(qbuf_.tail(), room);
     if (!n || *n == 0) break;
     qbuf_.commit(*n);
     server_.stats().total_net_input_bytes += *n;
@@ -67,7 +72,10 @@ void Client::process_input() {
   while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
     size_t consumed = 0;
     auto status = parser_.parse(qbuf_.data() + pos, qbuf_.size() - pos, &consumed);
-    if (status == protocol::ParseStatus::kNeedMore) break;
+    if (status == protocol::ParseStatus::kNeedMore) {
+      CODE_PROBE(server_.runtime(), pos < qbuf_.size(), "client: partial command waits for more bytes");
+      break;
+    }
     if (status == protocol::ParseStatus::kError) {
       writer_.error(parser_.error());
       server_.stats().total_error_replies++;
@@ -78,7 +86,11 @@ void Client::process_input() {
     const auto& argv = parser_.argv();
     if (!argv.empty()) server_.execute(*this, argv);
     pos += consumed;
-    if (out_.size() >= kOutputFlushBytes && !flush()) {
+    CODE_PROBE(server_.runtime(), pos < qbuf_.size(), "client: several commands in one read");
+    // Writing after every command instead of once per batch changes how
+    // replies interleave with reads.
+    bool flush_now = out_.size() >= kOutputFlushBytes || BUGGIFY(server_.runtime());
+    if (flush_now && !flush()) {
       closing_ = true;
       return;
     }

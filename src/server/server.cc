@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "runtime/buggify.h"
 #include "server/client.h"
 
 namespace peregrine::server {
@@ -159,7 +160,10 @@ void Server::active_expire_cycle(int64_t now_ms) {
     for (int iteration = 0; db.expires_size() > 0; ++iteration) {
       size_t sampled = 0;
       size_t expired = db.active_expire_step(now_ms, kKeysPerLoop, runtime_.random(), &sampled);
+      CODE_PROBE(runtime_, expired > 0, "active expiry deleted keys");
       if (sampled == 0 || expired * 100 <= sampled * kAcceptableStalePercent) break;
+      // An early end of the cycle leaves expired keys for lazy expiry.
+      if (BUGGIFY(runtime_)) return;
       if ((iteration & 15) == 15 && runtime_.clock().monotonic_us() - start > budget_us) return;
     }
   }
@@ -242,6 +246,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     spec->calls++;
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }
+  CODE_PROBE(runtime_, client.in_exec, "command executed inside EXEC");
   if (observer_ && !(client.in_multi && out.compare(reply_start, std::string::npos, "+QUEUED\r\n") == 0))
     observer_(client, argv, frozen_now_ms_, std::string_view(out).substr(reply_start));
   if (out.size() > reply_start && out[reply_start] == '-') {
@@ -291,7 +296,9 @@ void Server::touch_all_watched_keys_in_db(int db_index) {
 }
 
 void Server::key_expired(int db_index, std::string_view key) {
+  CODE_PROBE(runtime_, true, "key expired");
   stats_.expired_keys++;
+  if (expiry_observer_) expiry_observer_(db_index, key);
   touch_watched_key(db_index, key);
 }
 

@@ -85,6 +85,11 @@ class Server : public store::KeyspaceObserver {
                                              std::span<const std::string_view> argv,
                                              int64_t now_ms, std::string_view reply)>;
   void set_command_observer(CommandObserver observer) { observer_ = std::move(observer); }
+  // Called when the server deletes a key because its TTL passed (lazily or
+  // in the active cycle). With a wall clock that can jump backwards, a
+  // checker needs these to know which keys are really gone.
+  using ExpiryObserver = std::function<void(int db, std::string_view key)>;
+  void set_expiry_observer(ExpiryObserver observer) { expiry_observer_ = std::move(observer); }
 
   // WATCH bookkeeping.
   void watch_key(Client& client, int db, std::string_view key);
@@ -135,6 +140,7 @@ class Server : public store::KeyspaceObserver {
   int64_t frozen_now_ms_ = 0;
   int64_t memory_peak_ = 0;
   CommandObserver observer_;
+  ExpiryObserver expiry_observer_;
 };
 
 }  // namespace peregrine::server

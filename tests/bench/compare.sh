@@ -6,7 +6,7 @@
 #   tests/bench/compare.sh [--peregrine PATH] [--redis PATH] [--requests N]
 #                          [--tests set,get,incr,mset] [--pipelines "1 16"]
 #                          [--clients 50] [--rounds 2] [-r KEYSPACE]
-#                          [--server-cpu 0] [--client-cpu 1]
+#                          [--pipeline-scale 8] [--server-cpu 0] [--client-cpu 1]
 #
 # Both servers run on free ports of 127.0.0.1, pinned to the same CPU
 # (taskset -c SERVER_CPU); redis-benchmark runs pinned to another CPU.  For
@@ -16,6 +16,11 @@
 # requests per second the table shows requests per second of server CPU.
 # Values are medians over the rounds.  Ratios are Peregrine / redis: above
 # 1.0 means Peregrine is faster or cheaper.
+#
+# --requests N is the request count of a run without pipelining; a run with
+# -P P sends N * min(P, pipeline-scale) requests, so that fast pipelined runs
+# last long enough for the CPU-time clock (1/CLK_TCK s) to resolve them.
+# --pipeline-scale 1 sends N requests in every run.
 #
 # Comparing redis-server with itself checks the script and shows the noise:
 #   tests/bench/compare.sh --peregrine "$(command -v redis-server)"
@@ -33,9 +38,10 @@ ROUNDS=2
 KEYSPACE=""
 SERVER_CPU=0
 CLIENT_CPU=1
+PIPELINE_SCALE=8
 RUN_TIMEOUT=120          # seconds one redis-benchmark run may take
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
     --pipelines|-P) PIPELINES="$2"; shift 2 ;;
     --clients|-c) CLIENTS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
+    --pipeline-scale) PIPELINE_SCALE="$2"; shift 2 ;;
     -r|--keyspace) KEYSPACE="$2"; shift 2 ;;
     --server-cpu) SERVER_CPU="$2"; shift 2 ;;
     --client-cpu) CLIENT_CPU="$2"; shift 2 ;;
@@ -54,7 +61,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for n in "$REQUESTS" "$CLIENTS" "$ROUNDS"; do
+for n in "$REQUESTS" "$CLIENTS" "$ROUNDS" "$PIPELINE_SCALE"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "not a positive integer: $n" >&2; exit 2; }
 done
 [ -z "$KEYSPACE" ] || [[ "$KEYSPACE" =~ ^[1-9][0-9]*$ ]] ||
@@ -164,6 +171,12 @@ cpu_ticks() {
   echo $(( ${12} + ${13} ))
 }
 
+requests_for() {  # PIPELINE -> requests of one run
+  local p="$1"
+  [ "$p" -le "$PIPELINE_SCALE" ] || p="$PIPELINE_SCALE"
+  echo $(( REQUESTS * p ))
+}
+
 # run_bench NAME PORT PID TEST PIPELINE -> "rps cpu_ticks"
 run_bench() {
   local name="$1" port="$2" pid="$3" test="$4" pipeline="$5" before after out rps
@@ -172,7 +185,7 @@ run_bench() {
   redis-cli -h 127.0.0.1 -p "$port" flushall >/dev/null 2>&1 || true
   before="$(cpu_ticks "$pid")"
   out="$(timeout "$RUN_TIMEOUT" "${PIN_CLIENT[@]}" redis-benchmark \
-          -h 127.0.0.1 -p "$port" -q -c "$CLIENTS" -n "$REQUESTS" \
+          -h 127.0.0.1 -p "$port" -q -c "$CLIENTS" -n "$(requests_for "$pipeline")" \
           -P "$pipeline" -t "$test" --csv "${extra[@]}" 2>&1)" || {
     echo "redis-benchmark failed or timed out (${RUN_TIMEOUT}s) against $name" \
          "(port $port, $test -P $pipeline):" >&2
@@ -206,7 +219,7 @@ if [ ${#PIN_SERVER[@]} -gt 0 ]; then
 else
   pinning="unpinned"
 fi
-echo "requests $REQUESTS, clients $CLIENTS, rounds $ROUNDS${KEYSPACE:+, keyspace $KEYSPACE}, $pinning, CLK_TCK $CLK_TCK"
+echo "requests $REQUESTS (x min(P, $PIPELINE_SCALE) when pipelined), clients $CLIENTS, rounds $ROUNDS${KEYSPACE:+, keyspace $KEYSPACE}, $pinning, CLK_TCK $CLK_TCK"
 echo
 
 rows=()
@@ -217,11 +230,11 @@ for test in "${TEST_LIST[@]}"; do
     for round in $(seq 1 "$ROUNDS"); do
       read -r rps ticks < <(run_bench redis "$R_PORT" "$R_PID" "$test" "$pipeline") || exit 1
       r_rps+=" $rps"
-      r_eff+=" $(awk -v n="$REQUESTS" -v t="$ticks" -v hz="$CLK_TCK" \
+      r_eff+=" $(awk -v n="$(requests_for "$pipeline")" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
       read -r rps ticks < <(run_bench peregrine "$P_PORT" "$P_PID" "$test" "$pipeline") || exit 1
       p_rps+=" $rps"
-      p_eff+=" $(awk -v n="$REQUESTS" -v t="$ticks" -v hz="$CLK_TCK" \
+      p_eff+=" $(awk -v n="$(requests_for "$pipeline")" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
       echo "  $test -P $pipeline round $round: redis$(echo "$r_rps" | awk '{print " " $NF}') rps," \
            "peregrine$(echo "$p_rps" | awk '{print " " $NF}') rps" >&2
