@@ -161,6 +161,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode & 1) limits.max_bulk_len = 16;
   if (mode & 2) limits.max_multibulk_len = 4;
   if (mode & 4) limits.max_inline_len = 32;
+  if (mode & 32) limits.unauthenticated = true;
   static constexpr uint32_t kMaxPiece[4] = {1, 3, 16, 300};
   const uint32_t max_piece = kMaxPiece[(mode >> 3) & 3];
 

@@ -315,18 +315,6 @@ size_t KvModel::live_keys(int db, int64_t now_ms) const {
   return n;
 }
 
-void KvModel::purge_expired() {
-  for (Db& d : dbs_) {
-    for (auto it = d.begin(); it != d.end();) {
-      if (it->second.expire_at_ms && *it->second.expire_at_ms <= now_) {
-        it = d.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-}
-
 Entry* KvModel::find(int db, const std::string& key) {
   Db& d = dbs_[static_cast<size_t>(db)];
   auto it = d.find(key);
@@ -342,7 +330,6 @@ std::string KvModel::apply(const std::vector<std::string>& argv, int64_t now_ms,
   if (argv.empty()) return "";
   if (*db < 0 || *db >= databases()) throw std::out_of_range("selected database out of range");
   now_ = now_ms;
-  purge_expired();
   std::string name = lower(argv[0]);
   auto it = table().find(name);
   if (it == table().end()) {
@@ -493,7 +480,9 @@ std::string KvModel::cmd_mget(const Argv& a, int& db) {
 
 std::string KvModel::cmd_mset(const Argv& a, int& db) {
   if (a.size() % 2 == 0) return err_arity("mset");
-  for (size_t i = 1; i < a.size(); i += 2) dbs_[static_cast<size_t>(db)][a[i]] = make_string(a[i + 1]);
+  for (size_t i = 1; i < a.size(); i += 2) {
+    dbs_[static_cast<size_t>(db)][a[i]] = make_string(a[i + 1]);  // drops any TTL
+  }
   return kOk;
 }
 
@@ -502,7 +491,9 @@ std::string KvModel::cmd_msetnx(const Argv& a, int& db) {
   for (size_t i = 1; i < a.size(); i += 2) {
     if (find(db, a[i])) return kZero;
   }
-  for (size_t i = 1; i < a.size(); i += 2) dbs_[static_cast<size_t>(db)][a[i]] = make_string(a[i + 1]);
+  for (size_t i = 1; i < a.size(); i += 2) {
+    dbs_[static_cast<size_t>(db)][a[i]] = make_string(a[i + 1]);  // drops any TTL
+  }
   return kOne;
 }
 

@@ -4,10 +4,15 @@
 // The model is deliberately independent of the server: it includes nothing
 // from src/ and re-implements every helper it needs (integer and float
 // parsing, reply encoding). It favours plain, obviously-correct code over
-// speed: one std::map per database, expired keys purged before each command.
+// speed: one std::map per database.
 //
-// Time is supplied by the caller on every command (now_ms, Unix milliseconds)
-// and is assumed not to go backwards between calls.
+// Time is supplied by the caller on every command (now_ms, Unix milliseconds).
+// A key whose expiry time is <= now_ms is invisible to every command; it is
+// removed from the map when a command touches it, exactly when the engine's
+// lazy expiry would remove it. Keys nobody touches stay in the map, so if
+// the caller's clock goes backwards (a wall-clock jump) they come back to
+// life, as they do in Redis; a checker that knows the engine deleted a key
+// (active expiry) applies that deletion with DEL.
 #ifndef PEREGRINE_MODELS_KV_MODEL_H_
 #define PEREGRINE_MODELS_KV_MODEL_H_
 
@@ -66,7 +71,6 @@ class KvModel {
 
   // Lookup of a live key; erases it (and returns null) when expired.
   Entry* find(int db, const std::string& key);
-  void purge_expired();
   bool db_index_valid(int64_t id) const { return id >= 0 && id < databases(); }
 
   // Shared bodies.

@@ -484,7 +484,7 @@ RunResult run_workload_scenario(const RunOptions& opt) {
           break;
         }
         case 3:  // the node's wall clock jumps
-          if (node->up()) node->runtime()->jump_wall_clock(chaos_prng.range(0, 2000000));
+          if (node->up()) node->runtime()->jump_wall_clock(chaos_prng.range(-2000000, 2000000));
           break;
         default:
           break;

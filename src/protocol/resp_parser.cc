@@ -16,6 +16,10 @@ constexpr size_t kMaxHeaderLine = 64 * 1024;
 // released before the next request instead of being kept for the connection.
 constexpr size_t kKeepCapacity = 64 * 1024;
 
+// Request size allowed before a client has authenticated.
+constexpr int64_t kMaxUnauthElements = 10;
+constexpr int64_t kMaxUnauthBulk = 16 * 1024;
+
 constexpr std::string_view kErrPrefix = "ERR Protocol error: ";
 
 // Strict decimal integer as length headers accept it: an optional '-', no
@@ -194,6 +198,9 @@ ParseStatus RequestParser::parse_multibulk(const char* data, size_t len, size_t*
       if (!parse_strict_int(data + 1, cr - 1, &n)) return fail("invalid multibulk length");
     }
     if (n > limits_.max_multibulk_len || n > INT_MAX) return fail("invalid multibulk length");
+    if (n > kMaxUnauthElements && limits_.unauthenticated) {
+      return fail("unauthenticated multibulk length");
+    }
     pos = cr + 2;
     line_scanned_ = 0;
     line_blocked_ = false;
@@ -247,6 +254,7 @@ ParseStatus RequestParser::parse_multibulk(const char* data, size_t len, size_t*
         }
       }
       if (n > limits_.max_bulk_len) return fail("invalid bulk length");
+      if (n > kMaxUnauthBulk && limits_.unauthenticated) return fail("unauthenticated bulk length");
       bulk_len_ = n;
       pos = cr + 2;
       line_scanned_ = 0;

@@ -31,6 +31,10 @@ struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;   // proto-max-bulk-len
   int64_t max_multibulk_len = 1024 * 1024;      // elements per request
   size_t max_inline_len = 64 * 1024;            // inline request line
+  // Set while the client still has to authenticate: requests are then held
+  // to 10 elements and bulks to 16KB, refused with the "unauthenticated"
+  // errors Redis sends.
+  bool unauthenticated = false;
 };
 
 enum class ParseStatus { kNeedMore, kCommand, kError };

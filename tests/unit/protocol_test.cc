@@ -343,6 +343,25 @@ TEST(ProtocolParser, InvalidBulkLength) {
   EXPECT_EQ(parse_all(multibulk({"0123456789"}), small).commands.size(), 1u);
 }
 
+TEST(ProtocolParser, UnauthenticatedLimits) {
+  ParserLimits unauth;
+  unauth.unauthenticated = true;
+  EXPECT_EQ(error_of("*11\r\n", unauth), "ERR Protocol error: unauthenticated multibulk length");
+  EXPECT_EQ(error_of("*1\r\n$16385\r\n", unauth),
+            "ERR Protocol error: unauthenticated bulk length");
+  EXPECT_EQ(parse_all("*10\r\n$16384\r\n", unauth).last, ParseStatus::kNeedMore);
+  // The general limits are checked first.
+  EXPECT_EQ(error_of("*3000000000\r\n", unauth), kInvalidMultibulk);
+  EXPECT_EQ(error_of("*1\r\n$4294967296\r\n", unauth), kInvalidBulk);
+  // Limits may change between requests (after AUTH).
+  RequestParser parser(unauth);
+  std::string big = multibulk(Command(11, "x"));
+  size_t consumed = 0;
+  parser.set_limits(ParserLimits{});
+  EXPECT_EQ(parser.parse(big.data(), big.size(), &consumed), ParseStatus::kCommand);
+  EXPECT_EQ(parser.argv().size(), 11u);
+}
+
 TEST(ProtocolParser, HugeBulkHeaderFailsWithoutPayload) {
   // The header alone decides; nothing is reserved for the claimed length.
   RequestParser parser;
