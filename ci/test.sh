@@ -23,6 +23,9 @@ bash ci/build.sh release
 step "unit tests"
 build/unit_tests --gtest_brief=1
 
+step "simulator (pinned seeds with determinism check, fresh seeds, planted bug, idle node)"
+bash ci/sim.sh build
+
 step "integration tests"
 PEREGRINE_BIN=build/peregrine-server $PY -m unittest discover -s tests/integration -v 2>&1 | tail -n 40
 

@@ -154,10 +154,9 @@ bool parse_long_double(std::string_view s, long double* out) {
 // Human-friendly rendering of a long double: 17 decimals, trailing zeros and
 // a dangling dot removed, "-0" shown as "0".
 std::string format_long_double(long double v) {
-  int n = std::snprintf(nullptr, 0, "%.17Lf", v);
-  std::string s(static_cast<size_t>(n) + 1, '\0');
-  std::snprintf(s.data(), s.size(), "%.17Lf", v);
-  s.resize(static_cast<size_t>(n));
+  std::string s(6000, '\0');  // room for any finite long double at 17 decimals
+  int n = std::snprintf(s.data(), s.size(), "%.17Lf", v);
+  s.resize(n > 0 ? static_cast<size_t>(n) : 0);
   if (s.find('.') != std::string::npos) {
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();

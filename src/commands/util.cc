@@ -85,10 +85,11 @@ bool parse_long_double(std::string_view s, long double* out) {
 std::string format_long_double(long double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (std::isnan(v)) return "nan";
-  int n = std::snprintf(nullptr, 0, "%.17Lf", v);
-  std::string s(static_cast<size_t>(n) + 1, '\0');
-  std::snprintf(s.data(), s.size(), "%.17Lf", v);
-  s.resize(static_cast<size_t>(n));
+  // The longest finite long double in %.17Lf is under 5000 characters.
+  char buf[5120];
+  int n = std::snprintf(buf, sizeof(buf), "%.17Lf", v);
+  if (n < 0 || static_cast<size_t>(n) >= sizeof(buf)) return "nan";
+  std::string s(buf, static_cast<size_t>(n));
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
     if (s.back() == '.') s.pop_back();

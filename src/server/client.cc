@@ -17,15 +17,24 @@ Client::Client(Server& server, std::unique_ptr<rt::Connection> conn)
   created_ms = server_.runtime().clock().wall_ms();
   last_interaction_ms = created_ms;
   authenticated = server_.config().requirepass.empty();
-  protocol::ParserLimits limits;
-  limits.max_bulk_len = server_.config().proto_max_bulk_len;
-  parser_.set_limits(limits);
+  update_parser_limits();
   server_.add_client(this);
 }
 
 Client::~Client() {
   server_.unwatch_all(*this);
   server_.remove_client(this);
+}
+
+// Until a client authenticates, requests are held to the small limits Redis
+// applies to unauthenticated clients, so a stranger cannot make the server
+// allocate much.
+void Client::update_parser_limits() {
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = server_.config().proto_max_bulk_len;
+  limits.unauthenticated = !authenticated;
+  parser_.set_limits(limits);
+  parser_unauthenticated_ = !authenticated;
 }
 
 void Client::kill() {
@@ -70,6 +79,7 @@ void Client::run() {
 void Client::process_input() {
   size_t pos = 0;
   while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
+    if (parser_unauthenticated_ != !authenticated) update_parser_limits();
     size_t consumed = 0;
     auto status = parser_.parse(qbuf_.data() + pos, qbuf_.size() - pos, &consumed);
     if (status == protocol::ParseStatus::kNeedMore) {

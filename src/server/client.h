@@ -69,6 +69,7 @@ class Client {
 
  private:
   void process_input();
+  void update_parser_limits();
   bool flush();
 
   Server& server_;
@@ -79,6 +80,7 @@ class Client {
   std::string out_;
   protocol::ReplyWriter writer_;
   bool close_after_reply_ = false;
+  bool parser_unauthenticated_ = false;
   bool closing_ = false;
 };
 

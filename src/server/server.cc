@@ -30,16 +30,19 @@ std::string key_of(int db, std::string_view key) {
   return k;
 }
 
+// The part of s before any NUL byte: Redis formats these names as C strings.
+std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 // "ERR unknown command 'x', with args beginning with: 'a' 'b' "
 std::string unknown_command_error(std::span<const std::string_view> argv) {
   std::string args;
   for (size_t j = 1; j < argv.size() && args.size() < 128; ++j) {
     size_t room = 128 - args.size();
     args += "'";
-    args.append(argv[j].substr(0, room));
+    args.append(c_string(argv[j].substr(0, room)));
     args += "' ";
   }
-  return "ERR unknown command '" + std::string(argv[0].substr(0, 128)) +
+  return "ERR unknown command '" + std::string(c_string(argv[0].substr(0, 128))) +
          "', with args beginning with: " + args;
 }
 
@@ -206,6 +209,16 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
   protocol::ReplyWriter& reply = client.writer();
   auto reject = [&](const CommandSpec* spec, const std::string& msg) {
     if (spec) spec->rejected_calls++;
+    if (spec && spec->name == "exec") {
+      // A malformed EXEC ends the transaction, as Redis does.
+      client.in_multi = false;
+      client.multi_aborted = false;
+      client.queued.clear();
+      unwatch_all(client);
+      reply.error("EXECABORT Transaction discarded because of: " +
+                  (msg.rfind("ERR ", 0) == 0 ? msg.substr(4) : msg));
+      return;
+    }
     if (client.in_multi) client.multi_aborted = true;
     reply.error(msg);
   };
@@ -217,7 +230,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     for (char& ch : sub) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     const CommandSpec* s = spec->find_subcommand(sub);
     if (!s) {
-      reject(nullptr, "ERR unknown subcommand '" + std::string(argv[1].substr(0, 128)) +
+      reject(nullptr, "ERR unknown subcommand '" + std::string(c_string(argv[1].substr(0, 128))) +
                           "'. Try " + upper(spec->name) + " HELP.");
       return;
     }
