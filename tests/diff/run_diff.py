@@ -10,7 +10,9 @@ tests/diff/cases/*.txt when none is named) against both, sends each command
 to both servers and compares the raw reply bytes exactly.  Differences are
 printed as file:line, the command, redis's bytes and Peregrine's bytes.  The
 exit status is 0 when nothing differs, 1 when something does, 2 when a server
-could not be started or a case file is malformed.
+could not be started or a case file is malformed.  Blocks of lines that need
+commands Peregrine does not implement yet are skipped and listed (see
+!requires below); they do not change the exit status.
 
 Run it with Peregrine replaced by redis-server itself to check that case
 files are deterministic:
@@ -56,6 +58,27 @@ Directives (a line starting with '!'):
                         default; others are opened on first use, in the
                         same protocol as connection 0 was started).  Used for
                         WATCH/MULTI interplay between clients.
+    !requires CMD [CMD ...]
+    ...
+    !end-requires       a block of lines that needs the commands CMD (names
+                        as COMMAND INFO takes them: SADD, object|encoding).
+                        At start-up the runner asks Peregrine COMMAND INFO for
+                        every command named in any block.  A block whose
+                        commands are all known runs like any other lines;
+                        otherwise every line in it, directives included, is
+                        skipped on both servers and the block is listed as
+                        "skipped: FILE:FIRST-LAST needs CMD (not
+                        implemented)".  Skipped blocks are counted (blocks and
+                        commands) in the summary; they do not fail the run.
+                        Blocks do not nest; a block must end on the client it
+                        started on, may not contain !resp3, and may not start
+                        or end between !unordered / !skip-reason and their
+                        command.  Lines after a block must not depend on what
+                        it did: keep a key of another type, its WRONGTYPE
+                        checks and any DBSIZE/KEYS/SCAN that counts it inside
+                        one block, or delete the key before !end-requires.  A
+                        later block may use what an earlier one left only
+                        when it requires the same commands.
 
 Each case file starts on fresh connections after FLUSHALL on both servers.
 Commands of a file are sent in order; one reply is read per command (do not
