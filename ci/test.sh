@@ -39,6 +39,10 @@ if [ "${PEREGRINE_SKIP_ASAN:-0}" != 1 ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   step "unit tests under ASan"
   build-asan/unit_tests --gtest_brief=1
+  step "simulator under ASan"
+  PEREGRINE_SIM_PINNED_SEEDS=60 PEREGRINE_SIM_FRESH_SEEDS=60 bash ci/sim.sh build-asan
+  step "differential tests under ASan"
+  $PY tests/diff/run_diff.py --peregrine build-asan/peregrine-server
   step "integration tests under ASan (leaks reported at server exit fail the run)"
   PEREGRINE_BIN=build-asan/peregrine-server PEREGRINE_REQUIRE_CLEAN_EXIT=1 \
     $PY -m unittest discover -s tests/integration -v 2>&1 | tail -n 40

@@ -1,6 +1,7 @@
 #include "runtime/fiber_loop.h"
 
 #include <boost/context/fiber.hpp>
+#include <boost/context/fixedsize_stack.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <algorithm>
 #include <cassert>
@@ -9,6 +10,15 @@
 namespace peregrine::rt {
 
 namespace bctx = boost::context;
+
+// Production stacks have a guard page. Under AddressSanitizer stacks come
+// from the (instrumented) heap instead: a recycled mapping would keep the
+// shadow poison of the fiber that used it before.
+#ifdef BOOST_USE_ASAN
+using StackAllocator = bctx::fixedsize_stack;
+#else
+using StackAllocator = bctx::protected_fixedsize_stack;
+#endif
 
 struct FiberLoop::Fiber {
   std::string name;
@@ -42,8 +52,8 @@ void FiberLoop::spawn(std::string_view name, std::function<void()> fn) {
   f->fn = std::move(fn);
   f->weak_self = f;
   Fiber* raw = f.get();
-  f->self = bctx::fiber(std::allocator_arg, bctx::protected_fixedsize_stack(stack_bytes_),
-                        [this, raw](bctx::fiber&& sink) {
+  f->self = bctx::fiber(std::allocator_arg, StackAllocator(stack_bytes_),
+                        [raw](bctx::fiber&& sink) {
                           raw->sink = std::move(sink);
                           raw->fn();
                           raw->fn = nullptr;
@@ -55,7 +65,9 @@ void FiberLoop::spawn(std::string_view name, std::function<void()> fn) {
   ready_.push_back(std::move(f));
 }
 
-FiberHandle FiberLoop::current() { return FiberHandle{current_}; }
+FiberHandle FiberLoop::current() {
+  return current_ ? FiberHandle{current_, current_->id} : FiberHandle{};
+}
 
 void FiberLoop::switch_out() {
   Fiber* f = current_;
@@ -84,8 +96,10 @@ bool FiberLoop::park_until(int64_t deadline_us) {
 }
 
 void FiberLoop::wake(FiberHandle handle) {
-  auto* f = static_cast<Fiber*>(handle.impl);
-  if (f == nullptr || !f->parked) return;
+  auto it = fibers_.find(static_cast<Fiber*>(handle.impl));
+  if (it == fibers_.end() || it->second->id != handle.id) return;  // ended
+  Fiber* f = it->second.get();
+  if (!f->parked) return;
   f->parked = false;
   f->woken = true;
   if (!f->queued) {

@@ -83,7 +83,6 @@ class FiberLoop final : public Scheduler {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   std::function<size_t(size_t)> picker_;
   Fiber* current_ = nullptr;
-  uint64_t timer_seq_ = 0;
   uint64_t spawned_ = 0;
 };
 

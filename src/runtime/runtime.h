@@ -51,9 +51,12 @@ class Random {
 };
 
 // ---------------------------------------------------------------- Fibers
-// A fiber belongs to the executor that spawned it for its whole life.
+// A fiber belongs to the executor that spawned it for its whole life. A
+// handle may outlive its fiber: waking a fiber that has ended is a no-op (the
+// id tells a reused address apart).
 struct FiberHandle {
   void* impl = nullptr;
+  uint64_t id = 0;
   bool valid() const { return impl != nullptr; }
   bool operator==(const FiberHandle&) const = default;
 };

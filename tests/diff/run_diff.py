@@ -154,6 +154,114 @@ def split_command(line: str) -> List[bytes]:
     return [decode_arg(t) for t in tokens]
 
 
+DIRECTIVES = ("!flushall", "!sleep", "!unordered", "!skip-reason", "!resp3",
+              "!client", "!requires", "!end-requires")
+
+
+class Block:
+    """One !requires ... !end-requires block of a case file."""
+
+    def __init__(self, name: str, first: int, commands: List[str]):
+        self.name = name            # the file, as reported
+        self.first = first          # line of !requires
+        self.last = 0               # line of !end-requires
+        self.commands = commands    # as written, in order
+        self.missing: List[str] = []
+        self.skipped_commands = 0
+
+    def where(self) -> str:
+        return f"{self.name}:{self.first}-{self.last}"
+
+
+def scan_blocks(path: str) -> Dict[int, Block]:
+    """Checks the !requires blocks of a case file and returns them by the
+    line number of their !requires line.  Raises CaseError on a block that
+    is malformed or left open, and on an unknown directive anywhere."""
+    name = os.path.relpath(path)
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        lines = f.read().splitlines()
+    blocks: Dict[int, Block] = {}
+    open_block: Optional[Block] = None
+    block_client = 0
+    client = 0
+    pending = ""        # a one-shot directive still waiting for its command
+    for lineno, line in enumerate(lines, 1):
+        where = f"{name}:{lineno}"
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if not text.startswith("!"):
+            pending = ""
+            continue
+        word, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if word not in DIRECTIVES:
+            raise CaseError(f"{where}: unknown directive {word}")
+        if word in ("!unordered", "!skip-reason"):
+            pending = word
+        elif word == "!client":
+            try:
+                client = int(rest)
+            except ValueError:
+                raise CaseError(f"{where}: bad !client {rest!r}")
+        elif word == "!resp3" and open_block is not None:
+            raise CaseError(f"{where}: !resp3 inside a !requires block "
+                            f"(from line {open_block.first})")
+        elif word == "!requires":
+            if open_block is not None:
+                raise CaseError(f"{where}: !requires inside the !requires "
+                                f"block of line {open_block.first}")
+            if pending:
+                raise CaseError(f"{where}: !requires between {pending} and "
+                                f"its command")
+            commands = rest.split()
+            if not commands:
+                raise CaseError(f"{where}: !requires needs a command name")
+            open_block = Block(name, lineno, commands)
+            block_client = client
+        elif word == "!end-requires":
+            if open_block is None:
+                raise CaseError(f"{where}: !end-requires without !requires")
+            if rest:
+                raise CaseError(f"{where}: !end-requires takes no argument")
+            if pending:
+                raise CaseError(f"{where}: !end-requires between {pending} "
+                                f"and its command")
+            if client != block_client:
+                raise CaseError(f"{where}: block of line {open_block.first} "
+                                f"ends on client {client}, started on "
+                                f"{block_client}")
+            open_block.last = lineno
+            blocks[open_block.first] = open_block
+            open_block = None
+    if open_block is not None:
+        raise CaseError(f"{name}:{open_block.first}: !requires without "
+                        f"!end-requires")
+    return blocks
+
+
+def known_commands(port: int, names: List[str],
+                   timeout: float) -> Tuple[Dict[str, bool], str]:
+    """Asks the server on port COMMAND INFO for every name; returns
+    {lower-case name: known} and a note ("" when the question worked).
+    A server that cannot answer COMMAND INFO knows none of them."""
+    if not names:
+        return {}, ""
+    try:
+        with harness.RespClient(port, timeout=timeout) as c:
+            raw = c.call("COMMAND", "INFO", *names)
+        reply = harness.decode(raw)
+    except (harness.ReplyTimeout, harness.ConnectionClosed,
+            harness.RespError, OSError) as e:
+        return {n.lower(): False for n in names}, \
+            f"COMMAND INFO failed: {e}"
+    if not isinstance(reply, list) or isinstance(reply, harness.Push) or \
+            len(reply) != len(names):
+        return {n.lower(): False for n in names}, \
+            f"COMMAND INFO answered {show(raw)}"
+    return {n.lower(): r is not None for n, r in zip(names, reply)}, ""
+
+
 def show(b: Optional[bytes]) -> str:
     if b is None:
         return "(nothing)"
@@ -273,12 +381,17 @@ class Side:
 
 
 class Runner:
-    def __init__(self, redis: Side, peregrine: Side, verbose: bool):
+    def __init__(self, redis: Side, peregrine: Side, verbose: bool,
+                 blocks: Dict[str, Dict[int, Block]],
+                 known: Dict[str, bool]):
         self.redis = redis
         self.peregrine = peregrine
         self.verbose = verbose
+        self.blocks = blocks        # by case file path, then first line
+        self.known_commands = known  # by lower-case command name
         self.diffs: List[Difference] = []
         self.known: List[Difference] = []
+        self.skipped: List[Block] = []
         self.commands = 0
 
     def both(self, n: int, args: List[bytes]):
@@ -304,18 +417,44 @@ class Runner:
                                          problem or "setup failed"))
             return
 
+        blocks = self.blocks.get(path, {})
         client = 0
         unordered = False
         skip_reason = ""
+        skipping: Optional[Block] = None
         for lineno, line in enumerate(lines, 1):
             where = f"{name}:{lineno}"
             text = line.strip()
             if not text or text.startswith("#"):
                 continue
+            if skipping is not None:
+                # Inside a block that needs a missing command: nothing is
+                # sent and no directive acts, on either server.
+                if text.split(None, 1)[0] == "!end-requires":
+                    skipping = None
+                elif not text.startswith("!"):
+                    try:
+                        if split_command(text):
+                            skipping.skipped_commands += 1
+                    except CaseError as e:
+                        raise CaseError(f"{where}: {e}") from None
+                continue
             if text.startswith("!"):
                 word, _, rest = text.partition(" ")
                 rest = rest.strip()
-                if word == "!flushall":
+                if word == "!requires":
+                    block = blocks[lineno]
+                    missing = [c for c in block.commands
+                               if not self.known_commands[c.lower()]]
+                    if missing:
+                        skipping = Block(block.name, block.first,
+                                         block.commands)
+                        skipping.last = block.last
+                        skipping.missing = missing
+                        self.skipped.append(skipping)
+                elif word == "!end-requires":
+                    pass
+                elif word == "!flushall":
                     r, p, problem = self.both(client, [b"FLUSHALL"])
                     if problem:
                         self.diffs.append(Difference(where, "!flushall", r, p,
@@ -419,9 +558,23 @@ def main() -> int:
         print("no case files", file=sys.stderr)
         return 2
 
+    try:
+        blocks = {path: scan_blocks(path) for path in cases}
+    except CaseError as e:
+        print(f"case file error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    required: List[str] = []
+    for by_line in blocks.values():
+        for block in by_line.values():
+            for c in block.commands:
+                if c.lower() not in (r.lower() for r in required):
+                    required.append(c)
+
     redis = Side("redis", opts.redis, opts.timeout)
     peregrine = Side("peregrine", opts.peregrine, opts.timeout)
-    runner = Runner(redis, peregrine, opts.verbose)
     started = time.monotonic()
     try:
         try:
@@ -430,12 +583,23 @@ def main() -> int:
         except (RuntimeError, FileNotFoundError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
+        known, note = known_commands(peregrine.server.port, required,
+                                     opts.timeout)
+        if note:
+            print(f"note: {note}; every !requires block is skipped")
+        if opts.verbose:
+            missing = [c for c in required if not known[c.lower()]]
+            print(f"commands Peregrine lacks: {' '.join(missing) or '(none)'}")
+        runner = Runner(redis, peregrine, opts.verbose, blocks, known)
         for path in cases:
             before = len(runner.diffs)
+            skipped_before = len(runner.skipped)
             runner.run_file(path)
             n = len(runner.diffs) - before
+            k = len(runner.skipped) - skipped_before
             print(f"{os.path.relpath(path)}: "
-                  f"{'ok' if n == 0 else f'{n} difference(s)'}")
+                  f"{'ok' if n == 0 else f'{n} difference(s)'}"
+                  f"{f', {k} block(s) skipped' if k else ''}")
     except CaseError as e:
         print(f"case file error: {e}", file=sys.stderr)
         return 2
@@ -444,6 +608,13 @@ def main() -> int:
         peregrine.stop()
 
     elapsed = time.monotonic() - started
+    skipped_commands = sum(b.skipped_commands for b in runner.skipped)
+    if runner.skipped:
+        print(f"\n=== {len(runner.skipped)} skipped block(s), "
+              f"{skipped_commands} command(s) (not counted) ===")
+        for b in runner.skipped:
+            print(f"skipped: {b.where()} needs {' '.join(b.missing)} "
+                  f"(not implemented)")
     if runner.known:
         print(f"\n=== {len(runner.known)} known difference(s) "
               f"(not counted) ===")
@@ -455,6 +626,7 @@ def main() -> int:
             print(d.render())
     print(f"\n{len(cases)} file(s), {runner.commands} command(s), "
           f"{len(runner.diffs)} difference(s), {len(runner.known)} known, "
+          f"{skipped_commands} skipped (in {len(runner.skipped)} block(s)), "
           f"{elapsed:.1f}s")
     return 1 if runner.diffs else 0
 

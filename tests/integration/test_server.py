@@ -49,7 +49,21 @@ def setUpModule() -> None:
 
 def tearDownModule() -> None:
     if SERVER is not None:
-        SERVER.stop()
+        # Keep the server's directory until its log (where a sanitizer
+        # reports at exit) has been read.
+        keep = os.environ.get("PEREGRINE_KEEP_TMP")
+        os.environ["PEREGRINE_KEEP_TMP"] = "1"
+        code = SERVER.stop()
+        log = SERVER.log_tail()
+        if keep is None:
+            del os.environ["PEREGRINE_KEEP_TMP"]
+        else:
+            os.environ["PEREGRINE_KEEP_TMP"] = keep
+        SERVER._cleanup_dir()
+        # Under ASan/LSan a leak or memory error at exit shows as a non-zero
+        # exit status; CI's sanitizer run asks for a clean exit.
+        if os.environ.get("PEREGRINE_REQUIRE_CLEAN_EXIT") == "1" and code != 0:
+            raise RuntimeError(f"server exited with status {code}:\n{log}")
 
 
 class ServerTest(unittest.TestCase):
