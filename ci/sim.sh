@@ -15,6 +15,8 @@ for scenario in single_node crash_restart; do
   "$b/peregrine-sim" --scenario "$scenario" --seeds "$pinned" --first-seed 1 --check-determinism
   "$b/peregrine-sim" --scenario "$scenario" --seeds "$fresh"
 done
+# A swarm run must reach every expected code probe (rare paths exercised).
+"$b/peregrine-sim" --scenario single_node --seeds "$pinned" --first-seed 100000 --require-probes
 # The planted expiry off-by-one must be found within the pinned seeds.
 "$b/peregrine-sim" --scenario single_node --seeds "$pinned" --first-seed 1 \
   --bug expire-off-by-one --expect-failure | tail -n 3

@@ -3,12 +3,14 @@
 //   peregrine-sim --list
 //   peregrine-sim --scenario NAME --seed S [--verbose] [--bug NAME]
 //   peregrine-sim --scenario NAME --seeds N [--first-seed S] [--check-determinism]
+//                 [--probes] [--require-probes]
 //
 // Every failure prints the one line that replays it.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "sim/scenario.h"
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
   bool first_seed_given = false;
   bool check_determinism = false;
   bool expect_failure = false;
+  bool show_probes = false;
+  bool require_probes = false;
+  std::map<std::string, uint64_t> probes;
+  std::map<std::string, uint64_t> buggify_enabled;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -67,6 +73,10 @@ int main(int argc, char** argv) {
       opt.verbose = true;
     } else if (a == "--bug") {
       opt.bug = value();
+    } else if (a == "--probes") {
+      show_probes = true;
+    } else if (a == "--require-probes") {
+      show_probes = require_probes = true;
     } else if (a == "--dump") {
       opt.dump = true;
     } else if (a == "--check-determinism") {
@@ -101,6 +111,8 @@ int main(int argc, char** argv) {
     opt.seed = s;
     RunResult r = peregrine::sim::run_scenario(opt);
     commands += r.commands;
+    for (const auto& [name, n] : r.probes) probes[name] += n;
+    for (const auto& [site, on] : r.buggify_sites) buggify_enabled[site] += on ? 1 : 0;
     if (check_determinism) {
       RunResult again = peregrine::sim::run_scenario(opt);
       if (again.trace_hash != r.trace_hash || again.commands != r.commands) {
@@ -121,6 +133,20 @@ int main(int argc, char** argv) {
               opt.scenario.c_str(), static_cast<unsigned long long>(seeds),
               static_cast<unsigned long long>(failures), static_cast<unsigned long long>(commands),
               secs, secs > 0 ? commands / secs : 0.0);
+  uint64_t missed = 0;
+  if (show_probes) {
+    for (const auto& [name, n] : probes) std::printf("  probe %-50s hit %llu times\n", name.c_str(),
+                                                     static_cast<unsigned long long>(n));
+    for (const auto& [site, n] : buggify_enabled)
+      std::printf("  buggify %-48s enabled in %llu runs\n", site.c_str(),
+                  static_cast<unsigned long long>(n));
+    for (const auto& name : peregrine::sim::expected_probes()) {
+      if (probes.count(name)) continue;
+      std::printf("  probe never hit: %s\n", name.c_str());
+      ++missed;
+    }
+  }
   if (expect_failure) return failures > 0 ? 0 : 1;
+  if (require_probes && missed > 0) return 1;
   return failures == 0 ? 0 : 1;
 }

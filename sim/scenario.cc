@@ -24,6 +24,8 @@ constexpr int kServerPort = 6379;
 struct EngineRecord {
   int incarnation;
   int expired_db;      // >= 0: not a command but the deletion of argv[0] by expiry
+  bool queued;         // answered +QUEUED inside MULTI (not executed yet)
+  bool in_exec;        // executed by EXEC; its reply went inside EXEC's array
   std::string client;  // client name (set by each workload connection)
   std::vector<std::string> argv;
   int64_t now_ms;
@@ -49,6 +51,7 @@ struct Knobs {
   NetworkFaults net;
   bool crashes = false;
   int64_t crash_every_us = 0;
+  bool transactions = true;
   // Connection chaos: partitions, swizzle-clogging, wall-clock jumps.
   bool chaos = false;
   int64_t chaos_every_us = 0;
@@ -60,6 +63,7 @@ struct Knobs {
       << " pipeline=" << max_pipeline << " hz=" << hz << " buggify=" << buggify
       << " latency=" << net.latency_min_us << ".." << net.latency_max_us << "us"
       << " spike_p=" << net.spike_p << " reset_p=" << net.reset_p << " split_p=" << net.split_p
+      << " transactions=" << transactions
       << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm;
     return o.str();
   }
@@ -79,6 +83,7 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
   k.net.reset_p = p.chance(0.4) ? p.unit() * 0.01 : 0.0;
   k.net.split_p = p.chance(0.5) ? p.unit() * 0.5 : 0.0;
   k.net.max_chunk = p.chance(0.3) ? static_cast<size_t>(p.range(1, 16)) : 1 << 16;
+  k.transactions = p.chance(0.7);
   k.chaos = p.chance(0.5);
   k.chaos_every_us = p.range(1000, 100000);
   k.drift_ppm = p.chance(0.3) ? p.range(-500, 500) : 0;
@@ -111,11 +116,12 @@ class SimNode {
     server_->set_command_observer([this, inc](const server::Client& c,
                                               std::span<const std::string_view> argv,
                                               int64_t now_ms, std::string_view reply) {
-      log_->push_back(EngineRecord{inc, -1, c.name, {argv.begin(), argv.end()}, now_ms,
-                                   std::string(reply)});
+      bool queued = c.in_multi && reply == "+QUEUED\r\n";
+      log_->push_back(EngineRecord{inc, -1, queued, c.in_exec, c.name,
+                                   {argv.begin(), argv.end()}, now_ms, std::string(reply)});
     });
     server_->set_expiry_observer([this, inc](int db, std::string_view key) {
-      log_->push_back(EngineRecord{inc, db, "", {std::string(key)}, 0, ""});
+      log_->push_back(EngineRecord{inc, db, false, false, "", {std::string(key)}, 0, ""});
     });
     rt_->main_loop().spawn("boot", [this] {
       if (Status s = server_->start(); !s) boot_error_ = s.error().message;
@@ -281,8 +287,13 @@ class WorkloadClient {
       bool ok = true;
       while (ok && sent < knobs_.commands_per_client) {
         int n = static_cast<int>(world_.prng().range(1, knobs_.max_pipeline));
-        for (int i = 0; i < n && sent < knobs_.commands_per_client; ++i, ++sent)
-          batch.push_back(gen_.next());
+        for (int i = 0; i < n && sent < knobs_.commands_per_client; ++i, ++sent) {
+          if (knobs_.transactions && world_.prng().chance(0.1)) {
+            append_transaction(&batch);
+          } else {
+            batch.push_back(gen_.next());
+          }
+        }
         ok = exchange(**conn, batch, &log);
         batch.clear();
       }
@@ -290,6 +301,15 @@ class WorkloadClient {
       (*conn)->close();
     }
     done_ = true;
+  }
+
+  // MULTI, a few commands, EXEC; sometimes WATCH first, so that another
+  // client's write makes EXEC fail, and sometimes DISCARD instead of EXEC.
+  void append_transaction(std::vector<std::vector<std::string>>* batch) {
+    if (world_.prng().chance(0.5)) batch->push_back({"WATCH", "k0", "k1"});
+    batch->push_back({"MULTI"});
+    for (int i = static_cast<int>(world_.prng().range(0, 4)); i > 0; --i) batch->push_back(gen_.next());
+    batch->push_back({world_.prng().chance(0.9) ? "EXEC" : "DISCARD"});
   }
 
   // Sends a batch in one write and reads one reply per command.
@@ -373,6 +393,7 @@ bool check_engine_against_model(const std::vector<EngineRecord>& log, std::strin
       model->apply({"DEL", r.argv[0]}, 0, &db);
       continue;
     }
+    if (r.queued) continue;  // runs later, inside EXEC, and is checked then
     std::string name = r.argv.empty() ? "" : r.argv[0];
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     if (!models::KvModel::supports(name)) continue;
@@ -395,7 +416,7 @@ bool check_clients_against_engine(const std::vector<EngineRecord>& log,
                                   std::string* failure) {
   std::map<std::pair<int, std::string>, std::vector<const std::string*>> sent;
   for (const EngineRecord& r : log)
-    if (!r.client.empty() && r.expired_db < 0) sent[{r.incarnation, r.client}].push_back(&r.reply);
+    if (!r.client.empty() && r.expired_db < 0 && !r.in_exec) sent[{r.incarnation, r.client}].push_back(&r.reply);
   for (const ConnectionLog* c : conns) {
     if (c->replies.empty()) continue;
     // The first reply answers CLIENT SETNAME, which the engine logs after
@@ -566,6 +587,11 @@ RunResult run_idle_scenario(const RunOptions& opt) {
 }
 
 }  // namespace
+
+std::vector<std::string> expected_probes() {
+  return {"client: several commands in one read", "client: partial command waits for more bytes",
+          "active expiry deleted keys", "key expired", "command executed inside EXEC"};
+}
 
 std::vector<std::string> scenario_names() { return {"single_node", "crash_restart", "idle_node"}; }
 

@@ -27,6 +27,9 @@ void SimWorld::trace_bytes(const char* data, size_t len) {
 
 bool SimWorld::buggify(std::string_view site) {
   if (!buggify_on_) return false;
+  // Sites are named by file:line; keep the path from "src/" on so reports
+  // read the same wherever the tree was built.
+  if (auto at = site.rfind("src/"); at != std::string_view::npos) site.remove_prefix(at);
   auto it = buggify_sites_.find(std::string(site));
   if (it == buggify_sites_.end())
     it = buggify_sites_.emplace(std::string(site), prng_.chance(buggify_enable_p_)).first;

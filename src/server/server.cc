@@ -260,8 +260,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }
   CODE_PROBE(runtime_, client.in_exec, "command executed inside EXEC");
-  if (observer_ && !(client.in_multi && out.compare(reply_start, std::string::npos, "+QUEUED\r\n") == 0))
-    observer_(client, argv, frozen_now_ms_, std::string_view(out).substr(reply_start));
+  if (observer_) observer_(client, argv, frozen_now_ms_, std::string_view(out).substr(reply_start));
   if (out.size() > reply_start && out[reply_start] == '-') {
     stats_.total_error_replies++;
     size_t end = out.find_first_of(" \r", reply_start + 1);

@@ -78,9 +78,11 @@ class Server : public store::KeyspaceObserver {
   // loop, by EXEC and by in-process tests.
   void execute(Client& client, std::span<const std::string_view> argv);
 
-  // Called after every command that was executed or rejected (not for
-  // commands queued by MULTI), with the reply it produced. The simulator's
-  // checker uses it to learn the order the engine executed commands in.
+  // Called after every command the server answered (executed, rejected or
+  // queued by MULTI), with the reply it produced; commands EXEC runs are
+  // reported too, with client.in_exec set, before the EXEC itself. The
+  // simulator's checker uses it to learn the order the engine executed
+  // commands in.
   using CommandObserver = std::function<void(const Client& client,
                                              std::span<const std::string_view> argv,
                                              int64_t now_ms, std::string_view reply)>;
