@@ -369,6 +369,31 @@ void client_reply(CommandContext& ctx) {
   }
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+void client_unblock(CommandContext& ctx) {
+  int64_t id;
+  if (!parse_int64(ctx.arg(2), &id)) return ctx.not_integer();
+  bool as_error = false;
+  if (ctx.argc() == 4) {
+    std::string mode = to_lower(ctx.arg(3));
+    if (mode == "error") {
+      as_error = true;
+    } else if (mode != "timeout") {
+      return ctx.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (ctx.argc() > 4) {
+    return ctx.syntax_error();
+  }
+  Client* target = id > 0 ? ctx.server.find_client(static_cast<uint64_t>(id)) : nullptr;
+  if (!target || !target->block.active) return ctx.reply.integer(0);
+  if (as_error) {
+    ctx.server.error_blocked_client(*target, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  } else {
+    ctx.server.timeout_blocked_client(*target);
+  }
+  ctx.reply.integer(1);
+}
+
 void client_help(CommandContext& ctx) {
   static constexpr const char* kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -388,6 +413,8 @@ void client_help(CommandContext& ctx) {
       "    Protect current client connection from eviction.",
       "NO-TOUCH (ON|OFF)",
       "    Will not touch LRU/LFU stats when this mode is on.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "REPLY (ON|OFF|SKIP)",
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
@@ -455,6 +482,7 @@ void register_connection_commands(CommandTable& t) {
              client_sub("kill", -3, kCmdAdmin, &client_kill, "Terminates open connections."),
              client_sub("no-evict", 3, kCmdAdmin, &client_no_evict, "Sets the client eviction mode of the connection.", "7.0.0"),
              client_sub("no-touch", 3, 0, &client_no_touch, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0"),
+             client_sub("unblock", -3, kCmdAdmin, &client_unblock, "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0"),
              client_sub("reply", 3, 0, &client_reply, "Instructs the server whether to reply to commands.", "3.2.0"),
              client_sub("help", 2, 0, &client_help, "Returns helpful text about the different subcommands.", "5.0.0"),
          }});

@@ -95,7 +95,7 @@ void info_clients(CommandContext& ctx, InfoWriter& w) {
   w.field("maxclients", s.config().maxclients);
   w.field("client_recent_max_input_buffer", static_cast<int64_t>(max_in));
   w.field("client_recent_max_output_buffer", static_cast<int64_t>(max_out));
-  w.field("blocked_clients", "0");
+  w.field("blocked_clients", static_cast<int64_t>(s.blocked_clients()));
   w.field("tracking_clients", "0");
   w.field("clients_in_timeout_table", "0");
 }

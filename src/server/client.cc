@@ -22,6 +22,7 @@ Client::Client(Server& server, std::unique_ptr<rt::Connection> conn)
 }
 
 Client::~Client() {
+  server_.unblock_client(*this);
   server_.unwatch_all(*this);
   server_.remove_client(this);
 }
@@ -40,6 +41,21 @@ void Client::update_parser_limits() {
 void Client::kill() {
   closing_ = true;
   conn_->close();
+  wake();
+}
+
+void Client::wake() { server_.runtime().scheduler().wake(fiber_); }
+
+// Parks the fiber until the block ends: served by a producer (which wakes
+// us), timed out (we run the command's timeout reply), CLIENT UNBLOCK or a
+// kill. Suspends.
+void Client::wait_while_blocked() {
+  auto& sched = server_.runtime().scheduler();
+  while (block.active && !closing_) {
+    bool woken = block.deadline_mono_us > 0 ? sched.park_until(block.deadline_mono_us)
+                                            : (sched.park(), true);
+    if (!woken && block.active) server_.timeout_blocked_client(*this);
+  }
 }
 
 bool Client::flush() {
@@ -52,6 +68,7 @@ bool Client::flush() {
 }
 
 void Client::run() {
+  fiber_ = server_.runtime().scheduler().current();
   while (!closing_) {
     size_t want = std::max(kReadChunkBytes, std::min<size_t>(parser_.bytes_hint(), 1 << 26));
     qbuf_.reserve_tail(want);
@@ -64,8 +81,14 @@ void Client::run() {
     qbuf_.commit(*n);
     server_.stats().total_net_input_bytes += *n;
     last_interaction_ms = server_.runtime().clock().wall_ms();
-    process_input();
-    if (!flush() || close_after_reply_) break;
+    // A blocked command holds back the commands pipelined after it; they
+    // run once it is served.
+    bool ok = true;
+    while (process_input() && ok) {
+      ok = flush();
+      wait_while_blocked();
+    }
+    if (!ok || closing_ || !flush() || close_after_reply_) break;
     if (static_cast<int64_t>(qbuf_.size()) > server_.config().client_query_buffer_limit) {
       server_.log(1, "Closing client that reached max query buffer length");
       break;
@@ -75,8 +98,8 @@ void Client::run() {
 }
 
 // Executes every complete command in the query buffer, then drops the bytes
-// consumed.
-void Client::process_input() {
+// consumed. Stops early, returning true, when a command blocked the client.
+bool Client::process_input() {
   size_t pos = 0;
   while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
     if (parser_unauthenticated_ != !authenticated) update_parser_limits();
@@ -91,22 +114,27 @@ void Client::process_input() {
       server_.stats().total_error_replies++;
       close_after_reply_ = true;
       qbuf_.clear();
-      return;
+      return false;
     }
     const auto& argv = parser_.argv();
     if (!argv.empty()) server_.execute(*this, argv);
     pos += consumed;
+    if (block.active) {
+      qbuf_.consume(pos);
+      return true;
+    }
     CODE_PROBE(server_.runtime(), pos < qbuf_.size(), "client: several commands in one read");
     // Writing after every command instead of once per batch changes how
     // replies interleave with reads.
     bool flush_now = out_.size() >= kOutputFlushBytes || BUGGIFY(server_.runtime());
     if (flush_now && !flush()) {
       closing_ = true;
-      return;
+      return false;
     }
   }
   qbuf_.consume(pos);
   qbuf_.shrink_if_idle(4 * kReadChunkBytes);
+  return false;
 }
 
 }  // namespace peregrine::server

@@ -21,6 +21,16 @@ class Server;
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip, kSkipNext };
 
+// A client blocked by a command (BLPOP, BZPOPMIN, ...) until one of its
+// keys is signalled ready, its deadline passes, or CLIENT UNBLOCK.
+struct BlockState {
+  bool active = false;
+  int db = 0;
+  std::vector<std::string> keys;
+  std::vector<std::string> argv;  // the command, re-run when a key is ready
+  int64_t deadline_mono_us = 0;   // 0: no timeout
+};
+
 struct WatchedKey {
   int db;
   std::string key;
@@ -66,9 +76,15 @@ class Client {
   bool in_exec = false;
   std::vector<std::vector<std::string>> queued;
   std::vector<WatchedKey> watched;
+  // Blocking commands.
+  BlockState block;
+  // Makes the client's fiber resume (after its block ended elsewhere).
+  void wake();
 
  private:
-  void process_input();
+  // Returns true when a command blocked the client.
+  bool process_input();
+  void wait_while_blocked();
   void update_parser_limits();
   bool flush();
 
@@ -80,6 +96,7 @@ class Client {
   std::string out_;
   protocol::ReplyWriter writer_;
   bool close_after_reply_ = false;
+  rt::FiberHandle fiber_;
   bool parser_unauthenticated_ = false;
   bool closing_ = false;
 };

@@ -107,6 +107,16 @@ void CommandContext::db_modified(store::Db& in) {
   server.stats().dirty++;
 }
 
+bool CommandContext::can_block() const { return !client.in_exec && !client.in_multi; }
+
+void CommandContext::block_on(std::span<const std::string_view> keys, int64_t timeout_ms) {
+  server.block_client(client, db.index(), keys, argv, timeout_ms);
+}
+
+void CommandContext::signal_key_ready(std::string_view key) {
+  server.signal_key_ready(db.index(), key);
+}
+
 void CommandContext::wrong_type() {
   reply.error("WRONGTYPE Operation against a key holding the wrong kind of value");
 }

@@ -137,6 +137,9 @@ struct CommandContext {
   std::span<const std::string_view> argv;   // argv[0] is the name as sent
   int64_t now_ms;                           // frozen wall-clock time, Unix ms
   const CommandSpec& spec;
+  // Set when a blocked command is re-run because its timeout passed (or
+  // CLIENT UNBLOCK ... TIMEOUT): reply the command's timeout reply.
+  bool timed_out = false;
 
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }
@@ -153,6 +156,18 @@ struct CommandContext {
   void key_modified(std::string_view key) { key_modified(db, key); }
   // Commands that change whole dbs (FLUSHDB, SWAPDB) call this instead.
   void db_modified(store::Db& in);
+
+  // Blocking commands. A command that finds nothing to serve calls
+  // block_on() and returns without replying when can_block(); the server
+  // re-runs it (FIFO among clients blocked on a key) after a command signals
+  // one of the keys ready, or with timed_out set once timeout_ms passes
+  // (0 = never). Inside MULTI/EXEC it cannot block and must reply as on
+  // timeout at once.
+  bool can_block() const;
+  void block_on(std::span<const std::string_view> keys, int64_t timeout_ms);
+  // Producers (LPUSH, ZADD, ...) call this after adding to a key, so clients
+  // blocked on it are served once the current command (or EXEC) finishes.
+  void signal_key_ready(std::string_view key);
 
   // Replies with the standard errors, text identical to Redis.
   void wrong_type();             // WRONGTYPE Operation against a key holding the wrong kind of value

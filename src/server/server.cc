@@ -202,7 +202,7 @@ void Server::reset_stats() {
 void Server::add_client(Client* c) { clients_.push_back(c); }
 void Server::remove_client(Client* c) { clients_.remove(c); }
 
-void Server::execute(Client& client, std::span<const std::string_view> argv) {
+void Server::execute(Client& client, std::span<const std::string_view> argv, bool timed_out) {
   stats_.total_commands_processed++;
   std::string& out = client.output();
   size_t reply_start = out.size();
@@ -251,7 +251,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
   } else {
     // The command sees one frozen time; inside EXEC the time EXEC began.
     CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
-                       frozen_now_ms_, *spec};
+                       frozen_now_ms_, *spec, timed_out};
     client.last_command = spec->name;
     int64_t t0 = runtime_.clock().monotonic_us();
     spec->handler(ctx);
@@ -266,12 +266,94 @@ void Server::execute(Client& client, std::span<const std::string_view> argv) {
     size_t end = out.find_first_of(" \r", reply_start + 1);
     stats_.errorstats[out.substr(reply_start + 1, end - reply_start - 1)]++;
   }
+  // Clients blocked on keys this command made ready are served now, before
+  // any other command (after the whole transaction when inside EXEC).
+  if (!ready_keys_.empty() && !client.in_exec) serve_ready_keys();
   switch (client.reply_mode) {
     case ReplyMode::kOn: break;
     case ReplyMode::kOff: out.resize(reply_start); break;
     case ReplyMode::kSkip: out.resize(reply_start); client.reply_mode = ReplyMode::kOn; break;
     case ReplyMode::kSkipNext: client.reply_mode = ReplyMode::kSkip; break;
   }
+}
+
+void Server::block_client(Client& client, int db_index, std::span<const std::string_view> keys,
+                          std::span<const std::string_view> argv, int64_t timeout_ms) {
+  BlockState& b = client.block;
+  b.active = true;
+  b.db = db_index;
+  b.keys.assign(keys.begin(), keys.end());
+  b.argv.assign(argv.begin(), argv.end());
+  b.deadline_mono_us =
+      timeout_ms > 0 ? runtime_.clock().monotonic_us() + timeout_ms * 1000 : 0;
+  for (const auto& k : b.keys) {
+    auto& waiters = blocking_keys_[key_of(db_index, k)];
+    if (std::find(waiters.begin(), waiters.end(), &client) == waiters.end())
+      waiters.push_back(&client);
+  }
+  ++blocked_count_;
+}
+
+void Server::unblock_client(Client& client) {
+  BlockState& b = client.block;
+  if (!b.active) return;
+  b.active = false;
+  --blocked_count_;
+  for (const auto& k : b.keys) {
+    auto it = blocking_keys_.find(key_of(b.db, k));
+    if (it == blocking_keys_.end()) continue;
+    it->second.remove(&client);
+    if (it->second.empty()) blocking_keys_.erase(it);
+  }
+}
+
+void Server::signal_key_ready(int db_index, std::string_view key) {
+  if (blocking_keys_.empty()) return;
+  if (!blocking_keys_.count(key_of(db_index, key))) return;
+  ready_keys_.emplace_back(db_index, std::string(key));
+}
+
+// Re-runs the commands of clients blocked on ready keys, oldest first, until
+// a key has nothing more to give (a client that blocks again stays blocked).
+// Serving may make further keys ready (BLMOVE), which are served in turn.
+void Server::serve_ready_keys() {
+  if (serving_ready_keys_) return;  // the outer loop picks up new ready keys
+  serving_ready_keys_ = true;
+  for (int round = 0; round < 1000 && !ready_keys_.empty(); ++round) {
+    auto ready = std::move(ready_keys_);
+    ready_keys_.clear();
+    for (const auto& [db_index, key] : ready) {
+      auto it = blocking_keys_.find(key_of(db_index, key));
+      if (it == blocking_keys_.end()) continue;
+      std::vector<Client*> waiters(it->second.begin(), it->second.end());
+      for (Client* c : waiters) {
+        if (!c->block.active) continue;
+        std::vector<std::string> argv = c->block.argv;
+        unblock_client(*c);
+        std::vector<std::string_view> views(argv.begin(), argv.end());
+        execute(*c, views);
+        if (c->block.active) break;  // nothing left for it: the key is drained
+        c->wake();
+      }
+    }
+  }
+  serving_ready_keys_ = false;
+}
+
+void Server::timeout_blocked_client(Client& client) {
+  if (!client.block.active) return;
+  std::vector<std::string> argv = client.block.argv;
+  unblock_client(client);
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  execute(client, views, /*timed_out=*/true);
+  client.wake();
+}
+
+void Server::error_blocked_client(Client& client, std::string_view error) {
+  if (!client.block.active) return;
+  unblock_client(client);
+  client.writer().error(error);
+  client.wake();
 }
 
 void Server::watch_key(Client& client, int db_index, std::string_view key) {

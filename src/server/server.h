@@ -76,7 +76,20 @@ class Server : public store::KeyspaceObserver {
 
   // Runs one command for client (already parsed). Used by the connection
   // loop, by EXEC and by in-process tests.
-  void execute(Client& client, std::span<const std::string_view> argv);
+  // timed_out: the re-run of a blocked command whose timeout passed.
+  void execute(Client& client, std::span<const std::string_view> argv, bool timed_out = false);
+
+  // Blocking (see CommandContext::block_on).
+  void block_client(Client& client, int db, std::span<const std::string_view> keys,
+                    std::span<const std::string_view> argv, int64_t timeout_ms);
+  // Removes client from every key it is blocked on (no reply).
+  void unblock_client(Client& client);
+  void signal_key_ready(int db, std::string_view key);
+  // Ends a block with the command's timeout reply and wakes the client.
+  void timeout_blocked_client(Client& client);
+  // CLIENT UNBLOCK ... ERROR.
+  void error_blocked_client(Client& client, std::string_view error);
+  size_t blocked_clients() const { return blocked_count_; }
 
   // Called after every command the server answered (executed, rejected or
   // queued by MULTI), with the reply it produced; commands EXEC runs are
@@ -141,6 +154,12 @@ class Server : public store::KeyspaceObserver {
   size_t active_expire_db_ = 0;
   int64_t frozen_now_ms_ = 0;
   int64_t memory_peak_ = 0;
+  void serve_ready_keys();
+  // (db, key) -> clients blocked on it, oldest first.
+  std::unordered_map<std::string, std::list<Client*>> blocking_keys_;
+  std::vector<std::pair<int, std::string>> ready_keys_;
+  size_t blocked_count_ = 0;
+  bool serving_ready_keys_ = false;
   CommandObserver observer_;
   ExpiryObserver expiry_observer_;
 };

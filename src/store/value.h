@@ -3,7 +3,9 @@
 // allocation with the key).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,13 +25,47 @@ std::string_view encoding_name(Encoding e);  // "raw", "int", "embstr", ...
 // Longest string Redis stores as embstr on creation.
 inline constexpr size_t kEmbstrMaxLen = 44;
 
+// The payload of a collection value. Each collection type derives from it
+// in its own header (store/list.h, store/hash.h, store/set.h, store/zset.h)
+// and owns its encodings (compact for small, general past the thresholds).
+class Collection {
+ public:
+  virtual ~Collection() = default;
+  // A deep copy (COPY, MULTI snapshots); the copy keeps the encoding.
+  virtual std::unique_ptr<Collection> clone() const = 0;
+  // Number of elements (fields, members, items).
+  virtual size_t size() const = 0;
+};
+
 struct Value {
+  Value() = default;
+  Value(const Value& other) { *this = other; }
+  Value& operator=(const Value& other) {
+    if (this == &other) return *this;
+    type = other.type;
+    encoding = other.encoding;
+    lru = other.lru;
+    str = other.str;
+    coll = other.coll ? other.coll->clone() : nullptr;
+    return *this;
+  }
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+
   ObjType type = ObjType::kString;
   Encoding encoding = Encoding::kRaw;
   // Last access in LRU-clock seconds (OBJECT IDLETIME), or the LFU counter
   // and decay time when an LFU policy is selected (OBJECT FREQ).
   uint32_t lru = 0;
   std::string str;  // kString payload
+  std::unique_ptr<Collection> coll;  // list, hash, set, zset payload
+
+  // The collection payload as its concrete type; the caller has checked
+  // `type`.
+  template <typename T>
+  T& as() { return static_cast<T&>(*coll); }
+  template <typename T>
+  const T& as() const { return static_cast<const T&>(*coll); }
 
   // A string value with the encoding Redis gives a freshly created string:
   // "int" when it is a canonical 64-bit integer of at most 20 chars,
