@@ -53,6 +53,10 @@ CommandTable::CommandTable() {
   register_server_commands(*this);
   register_connection_commands(*this);
   register_transaction_commands(*this);
+  register_list_commands(*this);
+  register_hash_commands(*this);
+  register_set_commands(*this);
+  register_zset_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

@@ -128,6 +128,10 @@ void register_key_commands(CommandTable& table);
 void register_server_commands(CommandTable& table);
 void register_connection_commands(CommandTable& table);
 void register_transaction_commands(CommandTable& table);
+void register_list_commands(CommandTable& table);
+void register_hash_commands(CommandTable& table);
+void register_set_commands(CommandTable& table);
+void register_zset_commands(CommandTable& table);
 
 struct CommandContext {
   Server& server;

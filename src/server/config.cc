@@ -139,6 +139,21 @@ const std::vector<Param>& params() {
     p.push_back(int_param("maxmemory-samples", &Config::maxmemory_samples, 1, 64));
     p.push_back(int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX));
     p.push_back(int_param("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX));
+    p.push_back(int_param("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX));
+    p.push_back(int_param("list-compress-depth", &Config::list_compress_depth, 0, INT32_MAX));
+    p.push_back(memory_param("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0));
+    p.push_back(memory_param("hash-max-listpack-value", &Config::hash_max_listpack_value, 0));
+    p.push_back(memory_param("set-max-intset-entries", &Config::set_max_intset_entries, 0));
+    p.push_back(memory_param("set-max-listpack-entries", &Config::set_max_listpack_entries, 0));
+    p.push_back(memory_param("set-max-listpack-value", &Config::set_max_listpack_value, 0));
+    p.push_back(memory_param("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0));
+    p.push_back(memory_param("zset-max-listpack-value", &Config::zset_max_listpack_value, 0));
+    // The names these had before Redis 7 (ziplist) still work, as aliases.
+    p.push_back(int_param("list-max-ziplist-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX));
+    p.push_back(memory_param("hash-max-ziplist-entries", &Config::hash_max_listpack_entries, 0));
+    p.push_back(memory_param("hash-max-ziplist-value", &Config::hash_max_listpack_value, 0));
+    p.push_back(memory_param("zset-max-ziplist-entries", &Config::zset_max_listpack_entries, 0));
+    p.push_back(memory_param("zset-max-ziplist-value", &Config::zset_max_listpack_value, 0));
     // Accepted for compatibility with existing redis.conf files and tools
     // (redis-benchmark reads save and appendonly); persistence arrives later.
     p.push_back(string_param("save", &Config::save));

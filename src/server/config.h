@@ -38,6 +38,16 @@ struct Config {
   int maxmemory_samples = 5;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
+  // compact encodings of small collections
+  int64_t list_max_listpack_size = -2;   // > 0: entries per node; -1..-5: 4..64 KB per node
+  int64_t list_compress_depth = 0;
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;
   // accepted for compatibility, not acted on yet
   std::string save = "";
   std::string appendonly = "no";

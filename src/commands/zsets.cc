@@ -1,0 +1,8 @@
+// zset commands: being implemented; registers nothing yet.
+#include "server/command.h"
+
+namespace peregrine::server {
+
+void register_zset_commands(CommandTable&) {}
+
+}  // namespace peregrine::server
