@@ -235,6 +235,16 @@ uint32_t lfu_decayed_counter(uint32_t stamp, int64_t now_ms, int decay_time) {
   return periods > counter ? 0 : counter - periods;
 }
 
+uint32_t lfu_touch(uint32_t stamp, int64_t now_ms, int log_factor, int decay_time,
+                   double random01) {
+  uint32_t counter = lfu_decayed_counter(stamp, now_ms, decay_time);
+  if (counter < 255) {
+    double base = counter > kLfuInitCounter ? counter - kLfuInitCounter : 0;
+    if (random01 < 1.0 / (base * log_factor + 1)) ++counter;
+  }
+  return (lfu_minutes_at(now_ms) << 8) | counter;
+}
+
 std::string to_lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = lower(c);

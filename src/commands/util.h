@@ -78,6 +78,11 @@ int64_t lru_idle_ms(uint32_t stamp, int64_t now_ms);
 // minutes elapsed since its last decrement (decay_time 0: no decay).
 uint32_t lfu_decayed_counter(uint32_t stamp, int64_t now_ms, int decay_time);
 
+// The stamp after one access at now_ms under LFU: the counter is decayed,
+// then incremented with probability 1 / ((counter - 5) * log_factor + 1)
+// (random01 is a uniform draw in [0, 1)), saturating at 255.
+uint32_t lfu_touch(uint32_t stamp, int64_t now_ms, int log_factor, int decay_time, double random01);
+
 // ---------------------------------------------------------------- text
 
 // ASCII lower-casing (command names, option keywords).

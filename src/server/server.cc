@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "commands/util.h"
 #include "runtime/buggify.h"
 #include "server/client.h"
 
@@ -57,8 +58,10 @@ std::string upper(std::string_view s) {
 Server::Server(rt::Runtime& runtime, Config config)
     : runtime_(runtime), config_(std::move(config)) {
   int n = std::max(1, config_.databases);
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     dbs_.push_back(std::make_unique<store::Db>(i, runtime_.random().next_u64(), this));
+    dbs_.back()->set_new_value_stamp(&new_value_stamp_);
+  }
   start_time_ms_ = runtime_.clock().wall_ms();
   start_mono_us_ = runtime_.clock().monotonic_us();
   static constexpr char kHex[] = "0123456789abcdef";
@@ -223,7 +226,11 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     reply.error(msg);
   };
 
-  if (!client.in_exec) frozen_now_ms_ = runtime_.clock().wall_ms();
+  if (!client.in_exec) {
+    frozen_now_ms_ = runtime_.clock().wall_ms();
+    new_value_stamp_ =
+        initial_access_stamp(frozen_now_ms_, is_lfu_policy(config_.maxmemory_policy));
+  }
   const CommandSpec* spec = commands_.find(argv[0]);
   if (spec && !spec->subcommands.empty() && argv.size() >= 2) {
     std::string sub(argv[1]);

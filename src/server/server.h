@@ -153,6 +153,7 @@ class Server : public store::KeyspaceObserver {
   std::unordered_map<std::string, std::vector<Client*>> watched_;
   size_t active_expire_db_ = 0;
   int64_t frozen_now_ms_ = 0;
+  uint32_t new_value_stamp_ = 0;  // access stamp for values created by this command
   int64_t memory_peak_ = 0;
   void serve_ready_keys();
   // (db, key) -> clients blocked on it, oldest first.

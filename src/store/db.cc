@@ -63,6 +63,7 @@ Value* Db::lookup(std::string_view key, int64_t now_ms, LookupOptions opts) {
 }
 
 Value& Db::set(std::string_view key, Value value, bool keep_ttl) {
+  if (value.lru == 0 && new_value_stamp_) value.lru = *new_value_stamp_;
   const uint64_t h = keys_.hash_of(key);
   Value& stored = keys_.upsert_hashed(key, h, std::move(value));
   if (!keep_ttl) drop_ttl(key, h);

@@ -40,6 +40,9 @@ class Db {
   bool exists(std::string_view key, int64_t now_ms) {
     return lookup(key, now_ms, {.touch = false}) != nullptr;
   }
+  // Values stored without an access stamp (lru == 0) get *stamp, which the
+  // server keeps current for each command (LRU clock or initial LFU stamp).
+  void set_new_value_stamp(const uint32_t* stamp) { new_value_stamp_ = stamp; }
   // Stores value under key, replacing any old value. The TTL is dropped
   // unless keep_ttl. Returns the stored value.
   Value& set(std::string_view key, Value value, bool keep_ttl = false);
@@ -89,6 +92,7 @@ class Db {
 
   int index_;
   KeyspaceObserver* observer_;
+  const uint32_t* new_value_stamp_ = nullptr;
   // keys_ and expires_ always share one seed, so a key's hash is computed
   // once and used to probe both.
   Dict<Value> keys_;
