@@ -25,5 +25,6 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-ser
   systemctl stop redis-server || true
   systemctl disable redis-server >/dev/null 2>&1 || true
 fi
-pkill -x redis-server 2>/dev/null || true
+# Without systemd the package may still have started one on 6379.
+pkill -f '^/usr/bin/redis-server 127\.0\.0\.1:6379' 2>/dev/null || true
 exit 0
