@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/install-deps.sh
-bash ci/build.sh release
+bash ci/build.sh release peregrine-server
 exec build/peregrine-server "$@"

@@ -30,6 +30,16 @@ AllocatorStats allocator_stats() {
   return s;
 }
 
+int64_t thread_net_allocated() {
+  uint64_t* allocated = nullptr;
+  uint64_t* deallocated = nullptr;
+  size_t len = sizeof(allocated);
+  if (mallctl("thread.allocatedp", &allocated, &len, nullptr, 0) != 0) return 0;
+  len = sizeof(deallocated);
+  if (mallctl("thread.deallocatedp", &deallocated, &len, nullptr, 0) != 0) return 0;
+  return static_cast<int64_t>(*allocated - *deallocated);
+}
+
 std::string allocator_report() {
   std::string out;
   malloc_stats_print(
@@ -46,6 +56,7 @@ void allocator_purge() {
 const char* allocator_name() { return "jemalloc-5.3.0"; }
 #else
 AllocatorStats allocator_stats() { return {}; }
+int64_t thread_net_allocated() { return 0; }
 std::string allocator_report() { return "Stats not supported for the current allocator\n"; }
 void allocator_purge() {}
 const char* allocator_name() { return "libc"; }

@@ -17,6 +17,11 @@ struct AllocatorStats {
 };
 
 AllocatorStats allocator_stats();
+
+// A cheap running count of bytes allocated by the calling thread minus
+// bytes it freed (jemalloc's per-thread counters; no statistics refresh).
+// Differences between two readings are meaningful; the absolute value is not.
+int64_t thread_net_allocated();
 // Human-readable allocator statistics (MEMORY MALLOC-STATS).
 std::string allocator_report();
 // Returns unused dirty pages to the OS (MEMORY PURGE).

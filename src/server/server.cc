@@ -250,6 +250,9 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     reject(spec, "ERR wrong number of arguments for '" + spec->name + "' command");
   } else if (!client.authenticated && !(spec->flags & kCmdNoAuth)) {
     reject(spec, "NOAUTH Authentication required.");
+  } else if (config_.maxmemory > 0 && !evictor_.make_room(frozen_now_ms_) &&
+             (spec->flags & kCmdDenyOom)) {
+    reject(spec, "OOM command not allowed when used memory > 'maxmemory'.");
   } else if (client.in_multi && spec->name != "exec" && spec->name != "discard" &&
              spec->name != "multi" && spec->name != "watch" && spec->name != "quit" &&
              spec->name != "reset") {

@@ -17,6 +17,7 @@
 #include "runtime/runtime.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/evict.h"
 #include "store/db.h"
 
 namespace peregrine::server {
@@ -155,6 +156,7 @@ class Server : public store::KeyspaceObserver {
   int64_t frozen_now_ms_ = 0;
   uint32_t new_value_stamp_ = 0;  // access stamp for values created by this command
   int64_t memory_peak_ = 0;
+  Evictor evictor_{*this};
   void serve_ready_keys();
   // (db, key) -> clients blocked on it, oldest first.
   std::unordered_map<std::string, std::list<Client*>> blocking_keys_;

@@ -128,6 +128,22 @@ void Db::for_each(const std::function<void(std::string_view, Value&)>& fn) {
 // Up to kRandomKeyTries draws; an expired key drawn is deleted (and reported)
 // and another draw made. If every draw hits an expired key, returns nullopt
 // rather than a key that no longer exists, even though live keys may remain.
+void Db::sample(bool volatile_only, size_t count, rt::Random& random,
+                const std::function<void(std::string_view, const Value&, int64_t)>& fn) {
+  for (size_t i = 0; i < count; ++i) {
+    if (volatile_only) {
+      auto e = expires_.random_entry(random);
+      if (!e) return;
+      const Value* v = keys_.find(e->first);
+      if (v) fn(e->first, *v, *e->second);
+    } else {
+      auto e = keys_.random_entry(random);
+      if (!e) return;
+      fn(e->first, *e->second, expires_.empty() ? -1 : expire_at(e->first));
+    }
+  }
+}
+
 std::optional<std::string> Db::random_key(rt::Random& random, int64_t now_ms) {
   for (int i = 0; i < kRandomKeyTries; ++i) {
     auto entry = keys_.random_entry(random);

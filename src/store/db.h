@@ -72,6 +72,12 @@ class Db {
   // A random live key, deleting expired ones it meets (bounded tries).
   std::optional<std::string> random_key(rt::Random& random, int64_t now_ms);
 
+  // Draws up to count random keys (from every key, or only keys with a TTL
+  // when volatile_only) for eviction sampling; fn gets the key, its value
+  // and its expiry (-1 when none). Keys may repeat.
+  void sample(bool volatile_only, size_t count, rt::Random& random,
+              const std::function<void(std::string_view, const Value&, int64_t)>& fn);
+
   void clear();
   void swap_contents(Db& other);  // SWAPDB: indexes stay, contents move
 
