@@ -58,6 +58,7 @@ CommandTable::CommandTable() {
   register_hash_commands(*this);
   register_set_commands(*this);
   register_zset_commands(*this);
+  register_memory_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

@@ -132,6 +132,7 @@ void register_list_commands(CommandTable& table);
 void register_hash_commands(CommandTable& table);
 void register_set_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);
+void register_memory_commands(CommandTable& table);
 
 struct CommandContext {
   Server& server;

@@ -35,6 +35,9 @@ class Collection {
   virtual std::unique_ptr<Collection> clone() const = 0;
   // Number of elements (fields, members, items).
   virtual size_t size() const = 0;
+  // Approximate heap bytes of the payload (MEMORY USAGE); 0 when a type
+  // does not say, and the caller then estimates from size().
+  virtual size_t memory_usage() const { return 0; }
 };
 
 struct Value {

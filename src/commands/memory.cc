@@ -1,0 +1,171 @@
+// MEMORY USAGE STATS DOCTOR MALLOC-STATS PURGE HELP.
+#include <string>
+
+#include "commands/util.h"
+#include "server/command.h"
+#include "server/memory.h"
+#include "server/server.h"
+#include "store/db.h"
+
+namespace peregrine::server {
+namespace {
+
+// Rough per-entry costs of the table structures, in bytes: a chained dict
+// node plus its bucket slot, and the expires-index entry for keys with a TTL.
+constexpr size_t kKeyEntryOverhead = 48;
+constexpr size_t kExpireEntryOverhead = 40;
+constexpr size_t kPerElementEstimate = 24;
+
+size_t value_bytes(const store::Value& v) {
+  if (v.type == store::ObjType::kString) {
+    return v.encoding == store::Encoding::kInt ? 0 : v.str.capacity() + 1;
+  }
+  if (!v.coll) return 0;
+  size_t exact = v.coll->memory_usage();
+  return exact ? exact : v.coll->size() * kPerElementEstimate;
+}
+
+// MEMORY USAGE key [SAMPLES count]
+void memory_usage(CommandContext& ctx) {
+  if (ctx.argc() != 3 && ctx.argc() != 5) return ctx.syntax_error();
+  if (ctx.argc() == 5) {
+    int64_t samples;
+    if (to_lower(ctx.arg(3)) != "samples") return ctx.syntax_error();
+    if (!parse_int64(ctx.arg(4), &samples)) return ctx.not_integer();
+    if (samples < 0) return ctx.syntax_error();
+  }
+  store::Value* v = ctx.db.lookup(ctx.arg(2), ctx.now_ms, {.touch = false});
+  if (!v) return ctx.reply.null_bulk();
+  size_t bytes = kKeyEntryOverhead + ctx.arg(2).size() + value_bytes(*v);
+  if (ctx.db.expire_at(ctx.arg(2)) >= 0) bytes += kExpireEntryOverhead;
+  ctx.reply.integer(static_cast<int64_t>(bytes));
+}
+
+// MEMORY STATS
+void memory_stats(CommandContext& ctx) {
+  AllocatorStats a = allocator_stats();
+  ctx.server.note_memory_peak(a.allocated);
+  size_t keys = 0, dbs_used = 0;
+  for (int i = 0; i < ctx.server.db_count(); ++i) {
+    keys += ctx.server.db(i).size();
+    dbs_used += ctx.server.db(i).size() > 0 ? 1 : 0;
+  }
+  int64_t rss = ctx.server.runtime().process_rss_bytes();
+  ctx.reply.map(10 + dbs_used);
+  ctx.reply.bulk("peak.allocated");
+  ctx.reply.integer(ctx.server.memory_peak());
+  ctx.reply.bulk("total.allocated");
+  ctx.reply.integer(a.allocated);
+  ctx.reply.bulk("clients.normal");
+  int64_t client_bytes = 0;
+  for (Client* c : ctx.server.clients()) {
+    (void)c;
+    client_bytes += 16 * 1024;  // the query buffer each connection keeps
+  }
+  ctx.reply.integer(client_bytes);
+  for (int i = 0; i < ctx.server.db_count(); ++i) {
+    store::Db& db = ctx.server.db(i);
+    if (db.size() == 0) continue;
+    ctx.reply.bulk("db." + std::to_string(i));
+    ctx.reply.map(2);
+    ctx.reply.bulk("overhead.hashtable.main");
+    ctx.reply.integer(static_cast<int64_t>(db.size() * kKeyEntryOverhead));
+    ctx.reply.bulk("overhead.hashtable.expires");
+    ctx.reply.integer(static_cast<int64_t>(db.expires_size() * kExpireEntryOverhead));
+  }
+  ctx.reply.bulk("keys.count");
+  ctx.reply.integer(static_cast<int64_t>(keys));
+  ctx.reply.bulk("keys.bytes-per-key");
+  ctx.reply.integer(keys ? a.allocated / static_cast<int64_t>(keys) : 0);
+  ctx.reply.bulk("allocator.allocated");
+  ctx.reply.integer(a.allocated);
+  ctx.reply.bulk("allocator.active");
+  ctx.reply.integer(a.active);
+  ctx.reply.bulk("allocator.resident");
+  ctx.reply.integer(a.resident);
+  ctx.reply.bulk("rss-overhead.bytes");
+  ctx.reply.integer(rss - a.resident);
+  ctx.reply.bulk("fragmentation");
+  ctx.reply.double_value(a.allocated ? static_cast<double>(rss) / a.allocated : 0);
+}
+
+// MEMORY DOCTOR
+void memory_doctor(CommandContext& ctx) {
+  AllocatorStats a = allocator_stats();
+  int64_t rss = ctx.server.runtime().process_rss_bytes();
+  std::string report;
+  if (a.allocated < 5 * 1024 * 1024) {
+    report = "Memory use is small (under 5 MB); there is nothing to diagnose.\n";
+  } else {
+    double frag = a.allocated ? static_cast<double>(rss) / a.allocated : 0;
+    if (frag > 1.4)
+      report += "High fragmentation: the process's resident memory is " +
+                std::to_string(frag).substr(0, 4) +
+                " times the bytes in use. MEMORY PURGE returns unused pages to the system.\n";
+    if (ctx.server.memory_peak() > a.allocated * 3 / 2)
+      report += "Peak memory was much higher than now: the resident size may stay high "
+                "until freed pages are returned.\n";
+    if (report.empty()) report = "No memory problems detected.\n";
+  }
+  ctx.reply.verbatim(report);
+}
+
+void memory_malloc_stats(CommandContext& ctx) { ctx.reply.verbatim(allocator_report()); }
+
+void memory_purge(CommandContext& ctx) {
+  allocator_purge();
+  ctx.reply.ok();
+}
+
+void memory_help(CommandContext& ctx) {
+  static constexpr const char* kLines[] = {
+      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DOCTOR",
+      "    Return memory problems reports.",
+      "MALLOC-STATS",
+      "    Return internal statistics report from the memory allocator.",
+      "PURGE",
+      "    Attempt to purge dirty pages for reclamation by the allocator.",
+      "STATS",
+      "    Return information about the memory usage of the server.",
+      "USAGE <key> [SAMPLES <count>]",
+      "    Return memory in bytes used by <key> and its value. Nested values are",
+      "    sampled up to <count> times (default: 5, 0 means sample all).",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (const char* l : kLines) ctx.reply.simple(l);
+}
+
+CommandSpec sub(std::string name, int arity, uint32_t flags, CommandHandler h, std::string summary,
+                std::string since = "4.0.0") {
+  return CommandSpec{.name = std::move(name), .arity = arity, .flags = flags,
+                     .group = "server", .since = std::move(since), .summary = std::move(summary),
+                     .complexity = "O(1)", .handler = h};
+}
+
+}  // namespace
+
+void register_memory_commands(CommandTable& t) {
+  CommandSpec usage = sub("usage", -3, kCmdReadonly, &memory_usage,
+                          "Estimates the memory usage of a key.");
+  usage.first_key = 2;
+  usage.last_key = 2;
+  usage.key_step = 1;
+  usage.acl = kAclRead;
+  t.add({.name = "memory", .arity = -2, .group = "server", .since = "4.0.0",
+         .summary = "A container for memory diagnostics commands.",
+         .complexity = "Depends on subcommand.",
+         .subcommands = {
+             usage,
+             sub("stats", 2, 0, &memory_stats, "Returns details about memory usage."),
+             sub("doctor", 2, 0, &memory_doctor, "Outputs a memory problems report."),
+             sub("malloc-stats", 2, 0, &memory_malloc_stats, "Returns the allocator statistics."),
+             sub("purge", 2, 0, &memory_purge, "Asks the allocator to release memory."),
+             sub("help", 2, kCmdLoading | kCmdStale, &memory_help,
+                 "Returns helpful text about the different subcommands.", "4.0.0"),
+         }});
+}
+
+}  // namespace peregrine::server
