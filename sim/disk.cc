@@ -33,6 +33,7 @@ class SimFile final : public rt::File {
 
   Result<size_t> pwrite(const void* buf, size_t len, uint64_t offset) override {
     if (!writable_) return Error{EBADF, "pwrite: Bad file descriptor"};
+    disk_.maybe_stall();
     if (disk_.faults().write_error_p > 0 && disk_.prng().chance(disk_.faults().write_error_p))
       return Error{EIO, "pwrite: Input/output error"};
     std::string& data = inode_->cache;
@@ -45,6 +46,7 @@ class SimFile final : public rt::File {
   }
 
   Status fsync() override {
+    disk_.maybe_stall();
     inode_->durable = inode_->cache;
     return Status::Ok();
   }

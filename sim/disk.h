@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +26,8 @@ struct DiskFaults {
   double read_bitflip_p = 0.0;
   double torn_write_p = 0.5;      // on crash, chance a file keeps a torn prefix
   uint64_t capacity_bytes = 1ULL << 34;
+  double slow_p = 0.0;            // chance a write or fsync stalls
+  int64_t slow_us = 20000;        // for up to this long
 };
 
 class SimDisk final : public rt::Disk {
@@ -40,6 +43,14 @@ class SimDisk final : public rt::Disk {
   Status mkdir(const std::string& dir) override;
   bool exists(const std::string& path) override;
 
+  // How a slow operation waits: suspends the calling fiber (set by the
+  // process using the disk; without it operations never stall).
+  void set_sleeper(std::function<void(int64_t us)> sleeper) { sleeper_ = std::move(sleeper); }
+  void maybe_stall() {
+    if (sleeper_ && faults_.slow_p > 0 && prng_.chance(faults_.slow_p))
+      sleeper_(1 + static_cast<int64_t>(prng_.below(static_cast<uint64_t>(faults_.slow_us))));
+  }
+
   // The machine lost power: un-fsynced data and namespace changes are lost.
   void crash();
   uint64_t used_bytes() const;
@@ -53,6 +64,7 @@ class SimDisk final : public rt::Disk {
  private:
   Prng prng_;
   DiskFaults faults_;
+  std::function<void(int64_t)> sleeper_;
   // The visible namespace and the one that survives a crash.
   std::map<std::string, std::shared_ptr<Inode>> names_;
   std::map<std::string, std::shared_ptr<Inode>> durable_names_;

@@ -29,9 +29,17 @@ SimRuntime::SimRuntime(SimWorld& world, SimNetwork& net, SimDisk* disk, std::str
     : world_(world), net_(net), disk_(disk), host_(std::move(host)), prng_(world.prng().next()),
       pid_(static_cast<int64_t>(1000 + world.prng().below(30000))), start_us_(world.now_us()) {
   executors_.push_back(std::make_unique<SimExecutor>(world_, "main"));
+  if (disk_) {
+    disk_->set_sleeper([this](int64_t us) {
+      if (current_executor().loop().in_fiber()) current_executor().loop().sleep_for_us(us);
+    });
+  }
 }
 
-SimRuntime::~SimRuntime() { kill_all_fibers(); }
+SimRuntime::~SimRuntime() {
+  if (disk_) disk_->set_sleeper(nullptr);
+  kill_all_fibers();
+}
 
 void SimRuntime::kill_all_fibers() {
   for (auto& e : executors_) e->loop().destroy_all_fibers();

@@ -94,6 +94,25 @@ TEST(SimDisk, TornWriteKeepsAPrefix) {
   EXPECT_EQ(std::string("abcdefghij").substr(0, text->size()), *text);
 }
 
+TEST(SimDisk, SlowWritesStallThroughTheSleeper) {
+  SimDisk disk(Prng(5));
+  disk.faults().slow_p = 1.0;
+  disk.faults().slow_us = 1000;
+  int64_t slept = 0;
+  int calls = 0;
+  disk.set_sleeper([&](int64_t us) {
+    slept += us;
+    ++calls;
+  });
+  auto f = disk.open("/d/a", {.write = true, .create = true});
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->pwrite("x", 1, 0).ok());
+  ASSERT_TRUE((*f)->fsync().ok());
+  EXPECT_EQ(calls, 2);
+  EXPECT_GT(slept, 0);
+  EXPECT_LE(slept, 2000);
+}
+
 TEST(SimDisk, FullDiskFailsWrites) {
   SimDisk disk(Prng(1));
   disk.faults().capacity_bytes = 4;
