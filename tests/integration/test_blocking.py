@@ -1,0 +1,153 @@
+"""Blocking commands against a real server: FIFO service, timeouts, CLIENT
+UNBLOCK, MULTI, commands pipelined behind a blocked one, disconnects.
+Also runs against redis-server (PEREGRINE_BIN=redis-server) to check the
+tests themselves.
+
+    /usr/bin/python3 -m unittest discover -s tests/integration -v
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import harness  # noqa: E402
+
+BIN = harness.default_peregrine_bin()
+SERVER: harness.Server = None  # type: ignore[assignment]
+
+
+def setUpModule() -> None:
+    global SERVER
+    SERVER = harness.Server(BIN).start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
+
+
+def has_command(name: str) -> bool:
+    with SERVER.client() as c:
+        c.send_command("COMMAND", "INFO", name)
+        return c.read_reply() != b"*1\r\n*-1\r\n"
+
+
+class BlockingTest(unittest.TestCase):
+    def setUp(self) -> None:
+        if not has_command("blpop"):
+            self.skipTest("lists are not implemented")
+        with SERVER.client() as c:
+            c.send_command("FLUSHALL")
+            c.read_reply()
+
+    def test_push_serves_the_oldest_blocked_client_first(self) -> None:
+        first, second, pusher = SERVER.client(), SERVER.client(), SERVER.client()
+        try:
+            first.send_command("BLPOP", "q", "0")
+            time.sleep(0.05)
+            second.send_command("BLPOP", "q", "0")
+            time.sleep(0.05)
+            pusher.send_command("RPUSH", "q", "a", "b")
+            self.assertEqual(pusher.read_reply(), b":2\r\n")
+            self.assertEqual(first.read_reply(timeout=5), b"*2\r\n$1\r\nq\r\n$1\r\na\r\n")
+            self.assertEqual(second.read_reply(timeout=5), b"*2\r\n$1\r\nq\r\n$1\r\nb\r\n")
+            pusher.send_command("EXISTS", "q")
+            self.assertEqual(pusher.read_reply(), b":0\r\n")
+        finally:
+            for c in (first, second, pusher):
+                c.close()
+
+    def test_timeout_replies_null(self) -> None:
+        with SERVER.client() as c:
+            start = time.monotonic()
+            c.send_command("BLPOP", "empty", "0.2")
+            self.assertEqual(c.read_reply(timeout=5), b"*-1\r\n")
+            self.assertGreaterEqual(time.monotonic() - start, 0.15)
+
+    def test_commands_pipelined_after_a_blocked_one_wait(self) -> None:
+        blocked, pusher = SERVER.client(), SERVER.client()
+        try:
+            blocked.send(harness.encode_command(["BLPOP", "q2", "0"]) +
+                             harness.encode_command(["PING"]))
+            time.sleep(0.1)
+            with self.assertRaises(harness.ReplyTimeout):
+                blocked.read_reply(timeout=0.2)
+            pusher.send_command("LPUSH", "q2", "x")
+            pusher.read_reply()
+            self.assertEqual(blocked.read_reply(timeout=5), b"*2\r\n$2\r\nq2\r\n$1\r\nx\r\n")
+            self.assertEqual(blocked.read_reply(timeout=5), b"+PONG\r\n")
+        finally:
+            blocked.close()
+            pusher.close()
+
+    def test_client_unblock_timeout_and_error(self) -> None:
+        blocked, admin = SERVER.client(), SERVER.client()
+        try:
+            blocked.send_command("CLIENT", "ID")
+            client_id = int(blocked.read_reply()[1:-2])
+            blocked.send_command("BLPOP", "q3", "0")
+            time.sleep(0.05)
+            admin.send_command("CLIENT", "UNBLOCK", str(client_id))
+            self.assertEqual(admin.read_reply(), b":1\r\n")
+            self.assertEqual(blocked.read_reply(timeout=5), b"*-1\r\n")
+            blocked.send_command("BLPOP", "q3", "0")
+            time.sleep(0.05)
+            admin.send_command("CLIENT", "UNBLOCK", str(client_id), "ERROR")
+            self.assertEqual(admin.read_reply(), b":1\r\n")
+            self.assertEqual(blocked.read_reply(timeout=5),
+                             b"-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
+            admin.send_command("CLIENT", "UNBLOCK", str(client_id))
+            self.assertEqual(admin.read_reply(), b":0\r\n")
+        finally:
+            blocked.close()
+            admin.close()
+
+    def test_inside_multi_blocking_commands_do_not_block(self) -> None:
+        with SERVER.client() as c:
+            for cmd in (["MULTI"], ["BLPOP", "nothing", "0"], ["EXEC"]):
+                c.send_command(*cmd)
+            self.assertEqual(c.read_reply(), b"+OK\r\n")
+            self.assertEqual(c.read_reply(), b"+QUEUED\r\n")
+            self.assertEqual(c.read_reply(timeout=5), b"*1\r\n*-1\r\n")
+
+    def test_push_inside_exec_serves_after_the_transaction(self) -> None:
+        blocked, tx = SERVER.client(), SERVER.client()
+        try:
+            blocked.send_command("BLPOP", "q4", "0")
+            time.sleep(0.05)
+            for cmd in (["MULTI"], ["RPUSH", "q4", "a"], ["RPUSH", "q4", "b"], ["LLEN", "q4"],
+                        ["EXEC"]):
+                tx.send_command(*cmd)
+            replies = [tx.read_reply() for _ in range(5)]
+            self.assertEqual(replies[-1], b"*3\r\n:1\r\n:2\r\n:2\r\n")
+            self.assertEqual(blocked.read_reply(timeout=5), b"*2\r\n$2\r\nq4\r\n$1\r\na\r\n")
+            tx.send_command("LRANGE", "q4", "0", "-1")
+            self.assertEqual(tx.read_reply(), b"*1\r\n$1\r\nb\r\n")
+        finally:
+            blocked.close()
+            tx.close()
+
+    def test_a_disconnected_blocked_client_is_forgotten(self) -> None:
+        gone, pusher = SERVER.client(), SERVER.client()
+        try:
+            gone.send_command("BLPOP", "q5", "0")
+            time.sleep(0.05)
+            gone.close()
+            time.sleep(0.1)
+            pusher.send_command("RPUSH", "q5", "a")
+            self.assertEqual(pusher.read_reply(), b":1\r\n")
+            pusher.send_command("LLEN", "q5")
+            self.assertEqual(pusher.read_reply(), b":1\r\n")
+            pusher.send_command("INFO", "clients")
+            self.assertIn(b"blocked_clients:0", pusher.read_reply())
+        finally:
+            pusher.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
