@@ -224,21 +224,6 @@ void cmd_keys(CommandContext& ctx) {
   for (const std::string& key : found) ctx.reply.bulk(key);
 }
 
-// A SCAN cursor: an unsigned decimal read the permissive way clients have
-// always been able to send it (a sign or leading zeros pass, an empty
-// string is 0), but not starting with a space, with nothing after it, and
-// within 64 bits.
-bool parse_scan_cursor(std::string_view arg, uint64_t* cursor) {
-  if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
-  std::string copy(arg);
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void cmd_scan(CommandContext& ctx) {
   uint64_t cursor = 0;

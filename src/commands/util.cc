@@ -235,6 +235,17 @@ uint32_t lfu_decayed_counter(uint32_t stamp, int64_t now_ms, int decay_time) {
   return periods > counter ? 0 : counter - periods;
 }
 
+bool parse_scan_cursor(std::string_view arg, uint64_t* cursor) {
+  if (!arg.empty() && std::isspace(static_cast<unsigned char>(arg[0]))) return false;
+  std::string copy(arg);
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return false;
+  *cursor = v;
+  return true;
+}
+
 uint32_t lfu_touch(uint32_t stamp, int64_t now_ms, int log_factor, int decay_time,
                    double random01) {
   uint32_t counter = lfu_decayed_counter(stamp, now_ms, decay_time);

@@ -53,6 +53,12 @@ std::string format_long_double(long double v);
 // O(len(pattern) * len(str)) time and constant stack.
 bool glob_match(std::string_view pattern, std::string_view str, bool nocase = false);
 
+// A SCAN-family cursor: an unsigned decimal read the permissive way clients
+// have always been able to send it (a sign or leading zeros pass, an empty
+// string is 0), but not starting with a space, with nothing after it, and
+// within 64 bits.
+bool parse_scan_cursor(std::string_view arg, uint64_t* cursor);
+
 // ---------------------------------------------------------------- access stamps
 // A value's 32-bit access stamp (store::Value::lru) holds, under an LRU or
 // non-LFU maxmemory-policy, the LRU clock at its last access: Unix seconds
