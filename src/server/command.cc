@@ -26,7 +26,35 @@ const CommandSpec* CommandSpec::find_subcommand(std::string_view lower_name) con
   return nullptr;
 }
 
+namespace {
+std::vector<int> keys_after_count(std::span<const std::string_view> argv, size_t count_at) {
+  std::vector<int> keys;
+  if (argv.size() <= count_at) return keys;
+  int64_t n = 0;
+  for (char c : argv[count_at]) {
+    if (c < '0' || c > '9' || n > 1000000) return keys;
+    n = n * 10 + (c - '0');
+  }
+  for (int64_t i = 0; i < n && count_at + 1 + static_cast<size_t>(i) < argv.size(); ++i)
+    keys.push_back(static_cast<int>(count_at + 1 + static_cast<size_t>(i)));
+  return keys;
+}
+}  // namespace
+
+std::vector<int> keys_after_count_at_1(std::span<const std::string_view> argv) {
+  return keys_after_count(argv, 1);
+}
+std::vector<int> keys_after_count_at_2(std::span<const std::string_view> argv) {
+  return keys_after_count(argv, 2);
+}
+std::vector<int> dest_then_keys_after_count_at_2(std::span<const std::string_view> argv) {
+  std::vector<int> keys = keys_after_count(argv, 2);
+  if (argv.size() > 1) keys.insert(keys.begin(), 1);
+  return keys;
+}
+
 std::vector<int> CommandSpec::key_positions(std::span<const std::string_view> argv) const {
+  if (get_keys) return get_keys(argv);
   std::vector<int> keys;
   if (first_key <= 0) return keys;
   int argc = static_cast<int>(argv.size());
@@ -63,6 +91,7 @@ CommandTable::CommandTable() {
 
 void CommandTable::add(CommandSpec spec) {
   spec.name = lower(spec.name);
+  if (spec.get_keys) spec.flags |= kCmdMovableKeys;
   for (auto& sub : spec.subcommands) {
     if (sub.name.find('|') == std::string::npos) sub.name = spec.name + "|" + lower(sub.name);
     if (sub.group.empty()) sub.group = spec.group;

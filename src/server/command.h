@@ -29,6 +29,17 @@ class Client;
 struct CommandContext;
 
 using CommandHandler = void (*)(CommandContext&);
+// Key positions of commands whose keys cannot be described by first/last/
+// step (a key count in the arguments): returns argv indexes.
+using KeysFn = std::vector<int> (*)(std::span<const std::string_view> argv);
+
+// Keys follow a count at argv[1] (SINTERCARD, ZUNION, LMPOP, ...).
+std::vector<int> keys_after_count_at_1(std::span<const std::string_view> argv);
+// Keys follow a count at argv[2] (BLMPOP, BZMPOP: the timeout comes first).
+std::vector<int> keys_after_count_at_2(std::span<const std::string_view> argv);
+// A destination key at argv[1], then keys after a count at argv[2]
+// (ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE).
+std::vector<int> dest_then_keys_after_count_at_2(std::span<const std::string_view> argv);
 
 // Command flags, named as COMMAND INFO reports them.
 enum CommandFlag : uint32_t {
@@ -91,6 +102,9 @@ struct CommandSpec {
   std::string complexity;
   CommandHandler handler = nullptr;
   std::vector<CommandSpec> subcommands;
+  // When set, key positions come from here (COMMAND INFO then reports the
+  // movablekeys flag); first_key/last_key/key_step describe the first range.
+  KeysFn get_keys = nullptr;
 
   // Filled by CommandTable: statistics for INFO commandstats.
   mutable uint64_t calls = 0;
