@@ -1,0 +1,57 @@
+// Executable reference model of the set commands, with the exact RESP2
+// reply bytes a client would see.
+//
+// Like every model it is independent of the server: nothing from src/ is
+// included, and the helpers it needs (integer parsing, glob matching, reply
+// encoding) are written again here. The keyspace is one std::map from key to
+// either a string or a std::set of members; there is no expiry, no database
+// selection and no encoding (OBJECT ENCODING is not modelled).
+//
+// Commands (Redis 7.0 arity checks and error texts):
+//   SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SMOVE SINTER SINTERCARD
+//   SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN, and DEL EXISTS
+//   TYPE, plus SET key value (the plain three-argument form only, to have
+//   keys of another type for WRONGTYPE checks).
+// SPOP and SRANDMEMBER are random and not modelled.
+//
+// Replies whose order a server leaves unspecified (SMEMBERS, SINTER, SUNION,
+// SDIFF and the member list of SSCAN) list members in ascending byte order;
+// a checker sorts the engine's members before comparing. SSCAN is modelled
+// as a walk that completes in one call: it replies cursor 0 and every
+// matching member, which a server does when COUNT covers the whole set
+// (checkers send COUNT 1000 for small sets).
+#ifndef PEREGRINE_MODELS_SET_MODEL_H_
+#define PEREGRINE_MODELS_SET_MODEL_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace peregrine::models {
+
+class SetModel {
+ public:
+  // Applies one command (argv[0] is the name, any case) and returns the
+  // RESP2 reply bytes. Unknown commands get Redis's unknown-command error.
+  std::string apply(const std::vector<std::string>& argv);
+
+  // True when the model implements this command (lower-case name).
+  static bool supports(std::string_view lower_name);
+
+  // Commands whose array replies list members in an unspecified order (the
+  // model sorts them): smembers sinter sunion sdiff sscan.
+  static bool unordered_reply(std::string_view lower_name);
+
+ private:
+  using Members = std::set<std::string>;
+  using Stored = std::variant<std::string, Members>;
+
+  std::map<std::string, Stored> keys_;
+};
+
+}  // namespace peregrine::models
+
+#endif  // PEREGRINE_MODELS_SET_MODEL_H_
