@@ -10,6 +10,8 @@ namespace {
 class DetachedConnection final : public rt::Connection {
  public:
   Result<size_t> read_some(char*, size_t) override { return Error{ENOTCONN, "detached"}; }
+  Result<size_t> try_read(char*, size_t) override { return Error{EAGAIN, "detached"}; }
+  bool wait_readable(int64_t) override { return true; }
   Status write_all(std::string_view) override { return Error{ENOTCONN, "detached"}; }
   void close() override { closed_ = true; }
   bool closed() const override { return closed_; }

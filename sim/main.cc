@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     for (const auto& [site, n] : buggify_enabled)
       std::printf("  buggify %-48s enabled in %llu runs\n", site.c_str(),
                   static_cast<unsigned long long>(n));
-    for (const auto& name : peregrine::sim::expected_probes()) {
+    for (const auto& name : peregrine::sim::expected_probes(opt.scenario)) {
       if (probes.count(name)) continue;
       std::printf("  probe never hit: %s\n", name.c_str());
       ++missed;

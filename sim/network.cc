@@ -7,7 +7,7 @@ namespace peregrine::sim {
 namespace {
 
 // Parks the calling fiber as the pipe's reader until data, EOF or reset.
-void wait_readable(Pipe& p, rt::FiberLoop& loop) {
+void park_reader(Pipe& p, rt::FiberLoop& loop) {
   p.reader_loop = &loop;
   p.reader = loop.current();
   loop.park();
@@ -39,8 +39,35 @@ class SimConnection final : public rt::Connection {
         return n;
       }
       if (in_->eof) return size_t{0};
-      wait_readable(*in_, loop_);
+      park_reader(*in_, loop_);
     }
+  }
+
+  Result<size_t> try_read(char* buf, size_t len) override {
+    if (closed_) return Error{ECONNABORTED, "connection closed"};
+    if (in_->reset) return Error{ECONNRESET, "connection reset by peer"};
+    if (!in_->buffer.empty()) {
+      size_t n = std::min(len, in_->buffer.size());
+      std::copy_n(in_->buffer.begin(), n, buf);
+      in_->buffer.erase(in_->buffer.begin(), in_->buffer.begin() + static_cast<std::ptrdiff_t>(n));
+      return n;
+    }
+    if (in_->eof) return size_t{0};
+    return Error{EAGAIN, "no data"};
+  }
+
+  bool wait_readable(int64_t deadline_us) override {
+    if (closed_) return true;
+    in_->reader_loop = &loop_;
+    in_->reader = loop_.current();
+    bool in_time = true;
+    if (deadline_us > 0) {
+      in_time = loop_.park_until(deadline_us);
+    } else {
+      loop_.park();
+    }
+    in_->reader = rt::FiberHandle{};
+    return in_time;
   }
 
   Status write_all(std::string_view data) override {

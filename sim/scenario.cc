@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/kv_model.h"
+#include "models/list_model.h"
 #include "server/client.h"
 #include "server/server.h"
 #include "sim/disk.h"
@@ -52,6 +53,7 @@ struct Knobs {
   bool crashes = false;
   int64_t crash_every_us = 0;
   bool transactions = true;
+  bool lists = false;  // the blocking-lists workload instead of strings/keys
   // Connection chaos: partitions, swizzle-clogging, wall-clock jumps.
   bool chaos = false;
   int64_t chaos_every_us = 0;
@@ -87,6 +89,11 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
   k.chaos = p.chance(0.5);
   k.chaos_every_us = p.range(1000, 100000);
   k.drift_ppm = p.chance(0.3) ? p.range(-500, 500) : 0;
+  if (scenario == "blocking_lists") {
+    k.lists = true;
+    k.keys = static_cast<int>(p.range(1, 4));
+    k.clients = static_cast<int>(p.range(2, 10));
+  }
   if (scenario == "crash_restart") {
     k.crashes = true;
     k.crash_every_us = p.range(20000, 500000);
@@ -251,6 +258,44 @@ class CommandGenerator {
   int keys_;
 };
 
+// Producers and consumers of a few lists: pushes, pops, ranges, and the
+// blocking pops and moves with short timeouts, so clients block, get served
+// in FIFO order, time out, and are reset while blocked.
+class ListCommandGenerator {
+ public:
+  ListCommandGenerator(Prng prng, int keys) : p_(prng), keys_(keys) {}
+
+  std::vector<std::string> next() {
+    switch (p_.below(16)) {
+      case 0: case 1: return {"LPUSH", key(), value(), value()};
+      case 2: case 3: return {"RPUSH", key(), value()};
+      case 4: return {"LPOP", key()};
+      case 5: return {"RPOP", key(), std::to_string(p_.range(1, 3))};
+      case 6: return {"LLEN", key()};
+      case 7: return {"LRANGE", key(), "0", "-1"};
+      case 8: return {"LMOVE", key(), key(), side(), side()};
+      case 9: return {"DEL", key()};
+      case 10: case 11: return {"BLPOP", key(), key(), timeout()};
+      case 12: return {"BRPOP", key(), timeout()};
+      case 13: return {"BLMOVE", key(), key(), side(), side(), timeout()};
+      case 14: return {"BRPOPLPUSH", key(), key(), timeout()};
+      default: return {"LINDEX", key(), std::to_string(p_.range(-2, 2))};
+    }
+  }
+
+ private:
+  std::string key() { return "l" + std::to_string(p_.below(static_cast<uint64_t>(keys_))); }
+  std::string value() { return std::to_string(p_.range(0, 99)); }
+  std::string side() { return p_.chance(0.5) ? "LEFT" : "RIGHT"; }
+  std::string timeout() {
+    static const char* kTimeouts[] = {"0.001", "0.01", "0.05", "0.2"};
+    return kTimeouts[p_.below(std::size(kTimeouts))];
+  }
+
+  Prng p_;
+  int keys_;
+};
+
 // One workload client: connects, names its connection, sends pipelined
 // batches of random commands, records every reply; reconnects after errors.
 class WorkloadClient {
@@ -260,7 +305,7 @@ class WorkloadClient {
       : world_(world), index_(index), knobs_(knobs), server_host_(server_host),
         incarnation_(std::move(incarnation)),
         rt_(std::make_unique<SimRuntime>(world, net, &disk_, "client" + std::to_string(index))),
-        gen_(world.prng().fork(), knobs.keys) {}
+        gen_(world.prng().fork(), knobs.keys), list_gen_(world.prng().fork(), knobs.keys) {}
 
   void start() {
     rt_->main_loop().spawn("workload", [this] { run(); });
@@ -288,7 +333,9 @@ class WorkloadClient {
       while (ok && sent < knobs_.commands_per_client) {
         int n = static_cast<int>(world_.prng().range(1, knobs_.max_pipeline));
         for (int i = 0; i < n && sent < knobs_.commands_per_client; ++i, ++sent) {
-          if (knobs_.transactions && world_.prng().chance(0.1)) {
+          if (knobs_.lists) {
+            batch.push_back(list_gen_.next());
+          } else if (knobs_.transactions && world_.prng().chance(0.1)) {
             append_transaction(&batch);
           } else {
             batch.push_back(gen_.next());
@@ -350,6 +397,7 @@ class WorkloadClient {
   SimDisk disk_{Prng(0)};
   std::unique_ptr<SimRuntime> rt_;
   CommandGenerator gen_;
+  ListCommandGenerator list_gen_;
   std::vector<ConnectionLog> logs_;
   std::string in_;
   bool done_ = false;
@@ -394,6 +442,7 @@ bool check_engine_against_model(const std::vector<EngineRecord>& log, std::strin
       continue;
     }
     if (r.queued) continue;  // runs later, inside EXEC, and is checked then
+    if (r.reply.empty()) continue;  // it blocked; its reply comes when it is re-run
     std::string name = r.argv.empty() ? "" : r.argv[0];
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     if (!models::KvModel::supports(name)) continue;
@@ -409,6 +458,58 @@ bool check_engine_against_model(const std::vector<EngineRecord>& log, std::strin
   return true;
 }
 
+// Checker 1 for the list workload: the list model replays the engine's
+// order. A blocking command the engine ran (served, or re-run at its
+// timeout) is what its non-blocking twin does at that moment: pop from the
+// first non-empty key, or the timeout reply when all are empty.
+std::string expect_list_reply(models::ListModel& m, const std::vector<std::string>& argv,
+                              const std::string& lower_name) {
+  if (lower_name == "blpop" || lower_name == "brpop") {
+    std::string pop = lower_name == "blpop" ? "LPOP" : "RPOP";
+    for (size_t i = 1; i + 1 < argv.size(); ++i) {
+      std::string v = m.apply({pop, argv[i]});
+      if (v != "$-1\r\n") {
+        return "*2\r\n$" + std::to_string(argv[i].size()) + "\r\n" + argv[i] + "\r\n" + v;
+      }
+    }
+    return "*-1\r\n";
+  }
+  if (lower_name == "blmove" || lower_name == "brpoplpush") {
+    std::vector<std::string> twin =
+        lower_name == "blmove"
+            ? std::vector<std::string>{"LMOVE", argv[1], argv[2], argv[3], argv[4]}
+            : std::vector<std::string>{"RPOPLPUSH", argv[1], argv[2]};
+    std::string v = m.apply(twin);
+    return v == "$-1\r\n" ? "*-1\r\n" : v;
+  }
+  return m.apply(argv);
+}
+
+bool check_lists_against_model(const std::vector<EngineRecord>& log, std::string* failure) {
+  std::unique_ptr<models::ListModel> model;
+  int incarnation = -1;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const EngineRecord& r = log[i];
+    if (r.incarnation != incarnation) {
+      model = std::make_unique<models::ListModel>();
+      incarnation = r.incarnation;
+    }
+    if (r.expired_db >= 0 || r.queued || r.reply.empty() || r.argv.empty()) continue;
+    std::string name = r.argv[0];
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    bool blocking = name == "blpop" || name == "brpop" || name == "blmove" || name == "brpoplpush";
+    if (!blocking && !models::ListModel::supports(name)) continue;
+    std::string expected = expect_list_reply(*model, r.argv, name);
+    if (expected != r.reply) {
+      *failure = "engine reply differs from the list model at command #" + std::to_string(i) +
+                 " (client " + r.client + "): " + show(r.argv) + "\n  engine: " + escape(r.reply) +
+                 "\n  model:  " + escape(expected);
+      return false;
+    }
+  }
+  return true;
+}
+
 // Checker 2: what each connection received is exactly what the engine sent
 // it, in order (a prefix when the connection broke).
 bool check_clients_against_engine(const std::vector<EngineRecord>& log,
@@ -416,7 +517,8 @@ bool check_clients_against_engine(const std::vector<EngineRecord>& log,
                                   std::string* failure) {
   std::map<std::pair<int, std::string>, std::vector<const std::string*>> sent;
   for (const EngineRecord& r : log)
-    if (!r.client.empty() && r.expired_db < 0 && !r.in_exec) sent[{r.incarnation, r.client}].push_back(&r.reply);
+    if (!r.client.empty() && r.expired_db < 0 && !r.in_exec && !r.reply.empty())
+      sent[{r.incarnation, r.client}].push_back(&r.reply);
   for (const ConnectionLog* c : conns) {
     if (c->replies.empty()) continue;
     // The first reply answers CLIENT SETNAME, which the engine logs after
@@ -546,7 +648,8 @@ RunResult run_workload_scenario(const RunOptions& opt) {
   } else if (!finished) {
     result.ok = false;
     result.failure = "liveness: the clients did not finish their workload within one virtual hour";
-  } else if (!check_engine_against_model(log, &result.failure)) {
+  } else if (knobs.lists ? !check_lists_against_model(log, &result.failure)
+                         : !check_engine_against_model(log, &result.failure)) {
     result.ok = false;
   } else {
     std::vector<const ConnectionLog*> conns;
@@ -588,12 +691,17 @@ RunResult run_idle_scenario(const RunOptions& opt) {
 
 }  // namespace
 
-std::vector<std::string> expected_probes() {
+std::vector<std::string> expected_probes(const std::string& scenario) {
+  if (scenario == "blocking_lists")
+    return {"client blocked on keys", "blocked client served by a producer",
+            "blocked client timed out", "blocked client disconnected"};
   return {"client: several commands in one read", "client: partial command waits for more bytes",
           "active expiry deleted keys", "key expired", "command executed inside EXEC"};
 }
 
-std::vector<std::string> scenario_names() { return {"single_node", "crash_restart", "idle_node"}; }
+std::vector<std::string> scenario_names() {
+  return {"single_node", "crash_restart", "blocking_lists", "idle_node"};
+}
 
 bool scenario_exists(const std::string& name) {
   auto names = scenario_names();

@@ -34,7 +34,7 @@ struct RunResult {
 
 std::vector<std::string> scenario_names();
 // Code probes a long swarm run is expected to reach (CODE_PROBE names).
-std::vector<std::string> expected_probes();
+std::vector<std::string> expected_probes(const std::string& scenario);
 bool scenario_exists(const std::string& name);
 RunResult run_scenario(const RunOptions& options);
 

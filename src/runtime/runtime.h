@@ -108,6 +108,15 @@ class Connection {
   // Reads at least one byte. Returns 0 on orderly close by the peer, an
   // error on reset or after close(). Suspends.
   virtual Result<size_t> read_some(char* buf, size_t len) = 0;
+  // Reads what is available without suspending: bytes, 0 on orderly close
+  // by the peer, or an error with code EAGAIN when nothing is there yet.
+  virtual Result<size_t> try_read(char* buf, size_t len) = 0;
+  // Suspends until the connection may have become readable (data, close,
+  // error), the calling fiber is woken by Scheduler::wake, or monotonic time
+  // reaches deadline_us (0: no deadline). Returns false only on the
+  // deadline. Call try_read first: readiness that came before is not
+  // reported again. Suspends.
+  virtual bool wait_readable(int64_t deadline_us) = 0;
   // Writes all of data. Returns an error on reset or after close(). Suspends.
   virtual Status write_all(std::string_view data) = 0;
   // Closes the connection. Any fiber suspended in read_some/write_all on it

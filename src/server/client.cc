@@ -1,6 +1,7 @@
 #include "server/client.h"
 
 #include <algorithm>
+#include <cerrno>
 
 #include "runtime/buggify.h"
 #include "server/server.h"
@@ -22,6 +23,7 @@ Client::Client(Server& server, std::unique_ptr<rt::Connection> conn)
 }
 
 Client::~Client() {
+  CODE_PROBE(server_.runtime(), block.active, "blocked client disconnected");
   server_.unblock_client(*this);
   server_.unwatch_all(*this);
   server_.remove_client(this);
@@ -46,15 +48,32 @@ void Client::kill() {
 
 void Client::wake() { server_.runtime().scheduler().wake(fiber_); }
 
-// Parks the fiber until the block ends: served by a producer (which wakes
-// us), timed out (we run the command's timeout reply), CLIENT UNBLOCK or a
-// kill. Suspends.
+// Waits until the block ends: served by a producer (which wakes us), timed
+// out (we run the command's timeout reply), CLIENT UNBLOCK, or the client
+// goes away. The socket is watched meanwhile, as Redis does: bytes sent after
+// the blocking command wait in the query buffer, and a close or error ends
+// the client (and its block) at once. Suspends.
 void Client::wait_while_blocked() {
-  auto& sched = server_.runtime().scheduler();
   while (block.active && !closing_) {
-    bool woken = block.deadline_mono_us > 0 ? sched.park_until(block.deadline_mono_us)
-                                            : (sched.park(), true);
-    if (!woken && block.active) server_.timeout_blocked_client(*this);
+    qbuf_.reserve_tail(kReadChunkBytes);
+    auto n = conn_->try_read(qbuf_.tail(), qbuf_.tail_room());
+    if (n) {
+      if (*n == 0) {
+        closing_ = true;
+        break;
+      }
+      qbuf_.commit(*n);
+      server_.stats().total_net_input_bytes += *n;
+      if (static_cast<int64_t>(qbuf_.size()) > server_.config().client_query_buffer_limit)
+        closing_ = true;
+      continue;
+    }
+    if (n.error().code != EAGAIN) {
+      closing_ = true;
+      break;
+    }
+    bool in_time = conn_->wait_readable(block.deadline_mono_us);
+    if (!in_time && block.active) server_.timeout_blocked_client(*this);
   }
 }
 

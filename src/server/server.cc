@@ -296,6 +296,7 @@ void Server::block_client(Client& client, int db_index, std::span<const std::str
   b.argv.assign(argv.begin(), argv.end());
   b.deadline_mono_us =
       timeout_ms > 0 ? runtime_.clock().monotonic_us() + timeout_ms * 1000 : 0;
+  CODE_PROBE(runtime_, true, "client blocked on keys");
   for (const auto& k : b.keys) {
     auto& waiters = blocking_keys_[key_of(db_index, k)];
     if (std::find(waiters.begin(), waiters.end(), &client) == waiters.end())
@@ -343,6 +344,7 @@ void Server::serve_ready_keys() {
         std::vector<std::string_view> views(argv.begin(), argv.end());
         execute(*c, views);
         if (c->block.active) break;  // nothing left for it: the key is drained
+        CODE_PROBE(runtime_, true, "blocked client served by a producer");
         c->wake();
       }
     }
@@ -352,6 +354,7 @@ void Server::serve_ready_keys() {
 
 void Server::timeout_blocked_client(Client& client) {
   if (!client.block.active) return;
+  CODE_PROBE(runtime_, true, "blocked client timed out");
   std::vector<std::string> argv = client.block.argv;
   unblock_client(client);
   std::vector<std::string_view> views(argv.begin(), argv.end());

@@ -95,6 +95,30 @@ class PosixConnection final : public Connection {
     }
   }
 
+  Result<size_t> try_read(char* buf, size_t len) override {
+    if (closed_) return Error{ECONNABORTED, "connection closed"};
+    for (;;) {
+      ssize_t n = ::read(fd_, buf, len);
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return Error{EAGAIN, "no data"};
+      return errno_error("read");
+    }
+  }
+
+  bool wait_readable(int64_t deadline_us) override {
+    if (closed_) return true;
+    waiter_.reader = waiter_.loop->current();
+    bool in_time = true;
+    if (deadline_us > 0) {
+      in_time = waiter_.loop->park_until(deadline_us);
+    } else {
+      waiter_.loop->park();
+    }
+    waiter_.reader = FiberHandle{};
+    return in_time;
+  }
+
   Status write_all(std::string_view data) override {
     size_t off = 0;
     while (off < data.size()) {

@@ -1,0 +1,363 @@
+#include "store/list.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace peregrine::store {
+namespace {
+
+// A node under a positive (entry count) fill never passes this many bytes
+// unless it holds a single element.
+constexpr size_t kCountFillSafetyBytes = 8192;
+
+// Bytes a value takes in a PackedList: its varint length header and itself.
+size_t entry_bytes(std::string_view v) {
+  size_t n = 1;
+  for (size_t len = v.size(); len >= 0x80; len >>= 7) ++n;
+  return n + v.size();
+}
+
+// The node's entries without those at [from, from + count).
+PackedList without_range(const PackedList& node, size_t from, size_t count) {
+  PackedList out;
+  size_t i = 0;
+  for (size_t off = node.begin(); off < node.end(); off = node.next(off), ++i) {
+    if (i < from || i >= from + count) out.push_back(node.at(off));
+  }
+  return out;
+}
+
+void append_all(PackedList& to, const PackedList& from) {
+  for (size_t off = from.begin(); off < from.end(); off = from.next(off)) to.push_back(from.at(off));
+}
+
+}  // namespace
+
+std::vector<size_t> packed_offsets(const PackedList& p) {
+  std::vector<size_t> offs;
+  offs.reserve(p.size());
+  for (size_t off = p.begin(); off < p.end(); off = p.next(off)) offs.push_back(off);
+  return offs;
+}
+
+std::unique_ptr<Collection> ListValue::clone() const { return std::make_unique<ListValue>(*this); }
+
+size_t ListValue::memory_usage() const {
+  size_t bytes = sizeof(ListValue);
+  for (const PackedList& n : nodes_) bytes += sizeof(PackedList) + n.bytes();
+  return bytes;
+}
+
+bool ListValue::fits(size_t count, size_t bytes, bool half) const {
+  if (count <= 1 && !half) return true;
+  // The size a listpack of these entries would take: a 7-byte header and
+  // terminator plus a back-length byte per entry on top of our own bytes.
+  size_t est = bytes + count + 7;
+  size_t max_count = std::numeric_limits<size_t>::max();
+  size_t max_bytes;
+  if (fill_ >= 0) {
+    max_count = fill_ == 0 ? 1 : static_cast<size_t>(fill_);
+    max_bytes = kCountFillSafetyBytes;
+  } else {
+    int level = fill_ < -5 ? 5 : static_cast<int>(-fill_);
+    max_bytes = size_t{4096} << (level - 1);
+  }
+  if (half) {
+    max_count /= 2;
+    max_bytes /= 2;
+  }
+  return count <= max_count && est <= max_bytes;
+}
+
+bool ListValue::check_invariants() const {
+  size_t total = 0;
+  for (const PackedList& n : nodes_) {
+    if (n.empty()) return false;
+    if (kind_ == Kind::kNodes && !node_fits(n)) return false;
+    total += n.size();
+  }
+  if (kind_ == Kind::kPacked && nodes_.size() > 1) return false;
+  return total == size_;
+}
+
+ListValue::Pos ListValue::locate(size_t index) const {
+  if (index < size_ / 2) {
+    for (size_t n = 0; n < nodes_.size(); ++n) {
+      if (index < nodes_[n].size()) return {n, index};
+      index -= nodes_[n].size();
+    }
+  } else {
+    size_t from_tail = size_ - 1 - index;
+    for (size_t n = nodes_.size(); n-- > 0;) {
+      size_t sz = nodes_[n].size();
+      if (from_tail < sz) return {n, sz - 1 - from_tail};
+      from_tail -= sz;
+    }
+  }
+  return {nodes_.size(), 0};  // unreachable for a valid index
+}
+
+void ListValue::split_node(size_t i) {
+  drop_tail_marks();
+  PackedList src = std::move(nodes_[i]);
+  std::vector<PackedList> parts;
+  PackedList cur;
+  for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
+    std::string_view e = src.at(off);
+    if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
+      parts.push_back(std::move(cur));
+      cur = PackedList();
+    }
+    cur.push_back(e);
+  }
+  if (!cur.empty()) parts.push_back(std::move(cur));
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(i));
+  nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(i),
+                std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+}
+
+void ListValue::merge_around(size_t i) {
+  if (kind_ != Kind::kNodes) return;
+  drop_tail_marks();
+  auto try_merge = [this](size_t a) {  // a with a + 1
+    if (a + 1 >= nodes_.size()) return false;
+    PackedList& x = nodes_[a];
+    PackedList& y = nodes_[a + 1];
+    if (!fits(x.size() + y.size(), x.bytes() + y.bytes())) return false;
+    append_all(x, y);
+    nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(a + 1));
+    return true;
+  };
+  if (i >= nodes_.size()) return;
+  try_merge(i);
+  if (i > 0) try_merge(i - 1);
+}
+
+void ListValue::compact() {
+  drop_tail_marks();
+  std::deque<PackedList> out;
+  for (PackedList& n : nodes_) {
+    if (n.empty()) continue;
+    if (!out.empty() && kind_ == Kind::kNodes &&
+        fits(out.back().size() + n.size(), out.back().bytes() + n.bytes())) {
+      append_all(out.back(), n);
+    } else {
+      out.push_back(std::move(n));
+    }
+  }
+  nodes_ = std::move(out);
+}
+
+void ListValue::after_growth(size_t i) {
+  if (i >= nodes_.size() || node_fits(nodes_[i])) return;
+  kind_ = Kind::kNodes;
+  split_node(i);
+}
+
+void ListValue::after_shrink() {
+  if (kind_ != Kind::kNodes) return;
+  if (nodes_.empty() || (nodes_.size() == 1 && fits(nodes_[0].size(), nodes_[0].bytes(), true)))
+    kind_ = Kind::kPacked;
+}
+
+void ListValue::push_front(std::string_view v) {
+  if (nodes_.empty()) {
+    nodes_.emplace_back();
+  } else if (kind_ == Kind::kNodes) {
+    const PackedList& h = nodes_.front();
+    if (!fits(h.size() + 1, h.bytes() + entry_bytes(v))) nodes_.emplace_front();
+  }
+  if (nodes_.size() == 1) drop_tail_marks();  // the head node is the tail node
+  nodes_.front().push_front(v);
+  ++size_;
+  after_growth(0);
+}
+
+void ListValue::push_back(std::string_view v) {
+  bool new_node = nodes_.empty();
+  if (!new_node && kind_ == Kind::kNodes) {
+    const PackedList& t = nodes_.back();
+    new_node = !fits(t.size() + 1, t.bytes() + entry_bytes(v));
+  }
+  if (new_node) {
+    nodes_.emplace_back();
+    drop_tail_marks();
+  }
+  PackedList& t = nodes_.back();
+  size_t off = t.end();
+  t.push_back(v);
+  if (tail_marks_valid_ && (t.size() - 1) % kMarkStride == 0) tail_marks_.push_back(off);
+  ++size_;
+  after_growth(nodes_.size() - 1);
+}
+
+std::string ListValue::pop_front() {
+  if (nodes_.size() == 1) drop_tail_marks();
+  PackedList& h = nodes_.front();
+  std::string out(h.at(h.begin()));
+  h.erase(h.begin());
+  --size_;
+  if (h.empty()) nodes_.pop_front();
+  after_shrink();
+  return out;
+}
+
+size_t ListValue::tail_last_offset() {
+  const PackedList& t = nodes_.back();
+  size_t last = t.size() - 1;
+  if (!tail_marks_valid_ && t.size() > 2 * kMarkStride) {
+    tail_marks_.clear();
+    size_t i = 0;
+    for (size_t off = t.begin(); off < t.end(); off = t.next(off), ++i)
+      if (i % kMarkStride == 0) tail_marks_.push_back(off);
+    tail_marks_valid_ = true;
+  }
+  size_t i = 0, off = t.begin();
+  if (tail_marks_valid_) {
+    i = last / kMarkStride * kMarkStride;
+    off = tail_marks_[last / kMarkStride];
+  }
+  for (; i < last; ++i) off = t.next(off);
+  return off;
+}
+
+std::string ListValue::pop_back() {
+  PackedList& t = nodes_.back();
+  size_t last = t.size() - 1;
+  size_t off = tail_last_offset();
+  std::string out(t.at(off));
+  t.erase(off);
+  --size_;
+  if (tail_marks_valid_ && last % kMarkStride == 0) tail_marks_.pop_back();
+  if (t.empty()) {
+    nodes_.pop_back();
+    drop_tail_marks();
+  }
+  after_shrink();
+  return out;
+}
+
+std::string_view ListValue::at(size_t index) const {
+  Pos p = locate(index);
+  const PackedList& n = nodes_[p.node];
+  return n.at(n.offset_of(p.within));
+}
+
+void ListValue::set(size_t index, std::string_view v) {
+  drop_tail_marks();
+  Pos p = locate(index);
+  PackedList& n = nodes_[p.node];
+  n.replace(n.offset_of(p.within), v);
+  after_growth(p.node);
+}
+
+void ListValue::insert(size_t index, std::string_view v) {
+  if (index >= size_) return push_back(v);
+  if (index == 0) return push_front(v);
+  drop_tail_marks();
+  Pos p = locate(index);
+  PackedList& n = nodes_[p.node];
+  n.insert(n.offset_of(p.within), v);
+  ++size_;
+  after_growth(p.node);
+}
+
+void ListValue::erase(size_t index, size_t count) {
+  if (index >= size_) return;
+  count = std::min(count, size_ - index);
+  if (count == 0) return;
+  drop_tail_marks();
+  Pos p = locate(index);
+  size_t n = p.node;
+  size_t left = count;
+  // A first node that loses only some of its entries.
+  if (p.within > 0 || left < nodes_[n].size()) {
+    size_t take = std::min(left, nodes_[n].size() - p.within);
+    if (take == 1) {
+      nodes_[n].erase(nodes_[n].offset_of(p.within));
+    } else {
+      nodes_[n] = without_range(nodes_[n], p.within, take);
+    }
+    left -= take;
+    ++n;
+  }
+  // Whole nodes.
+  size_t k = n;
+  while (k < nodes_.size() && left >= nodes_[k].size() && left > 0) {
+    left -= nodes_[k].size();
+    ++k;
+  }
+  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(n),
+               nodes_.begin() + static_cast<std::ptrdiff_t>(k));
+  // A last node that loses its first entries.
+  if (left > 0) nodes_[n] = without_range(nodes_[n], 0, left);
+  size_ -= count;
+  // No node is left empty; merge the nodes on either side of the cut.
+  merge_around(std::min(p.node, nodes_.empty() ? 0 : nodes_.size() - 1));
+  after_shrink();
+}
+
+size_t ListValue::remove(std::string_view v, int64_t count) {
+  // How many to remove at most (|count|, or all).
+  uint64_t limit = count == 0 ? std::numeric_limits<uint64_t>::max()
+                   : count > 0 ? static_cast<uint64_t>(count)
+                               : 0 - static_cast<uint64_t>(count);
+  uint64_t removed = 0;
+  drop_tail_marks();
+  auto rebuild = [](PackedList& node, const std::vector<bool>& drop) {
+    PackedList out;
+    size_t i = 0;
+    for (size_t off = node.begin(); off < node.end(); off = node.next(off), ++i)
+      if (!drop[i]) out.push_back(node.at(off));
+    node = std::move(out);
+  };
+  if (count >= 0) {
+    for (size_t n = 0; n < nodes_.size() && removed < limit; ++n) {
+      PackedList& node = nodes_[n];
+      if (node.find(v) == node.end()) continue;
+      std::vector<bool> drop(node.size(), false);
+      size_t i = 0;
+      for (size_t off = node.begin(); off < node.end() && removed < limit; off = node.next(off), ++i) {
+        if (node.at(off) == v) {
+          drop[i] = true;
+          ++removed;
+        }
+      }
+      rebuild(node, drop);
+    }
+  } else {
+    for (size_t n = nodes_.size(); n-- > 0 && removed < limit;) {
+      PackedList& node = nodes_[n];
+      if (node.find(v) == node.end()) continue;
+      std::vector<size_t> offs = packed_offsets(node);
+      std::vector<bool> drop(node.size(), false);
+      for (size_t i = offs.size(); i-- > 0 && removed < limit;) {
+        if (node.at(offs[i]) == v) {
+          drop[i] = true;
+          ++removed;
+        }
+      }
+      rebuild(node, drop);
+    }
+  }
+  if (removed > 0) {
+    size_ -= removed;
+    compact();
+    after_shrink();
+  }
+  return removed;
+}
+
+std::vector<std::string_view> ListValue::range(size_t start, size_t stop) const {
+  std::vector<std::string_view> out;
+  if (start > stop || stop >= size_) return out;
+  out.reserve(stop - start + 1);
+  visit(start, false, [&](size_t i, std::string_view e) {
+    out.push_back(e);
+    return i < stop;
+  });
+  return out;
+}
+
+}  // namespace peregrine::store

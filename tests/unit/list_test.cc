@@ -1,0 +1,360 @@
+// store::ListValue: the packed and node representations, the conversions
+// between them, and every operation against a std::deque reference.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "store/list.h"
+
+namespace {
+
+using peregrine::store::Encoding;
+using peregrine::store::ListValue;
+
+std::vector<std::string> contents(const ListValue& l) {
+  std::vector<std::string> out;
+  if (l.empty()) return out;
+  l.visit(0, false, [&](size_t, std::string_view e) {
+    out.emplace_back(e);
+    return true;
+  });
+  return out;
+}
+
+std::vector<std::string> as_vector(const std::deque<std::string>& d) {
+  return {d.begin(), d.end()};
+}
+
+TEST(ListValue, StartsPackedAndEmpty) {
+  ListValue l;
+  EXPECT_TRUE(l.empty());
+  EXPECT_EQ(l.size(), 0u);
+  EXPECT_EQ(l.kind(), ListValue::Kind::kPacked);
+  EXPECT_EQ(l.internal_encoding(), Encoding::kListpack);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, PushPopBothEnds) {
+  ListValue l;
+  l.push_back("b");
+  l.push_front("a");
+  l.push_back("c");
+  EXPECT_EQ(contents(l), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(l.pop_front(), "a");
+  EXPECT_EQ(l.pop_back(), "c");
+  EXPECT_EQ(l.pop_back(), "b");
+  EXPECT_TRUE(l.empty());
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, BinaryAndEmptyElements) {
+  ListValue l;
+  std::string bin("a\0b\r\n\xff", 6);
+  l.push_back(bin);
+  l.push_back("");
+  l.push_back(std::string(300, 'x'));  // a two-byte length header
+  EXPECT_EQ(l.at(0), bin);
+  EXPECT_EQ(l.at(1), "");
+  EXPECT_EQ(l.at(2), std::string(300, 'x'));
+}
+
+TEST(ListValue, CountFillConvertsPastTheLimit) {
+  ListValue l(4);
+  for (int i = 0; i < 4; ++i) l.push_back(std::to_string(i));
+  EXPECT_EQ(l.kind(), ListValue::Kind::kPacked);
+  EXPECT_EQ(l.node_count(), 1u);
+  l.push_back("4");
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+  EXPECT_EQ(l.internal_encoding(), Encoding::kQuicklist);
+  EXPECT_EQ(l.node_count(), 2u);
+  for (int i = 5; i < 40; ++i) l.push_back(std::to_string(i));
+  EXPECT_EQ(l.node_count(), 10u);
+  for (size_t i = 0; i < l.node_count(); ++i) EXPECT_LE(l.node_size(i), 4u);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, ConvertsBackWhenOneHalfFullNodeRemains) {
+  ListValue l(4);
+  for (int i = 0; i < 9; ++i) l.push_back(std::to_string(i));
+  ASSERT_EQ(l.kind(), ListValue::Kind::kNodes);
+  // Down to one node of 3 entries: more than half the limit, stays nodes.
+  l.erase(3, 6);
+  EXPECT_EQ(l.node_count(), 1u);
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+  l.pop_back();
+  EXPECT_EQ(l.kind(), ListValue::Kind::kPacked);
+  EXPECT_EQ(contents(l), (std::vector<std::string>{"0", "1"}));
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, ByteFillBoundsNodes) {
+  ListValue l(-1);  // 4 KB nodes
+  for (int i = 0; i < 100; ++i) l.push_back(std::string(100, static_cast<char>('a' + i % 26)));
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+  EXPECT_GT(l.node_count(), 2u);
+  EXPECT_TRUE(l.check_invariants());
+  for (size_t i = 0; i < l.node_count(); ++i) EXPECT_LE(l.node_size(i), 40u);
+}
+
+TEST(ListValue, LargeElementGetsItsOwnNode) {
+  ListValue l(-1);
+  l.push_back("a");
+  l.push_back(std::string(10000, 'x'));
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+  l.push_back("b");
+  EXPECT_EQ(l.node_count(), 3u);
+  EXPECT_EQ(l.at(1).size(), 10000u);
+  EXPECT_TRUE(l.check_invariants());
+  // A single large element never counts as "small enough to pack".
+  l.pop_front();
+  l.pop_back();
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+}
+
+TEST(ListValue, CountFillHasAByteSafetyLimit) {
+  ListValue l(1000);
+  for (int i = 0; i < 100; ++i) l.push_back(std::string(200, 'x'));
+  EXPECT_EQ(l.kind(), ListValue::Kind::kNodes);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, InsertSetSplitNodes) {
+  ListValue l(3);
+  for (int i = 0; i < 6; ++i) l.push_back(std::to_string(i));
+  l.insert(1, "x");
+  l.insert(7, "end");
+  l.insert(0, "start");
+  l.set(4, std::string(20000, 'y'));
+  EXPECT_EQ(l.size(), 9u);
+  EXPECT_EQ(l.at(0), "start");
+  EXPECT_EQ(l.at(2), "x");
+  EXPECT_EQ(l.at(8), "end");
+  EXPECT_EQ(l.at(4).size(), 20000u);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, RemoveFromHeadAndTail) {
+  ListValue l(2);
+  for (const char* s : {"a", "b", "a", "c", "a", "b", "a"}) l.push_back(s);
+  EXPECT_EQ(l.remove("a", 2), 2u);
+  EXPECT_EQ(contents(l), (std::vector<std::string>{"b", "c", "a", "b", "a"}));
+  EXPECT_EQ(l.remove("a", -1), 1u);
+  EXPECT_EQ(contents(l), (std::vector<std::string>{"b", "c", "a", "b"}));
+  EXPECT_EQ(l.remove("b", 0), 2u);
+  EXPECT_EQ(l.remove("zz", 0), 0u);
+  EXPECT_EQ(l.remove("a", INT64_MIN), 1u);
+  EXPECT_EQ(contents(l), (std::vector<std::string>{"c"}));
+  EXPECT_TRUE(l.check_invariants());
+}
+
+TEST(ListValue, VisitBothDirections) {
+  ListValue l(3);
+  for (int i = 0; i < 10; ++i) l.push_back(std::to_string(i));
+  std::string fwd, back;
+  l.visit(4, false, [&](size_t i, std::string_view e) {
+    EXPECT_EQ(std::to_string(i), e);
+    fwd += e;
+    return true;
+  });
+  l.visit(6, true, [&](size_t i, std::string_view e) {
+    EXPECT_EQ(std::to_string(i), e);
+    back += e;
+    return i > 2;
+  });
+  EXPECT_EQ(fwd, "456789");
+  EXPECT_EQ(back, "65432");
+  auto r = l.range(2, 5);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0], "2");
+  EXPECT_EQ(r[3], "5");
+}
+
+TEST(ListValue, CloneIsDeepAndKeepsTheRepresentation) {
+  ListValue l(2);
+  for (int i = 0; i < 5; ++i) l.push_back(std::to_string(i));
+  auto copy = l.clone();
+  auto& c = static_cast<ListValue&>(*copy);
+  l.pop_front();
+  EXPECT_EQ(c.size(), 5u);
+  EXPECT_EQ(c.kind(), ListValue::Kind::kNodes);
+  EXPECT_EQ(c.at(0), "0");
+  EXPECT_GT(c.memory_usage(), 0u);
+}
+
+TEST(ListValue, ReportedEncodingFollowsTheReferenceServer) {
+  ListValue l;
+  l.push_back("a");
+  // Redis 7.0 reports every list as a quicklist.
+  EXPECT_EQ(peregrine::store::reported_encoding(l),
+            peregrine::store::kReportPackedLists ? Encoding::kListpack : Encoding::kQuicklist);
+}
+
+// Long runs at both ends of big nodes (where pop_back walks from the tail
+// marks), mixed with pushes at the other end, as queues and stacks do.
+TEST(ListValue, EndOperationsOnBigNodes) {
+  for (int64_t fill : {-5, -2, 1000, 3}) {
+    std::mt19937_64 rng(static_cast<uint64_t>(fill + 7));
+    ListValue l(fill);
+    std::deque<std::string> ref;
+    for (int round = 0; round < 6; ++round) {
+      for (int i = 0; i < 3000; ++i) {
+        std::string v = std::to_string(rng() % 100000);
+        if (rng() % 4 == 0) {
+          l.push_front(v);
+          ref.push_front(v);
+        } else {
+          l.push_back(v);
+          ref.push_back(v);
+        }
+      }
+      while (ref.size() > static_cast<size_t>(round * 100)) {
+        if (rng() % 3 == 0) {
+          ASSERT_EQ(l.pop_front(), ref.front());
+          ref.pop_front();
+        } else {
+          ASSERT_EQ(l.pop_back(), ref.back());
+          ref.pop_back();
+        }
+        if (rng() % 5 == 0) {
+          std::string v = "p" + std::to_string(ref.size());
+          l.push_back(v);
+          ref.push_back(v);
+        }
+        if (rng() % 50 == 0) {
+          size_t i = rng() % ref.size();
+          l.set(i, "s");
+          ref[i] = "s";
+        }
+      }
+      ASSERT_TRUE(l.check_invariants());
+      ASSERT_EQ(contents(l), as_vector(ref)) << "fill " << fill << " round " << round;
+    }
+  }
+}
+
+// Random operations on lists with different node limits against a deque.
+TEST(ListValue, RandomOperationsMatchADeque) {
+  for (int64_t fill : {1, 2, 3, 5, 16, 128, -1, -2, -5, 0, -7}) {
+    std::mt19937_64 rng(static_cast<uint64_t>(fill + 100));
+    ListValue l(fill);
+    std::deque<std::string> ref;
+    size_t max_size = 0;
+    auto rnd = [&](uint64_t n) { return static_cast<size_t>(rng() % n); };
+    auto value = [&] {
+      switch (rnd(4)) {
+        case 0: return std::string(1, static_cast<char>('a' + rnd(3)));
+        case 1: return std::to_string(rnd(1000));
+        case 2: return std::string(rnd(3000), 'z');
+        default: return std::string();
+      }
+    };
+    for (int step = 0; step < 4000; ++step) {
+      // Pushes outweigh removals for the first half, then the list drains.
+      // op: 0-1 push, 2-3 pop, 4 insert, 5 set, 6 erase, 7 remove, 8 at,
+      // 9 range.
+      static constexpr int kGrow[] = {30, 60, 63, 66, 72, 78, 80, 82, 91, 100};
+      static constexpr int kDrain[] = {5, 10, 35, 60, 62, 65, 80, 85, 92, 100};
+      const int* cut = step < 2000 ? kGrow : kDrain;
+      size_t r = rnd(100), op = 0;
+      while (r >= static_cast<size_t>(cut[op])) ++op;
+      if (ref.empty() && op >= 2) op = rnd(2);
+      switch (op) {
+        case 0: {
+          auto v = value();
+          l.push_front(v);
+          ref.push_front(v);
+          break;
+        }
+        case 1: {
+          auto v = value();
+          l.push_back(v);
+          ref.push_back(v);
+          break;
+        }
+        case 2:
+          ASSERT_EQ(l.pop_front(), ref.front());
+          ref.pop_front();
+          break;
+        case 3:
+          ASSERT_EQ(l.pop_back(), ref.back());
+          ref.pop_back();
+          break;
+        case 4: {
+          size_t i = rnd(ref.size() + 1);
+          auto v = value();
+          l.insert(i, v);
+          ref.insert(ref.begin() + static_cast<std::ptrdiff_t>(i), v);
+          break;
+        }
+        case 5: {
+          size_t i = rnd(ref.size());
+          auto v = value();
+          l.set(i, v);
+          ref[i] = v;
+          break;
+        }
+        case 6: {
+          size_t i = rnd(ref.size());
+          size_t n = rnd(std::min<size_t>(ref.size() - i, 30) + 2);
+          l.erase(i, n);
+          size_t end = std::min(ref.size(), i + n);
+          ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i),
+                    ref.begin() + static_cast<std::ptrdiff_t>(end));
+          break;
+        }
+        case 7: {
+          auto v = value();
+          int64_t count = static_cast<int64_t>(rnd(5)) - 2;
+          uint64_t want = count == 0 ? UINT64_MAX : static_cast<uint64_t>(count < 0 ? -count : count);
+          size_t removed = 0;
+          if (count >= 0) {
+            for (size_t i = 0; i < ref.size() && removed < want;) {
+              if (ref[i] == v) {
+                ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i));
+                ++removed;
+              } else {
+                ++i;
+              }
+            }
+          } else {
+            for (size_t i = ref.size(); i-- > 0 && removed < want;) {
+              if (ref[i] == v) {
+                ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i));
+                ++removed;
+              }
+            }
+          }
+          ASSERT_EQ(l.remove(v, count), removed);
+          break;
+        }
+        case 8: {
+          size_t i = rnd(ref.size());
+          ASSERT_EQ(l.at(i), ref[i]);
+          break;
+        }
+        default: {
+          size_t a = rnd(ref.size()), b = rnd(ref.size());
+          if (a > b) std::swap(a, b);
+          auto r = l.range(a, b);
+          ASSERT_EQ(r.size(), b - a + 1);
+          for (size_t k = 0; k < r.size(); ++k) ASSERT_EQ(r[k], ref[a + k]);
+        }
+      }
+      ASSERT_EQ(l.size(), ref.size()) << "fill " << fill << " step " << step;
+      ASSERT_TRUE(l.check_invariants()) << "fill " << fill << " step " << step;
+      max_size = std::max(max_size, ref.size());
+      if (step % 97 == 0) {
+        ASSERT_EQ(contents(l), as_vector(ref));
+      }
+    }
+    EXPECT_EQ(contents(l), as_vector(ref));
+    EXPECT_GT(max_size, 300u) << "fill " << fill;  // the lists did grow past many nodes
+  }
+}
+
+}  // namespace
