@@ -6,6 +6,7 @@
 #include "commands/util.h"
 #include "runtime/buggify.h"
 #include "server/client.h"
+#include "store/hash.h"
 
 namespace peregrine::server {
 namespace {
@@ -174,6 +175,46 @@ void Server::active_expire_cycle(int64_t now_ms) {
     }
   }
   active_expire_db_ = (active_expire_db_ + 1) % dbs_.size();
+  expire_hash_fields_step(now_ms);
+}
+
+// Active expiry of hash fields: a resumable walk over each db's keys (a
+// bounded number of scan steps per tick) removes due fields of the hashes it
+// meets, and the hashes left empty. Lazy expiry in the hash commands keeps
+// replies exact; this frees the memory of fields nobody reads.
+void Server::expire_hash_fields_step(int64_t now_ms) {
+  constexpr int kScanStepsPerDb = 16;
+  constexpr size_t kFieldsPerTick = 200;
+  if (hash_field_cursors_.size() != dbs_.size()) hash_field_cursors_.assign(dbs_.size(), 0);
+  size_t budget = kFieldsPerTick;
+  for (size_t d = 0; d < dbs_.size() && budget > 0; ++d) {
+    store::Db& db = *dbs_[d];
+    if (db.size() == 0) continue;
+    std::vector<std::string> due;
+    uint64_t& cursor = hash_field_cursors_[d];
+    for (int step = 0; step < kScanStepsPerDb; ++step) {
+      cursor = db.scan(cursor, [&](std::string_view key, store::Value& v) {
+        int64_t next = store::hash_next_field_expiry(v);
+        if (next >= 0 && next <= now_ms) due.emplace_back(key);
+      });
+      if (cursor == 0) break;
+    }
+    for (const std::string& key : due) {
+      store::Value* v = db.lookup(key, now_ms, {.touch = false});
+      if (!v || v->type != store::ObjType::kHash || budget == 0) continue;
+      size_t removed = store::expire_hash_fields(*v, now_ms, budget);
+      budget -= std::min(budget, removed);
+      if (removed == 0) continue;
+      CODE_PROBE(runtime_, true, "active expiry removed hash fields");
+      if (v->as<store::HashValue>().empty()) {
+        db.remove(key);
+      } else {
+        v->encoding = v->as<store::HashValue>().encoding();
+      }
+      touch_watched_key(db.index(), key);
+      stats_.dirty++;
+    }
+  }
 }
 
 void Server::swap_dbs(int a, int b) {

@@ -137,6 +137,7 @@ class Server : public store::KeyspaceObserver {
   void accept_loop();
   void cron_loop();
   void active_expire_cycle(int64_t now_ms);
+  void expire_hash_fields_step(int64_t now_ms);
 
   rt::Runtime& runtime_;
   Config config_;
@@ -153,6 +154,7 @@ class Server : public store::KeyspaceObserver {
   // (db, key) -> clients watching it.
   std::unordered_map<std::string, std::vector<Client*>> watched_;
   size_t active_expire_db_ = 0;
+  std::vector<uint64_t> hash_field_cursors_;  // per db, for hash field expiry
   int64_t frozen_now_ms_ = 0;
   uint32_t new_value_stamp_ = 0;  // access stamp for values created by this command
   int64_t memory_peak_ = 0;

@@ -64,8 +64,12 @@ class HashValue : public Collection {
   bool is_listpack() const { return listpack_; }
   // What OBJECT ENCODING reports: listpack, listpackex or hashtable.
   std::string_view encoding_name() const;
-  // The Value::encoding tag for this hash (kListpack or kHashtable).
-  Encoding encoding() const { return listpack_ ? Encoding::kListpack : Encoding::kHashtable; }
+  // The Value::encoding tag for this hash (kListpack, kListpackEx or
+  // kHashtable).
+  Encoding encoding() const {
+    if (!listpack_) return Encoding::kHashtable;
+    return listpack_ex_ ? Encoding::kListpackEx : Encoding::kListpack;
+  }
   // Converts to the hashtable encoding (no-op when already converted).
   void convert_to_hashtable();
   // Converts when a field or value about to be written would not fit the

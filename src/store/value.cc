@@ -25,6 +25,7 @@ std::string_view encoding_name(Encoding e) {
     case Encoding::kListpack: return "listpack";
     case Encoding::kQuicklist: return "quicklist";
     case Encoding::kHashtable: return "hashtable";
+    case Encoding::kListpackEx: return "listpackex";
     case Encoding::kIntset: return "intset";
     case Encoding::kSkiplist: return "skiplist";
     case Encoding::kStream: return "stream";

@@ -16,7 +16,8 @@ enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHas
 
 // Names reported by OBJECT ENCODING.
 enum class Encoding : uint8_t {
-  kRaw, kInt, kEmbStr, kListpack, kQuicklist, kHashtable, kIntset, kSkiplist, kStream
+  kRaw, kInt, kEmbStr, kListpack, kQuicklist, kHashtable, kIntset, kSkiplist, kStream,
+  kListpackEx  // a small hash whose fields have (or had) TTLs
 };
 
 std::string_view type_name(ObjType t);      // "string", "list", ...
