@@ -235,7 +235,7 @@ TEST(HashValueTtl, SetReadPersist) {
   h.set_expire("a", 2000);
   h.set_expire("b", 1000);
   EXPECT_EQ(h.encoding_name(), "listpackex");
-  EXPECT_EQ(h.encoding(), Encoding::kListpack);
+  EXPECT_EQ(h.encoding(), Encoding::kListpackEx);
   EXPECT_EQ(h.volatile_count(), 2u);
   EXPECT_EQ(h.next_expiry(), 1000);
   h.set_expire("b", 3000);  // moving a deadline re-sorts it
