@@ -14,8 +14,7 @@ std::unique_ptr<Collection> HashValue::clone() const {
     copy->table_->reserve(table_->size());
     table_->for_each([&](std::string_view f, const std::string& v) { copy->table_->insert(f, v); });
   }
-  copy->deadlines_ = deadlines_;
-  copy->by_deadline_ = by_deadline_;
+  if (ttls_) copy->ttls_ = std::make_unique<FieldTtls>(*ttls_);
   return copy;
 }
 
@@ -118,41 +117,45 @@ std::pair<std::string_view, std::string_view> HashValue::random_entry(rt::Random
 // ------------------------------------------------------------ field TTLs
 
 int64_t HashValue::expire_at(std::string_view field) const {
-  auto it = deadlines_.find(field);
-  return it == deadlines_.end() ? -1 : it->second;
+  if (!ttls_) return -1;
+  auto it = ttls_->deadlines.find(field);
+  return it == ttls_->deadlines.end() ? -1 : it->second;
 }
 
 void HashValue::set_expire(std::string_view field, int64_t when_ms) {
-  auto it = deadlines_.find(field);
-  if (it != deadlines_.end()) {
-    by_deadline_.erase({it->second, it->first});
+  if (!ttls_) ttls_ = std::make_unique<FieldTtls>();
+  auto& deadlines = ttls_->deadlines;
+  auto it = deadlines.find(field);
+  if (it != deadlines.end()) {
+    ttls_->by_deadline.erase({it->second, it->first});
     it->second = when_ms;
   } else {
-    it = deadlines_.emplace(std::string(field), when_ms).first;
+    it = deadlines.emplace(std::string(field), when_ms).first;
   }
-  by_deadline_.emplace(when_ms, it->first);
+  ttls_->by_deadline.emplace(when_ms, it->first);
   if (listpack_) listpack_ex_ = true;
 }
 
 bool HashValue::persist(std::string_view field) {
-  if (deadlines_.find(field) == deadlines_.end()) return false;
+  if (expire_at(field) < 0) return false;
   drop_ttl(field);
   return true;
 }
 
 void HashValue::drop_ttl(std::string_view field) {
-  if (deadlines_.empty()) return;
-  auto it = deadlines_.find(field);
-  if (it == deadlines_.end()) return;
-  by_deadline_.erase({it->second, it->first});
-  deadlines_.erase(it);
+  if (!ttls_) return;
+  auto it = ttls_->deadlines.find(field);
+  if (it == ttls_->deadlines.end()) return;
+  ttls_->by_deadline.erase({it->second, it->first});
+  ttls_->deadlines.erase(it);
+  if (ttls_->deadlines.empty()) ttls_.reset();
 }
 
 size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {
   size_t removed = 0;
   while (removed < max_fields && has_expired(now_ms)) {
     // Copied: erase() frees the index entry that holds the name.
-    std::string field = by_deadline_.begin()->second;
+    std::string field = ttls_->by_deadline.begin()->second;
     erase(field);
     ++removed;
   }

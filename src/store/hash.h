@@ -15,8 +15,8 @@
 //                behaviour does not change.
 //
 // Field expiry
-//   Only fields with a TTL are recorded, in two side indexes: deadlines_
-//   (field -> absolute Unix ms) and by_deadline_ (deadline, field) ordered by
+//   Only fields with a TTL are recorded, in two side indexes: deadlines
+//   (field -> absolute Unix ms) and by_deadline (deadline, field) ordered by
 //   time, so the due fields are always at the front. A field whose deadline
 //   is <= now is expired: commands remove the due fields of a hash before
 //   they look at it (remove_expired), and the server cron removes them in
@@ -131,14 +131,14 @@ class HashValue : public Collection {
   // Removes field's TTL. Returns whether it had one.
   bool persist(std::string_view field);
   // Number of fields with a TTL.
-  size_t volatile_count() const { return deadlines_.size(); }
+  size_t volatile_count() const { return ttls_ ? ttls_->deadlines.size() : 0; }
   // The earliest field deadline, or -1 when no field has a TTL.
   int64_t next_expiry() const {
-    return by_deadline_.empty() ? -1 : by_deadline_.begin()->first;
+    return !ttls_ ? -1 : ttls_->by_deadline.begin()->first;
   }
   // Whether some field is due at now_ms.
   bool has_expired(int64_t now_ms) const {
-    return !by_deadline_.empty() && by_deadline_.begin()->first <= now_ms;
+    return ttls_ && ttls_->by_deadline.begin()->first <= now_ms;
   }
   // Removes up to max_fields fields whose deadline is <= now_ms, earliest
   // first. Returns how many it removed.
@@ -153,8 +153,13 @@ class HashValue : public Collection {
   uint64_t seed_;
   PackedList lp_;                                 // listpack encoding
   std::unique_ptr<Dict<std::string>> table_;      // hashtable encoding
-  std::map<std::string, int64_t, std::less<>> deadlines_;  // field -> expiry
-  std::set<std::pair<int64_t, std::string>> by_deadline_;  // (expiry, field)
+  // The TTL indexes exist only while some field has a TTL (most hashes
+  // never have one, and two empty ordered containers cost ~100 bytes).
+  struct FieldTtls {
+    std::map<std::string, int64_t, std::less<>> deadlines;  // field -> expiry
+    std::set<std::pair<int64_t, std::string>> by_deadline;  // (expiry, field)
+  };
+  std::unique_ptr<FieldTtls> ttls_;  // null, or holds at least one field
 };
 
 // Active expiry of hash fields, for the server cron. value must be a hash.

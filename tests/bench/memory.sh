@@ -4,6 +4,12 @@
 # --pipe, and reports each server's RSS growth divided by N, and the ratio.
 #
 #   tests/bench/memory.sh [--keys N] [--ttl] [--value-bytes 16] [--peregrine PATH]
+#   tests/bench/memory.sh --shape hash100    # 1M fields in 10k hashes of 100
+#   tests/bench/memory.sh --shape zset1000   # 1M members in 1k sorted sets
+#   tests/bench/memory.sh --shape hash5      # 1M hashes of 5 fields
+#
+# For the shapes, N counts elements (fields/members); the per-key figure is
+# then bytes per element.
 #
 # Both servers run on free ports of 127.0.0.1 with persistence off.
 set -euo pipefail
@@ -12,12 +18,14 @@ PEREGRINE="${PEREGRINE_BIN:-$ROOT/build/peregrine-server}"
 KEYS=1000000
 TTL=0
 VALUE_BYTES=16
+SHAPE=strings
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
     --ttl) TTL=1; shift ;;
     --value-bytes) VALUE_BYTES=$2; shift 2 ;;
     --peregrine) PEREGRINE=$2; shift 2 ;;
+    --shape) SHAPE=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,11 +42,32 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # The load as RESP, generated once.
-/usr/bin/python3 - "$KEYS" "$TTL" "$VALUE_BYTES" > "$work/load.resp" <<'PY'
+/usr/bin/python3 - "$KEYS" "$TTL" "$VALUE_BYTES" "$SHAPE" > "$work/load.resp" <<'PY'
 import sys
-n, ttl, vb = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3])
+n, ttl, vb, shape = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4]
 out = sys.stdout.buffer
 value = b"v" * vb
+
+def cmd(*args):
+    return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
+
+if shape != "strings":
+    per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5}[shape]
+    chunk = []
+    for i in range(n // per_key):
+        key = b"obj:%08d" % i
+        for j in range(0, per_key, 50):
+            args = []
+            for f in range(j, min(per_key, j + 50)):
+                if shape == "zset1000":
+                    args += [b"%d" % f, b"member:%06d" % f]
+                else:
+                    args += [b"field:%03d" % f, value]
+            chunk.append(cmd(b"ZADD" if shape == "zset1000" else b"HSET", key, *args))
+        if len(chunk) >= 2000:
+            out.write(b"".join(chunk)); chunk = []
+    out.write(b"".join(chunk))
+    sys.exit(0)
 chunk = []
 for i in range(n):
     key = b"key:%010d" % i
@@ -72,8 +101,8 @@ r=$(measure redis redis-server)
 p=$(measure peregrine "$PEREGRINE")
 read -r _ rkeys rbytes <<<"$r"
 read -r _ pkeys pbytes <<<"$p"
-printf 'keys=%s ttl=%s value=%sB\n' "$KEYS" "$TTL" "$VALUE_BYTES"
-printf '%-10s %10s %14s %12s\n' server keys rss_growth bytes/key
-printf '%-10s %10s %14s %12.1f\n' redis "$rkeys" "$rbytes" "$(echo "$rbytes / $rkeys" | bc -l)"
-printf '%-10s %10s %14s %12.1f\n' peregrine "$pkeys" "$pbytes" "$(echo "$pbytes / $pkeys" | bc -l)"
+printf 'shape=%s elements=%s ttl=%s value=%sB\n' "$SHAPE" "$KEYS" "$TTL" "$VALUE_BYTES"
+printf '%-10s %10s %14s %12s\n' server keys rss_growth bytes/elem
+printf '%-10s %10s %14s %12.1f\n' redis "$rkeys" "$rbytes" "$(echo "$rbytes / $KEYS" | bc -l)"
+printf '%-10s %10s %14s %12.1f\n' peregrine "$pkeys" "$pbytes" "$(echo "$pbytes / $KEYS" | bc -l)"
 printf 'ratio peregrine/redis: %.3f\n' "$(echo "$pbytes / $rbytes" | bc -l)"
