@@ -87,6 +87,7 @@ CommandTable::CommandTable() {
   register_set_commands(*this);
   register_zset_commands(*this);
   register_memory_commands(*this);
+  register_sort_commands(*this);
 }
 
 void CommandTable::add(CommandSpec spec) {

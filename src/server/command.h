@@ -147,6 +147,7 @@ void register_hash_commands(CommandTable& table);
 void register_set_commands(CommandTable& table);
 void register_zset_commands(CommandTable& table);
 void register_memory_commands(CommandTable& table);
+void register_sort_commands(CommandTable& table);
 
 struct CommandContext {
   Server& server;

@@ -381,10 +381,16 @@ void Server::serve_ready_keys() {
       for (Client* c : waiters) {
         if (!c->block.active) continue;
         std::vector<std::string> argv = c->block.argv;
+        int64_t deadline = c->block.deadline_mono_us;
         unblock_client(*c);
         std::vector<std::string_view> views(argv.begin(), argv.end());
         execute(*c, views);
-        if (c->block.active) break;  // nothing left for it: the key is drained
+        if (c->block.active) {
+          // Nothing left for it: the key is drained. It keeps waiting until
+          // its original deadline, not a fresh timeout.
+          c->block.deadline_mono_us = deadline;
+          break;
+        }
         CODE_PROBE(runtime_, true, "blocked client served by a producer");
         c->wake();
       }

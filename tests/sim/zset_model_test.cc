@@ -1,0 +1,378 @@
+// The engine against the sorted-set reference model, in-process: RapidCheck
+// draws sequences of sorted-set commands (with their options, bad
+// arguments, wrong types and arity errors) and every reply of the engine
+// must equal the model's, byte for byte.
+//
+// Keys: z0..z3 take any scores; lx0/lx1 only ever hold score 0, so the lex
+// interval commands (whose result is unspecified on mixed scores) are sent
+// to them only; s0 is a string key for WRONGTYPE replies.
+#include "models/zset_model.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/engine_harness.h"
+
+namespace {
+
+using peregrine::models::ZSetModel;
+using peregrine::sim::EngineHarness;
+using V = std::vector<std::string>;
+
+rc::Gen<std::string> gen_key() {
+  return rc::gen::element<std::string>("z0", "z1", "z2", "z3", "s0", "nokey");
+}
+rc::Gen<std::string> gen_store_key() {
+  return rc::gen::element<std::string>("z0", "z1", "z2", "z3", "s0");
+}
+rc::Gen<std::string> gen_lex_key() { return rc::gen::element<std::string>("lx0", "lx1"); }
+
+rc::Gen<std::string> gen_member() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{12, rc::gen::element<std::string>("a", "b", "c", "d", "e", "f", "ab", "")},
+       {1, rc::gen::just(std::string(65, 'x'))},
+       {1, rc::gen::map(rc::gen::inRange(0, 200), [](int i) { return "m" + std::to_string(i); })}});
+}
+
+rc::Gen<std::string> gen_score() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{6, rc::gen::map(rc::gen::inRange(-5, 6), [](int i) { return std::to_string(i); })},
+       {3, rc::gen::element<std::string>("0.5", "-2.5", "0.1", "0.2", "1e300", "-1e300")},
+       {1, rc::gen::element<std::string>("inf", "-inf", "+inf", "abc", "", "nan", "(1")}});
+}
+
+rc::Gen<std::string> gen_score_bound() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{6, rc::gen::map(rc::gen::inRange(-5, 6), [](int i) { return std::to_string(i); })},
+       {3, rc::gen::map(rc::gen::inRange(-5, 6), [](int i) { return "(" + std::to_string(i); })},
+       {2, rc::gen::element<std::string>("-inf", "+inf", "(-inf", "0.5", "(2.5")},
+       {1, rc::gen::element<std::string>("abc", "", "(", "nan", "((1")}});
+}
+
+rc::Gen<std::string> gen_lex_bound() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{2, rc::gen::element<std::string>("-", "+")},
+       {6, rc::gen::element<std::string>("[a", "(a", "[b", "(c", "[ab", "[f", "(", "[")},
+       {1, rc::gen::element<std::string>("a", "", "+a", "--")}});
+}
+
+rc::Gen<std::string> gen_index() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{8, rc::gen::map(rc::gen::inRange(-6, 7), [](int i) { return std::to_string(i); })},
+       {1,
+        rc::gen::element<std::string>("x", "1.5", "-9223372036854775808", "9223372036854775807")}});
+}
+
+rc::Gen<std::string> gen_count() {
+  return rc::gen::weightedOneOf<std::string>(
+      {{8, rc::gen::map(rc::gen::inRange(-1, 6), [](int i) { return std::to_string(i); })},
+       {1, rc::gen::element<std::string>("x", "9223372036854775807")}});
+}
+
+// A vector of lo to hi-1 elements.
+template <typename T>
+rc::Gen<std::vector<T>> vec_of(size_t lo, size_t hi, rc::Gen<T> g) {
+  return rc::gen::mapcat(rc::gen::inRange<size_t>(lo, hi),
+                         [g](size_t n) { return rc::gen::container<std::vector<T>>(n, g); });
+}
+
+// Optional trailing words, each present or not.
+V maybe(bool on, V words) { return on ? words : V{}; }
+V concat(V a, const V& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+rc::Gen<V> gen_zadd() {
+  return rc::gen::apply(
+      [](std::string k, std::vector<std::string> opts,
+         std::vector<std::pair<std::string, std::string>> pairs, bool odd) {
+        V argv{"ZADD", k};
+        argv.insert(argv.end(), opts.begin(), opts.end());
+        for (auto& [s, m] : pairs) {
+          argv.push_back(s);
+          argv.push_back(m);
+        }
+        if (odd) argv.push_back("1");
+        return argv;
+      },
+      gen_key(),
+      vec_of<std::string>(
+          0, 3, rc::gen::element<std::string>("NX", "XX", "GT", "LT", "CH", "INCR", "ch")),
+      vec_of<std::pair<std::string, std::string>>(1, 4, rc::gen::pair(gen_score(), gen_member())),
+      rc::gen::weightedOneOf<bool>({{15, rc::gen::just(false)}, {1, rc::gen::just(true)}}));
+}
+
+rc::Gen<V> gen_range() {
+  return rc::gen::oneOf(
+      // by rank
+      rc::gen::apply(
+          [](std::string cmd, std::string k, std::string a, std::string b, bool ws, bool rev) {
+            V argv{cmd, k, a, b};
+            if (cmd == "ZRANGE") argv = concat(argv, maybe(rev, {"REV"}));
+            return concat(argv, maybe(ws, {"WITHSCORES"}));
+          },
+          rc::gen::element<std::string>("ZRANGE", "ZREVRANGE"), gen_key(), gen_index(), gen_index(),
+          rc::gen::arbitrary<bool>(), rc::gen::arbitrary<bool>()),
+      // by score
+      rc::gen::apply(
+          [](std::string cmd, std::string k, std::string a, std::string b, bool ws, bool lim,
+             std::string off, std::string cnt) {
+            V argv{cmd, k, a, b};
+            if (cmd == "ZRANGE") argv.push_back("BYSCORE");
+            if (cmd == "ZRANGE REV") argv = {"ZRANGE", k, a, b, "BYSCORE", "REV"};
+            argv = concat(argv, maybe(lim, {"LIMIT", off, cnt}));
+            return concat(argv, maybe(ws, {"WITHSCORES"}));
+          },
+          rc::gen::element<std::string>("ZRANGE", "ZRANGE REV", "ZRANGEBYSCORE",
+                                        "ZREVRANGEBYSCORE"),
+          gen_key(), gen_score_bound(), gen_score_bound(), rc::gen::arbitrary<bool>(),
+          rc::gen::arbitrary<bool>(), gen_count(), gen_count()),
+      // by lex, on the lex keys
+      rc::gen::apply(
+          [](std::string cmd, std::string k, std::string a, std::string b, bool lim,
+             std::string off, std::string cnt, bool ws) {
+            V argv{cmd, k, a, b};
+            if (cmd == "ZRANGE") argv.push_back("BYLEX");
+            if (cmd == "ZRANGE REV") argv = {"ZRANGE", k, a, b, "BYLEX", "REV"};
+            argv = concat(argv, maybe(lim, {"LIMIT", off, cnt}));
+            return concat(argv, maybe(ws, {"WITHSCORES"}));
+          },
+          rc::gen::element<std::string>("ZRANGE", "ZRANGE REV", "ZRANGEBYLEX", "ZREVRANGEBYLEX"),
+          gen_lex_key(), gen_lex_bound(), gen_lex_bound(), rc::gen::arbitrary<bool>(), gen_count(),
+          gen_count(),
+          rc::gen::weightedOneOf<bool>({{10, rc::gen::just(false)}, {1, rc::gen::just(true)}})),
+      // stores
+      rc::gen::apply(
+          [](std::string dst, std::string src, std::string a, std::string b, int form) {
+            if (form == 0) return V{"ZRANGESTORE", dst, src, a, b};
+            if (form == 1) return V{"ZRANGESTORE", dst, src, a, b, "REV"};
+            return V{"ZRANGESTORE", dst, src, "-inf", "+inf", "BYSCORE", "LIMIT", a, b};
+          },
+          gen_store_key(), gen_key(), gen_index(), gen_index(), rc::gen::inRange(0, 3)));
+}
+
+rc::Gen<V> gen_algebra() {
+  return rc::gen::apply(
+      [](std::string cmd, std::vector<std::string> keys, std::string dst, bool weights,
+         std::vector<std::string> ws, std::string agg, bool withscores, std::string limit) {
+        V argv{cmd};
+        const bool store = cmd.size() > 5 && cmd.substr(cmd.size() - 5) == "STORE";
+        if (store) argv.push_back(dst);
+        argv.push_back(std::to_string(keys.size()));
+        argv.insert(argv.end(), keys.begin(), keys.end());
+        if (cmd == "ZINTERCARD") return concat(argv, maybe(!limit.empty(), {"LIMIT", limit}));
+        if (cmd != "ZDIFF" && cmd != "ZDIFFSTORE") {
+          if (weights) {
+            argv.push_back("WEIGHTS");
+            for (size_t i = 0; i < keys.size(); ++i) argv.push_back(ws[i % ws.size()]);
+          }
+          argv = concat(argv, maybe(!agg.empty(), {"AGGREGATE", agg}));
+        }
+        return store ? argv : concat(argv, maybe(withscores, {"WITHSCORES"}));
+      },
+      rc::gen::element<std::string>("ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE",
+                                    "ZDIFFSTORE", "ZINTERCARD"),
+      vec_of<std::string>(1, 4, gen_key()), gen_store_key(), rc::gen::arbitrary<bool>(),
+      vec_of<std::string>(1, 4, rc::gen::element<std::string>("1", "2", "0", "-1", "0.5", "x")),
+      rc::gen::element<std::string>("", "", "SUM", "MIN", "MAX", "avg"), rc::gen::arbitrary<bool>(),
+      rc::gen::element<std::string>("", "0", "1", "2", "-1"));
+}
+
+rc::Gen<V> gen_command() {
+  auto k = gen_key();
+  auto m = gen_member();
+  return rc::gen::weightedOneOf<V>({
+      {6, gen_zadd()},
+      {2, rc::gen::apply(
+              [](std::string k, std::string m) {
+                return V{"ZADD", k, "0", m};
+              },
+              gen_lex_key(), m)},
+      {2, rc::gen::apply(
+              [](std::string k, std::string s, std::string m) {
+                return V{"ZINCRBY", k, s, m};
+              },
+              k, gen_score(), m)},
+      {2, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZREM", k, a, b};
+              },
+              rc::gen::oneOf(k, gen_lex_key()), m, m)},
+      {1, rc::gen::apply(
+              [](std::string k) {
+                return V{"ZCARD", k};
+              },
+              rc::gen::oneOf(k, gen_lex_key()))},
+      {2, rc::gen::apply(
+              [](std::string k, std::string m) {
+                return V{"ZSCORE", k, m};
+              },
+              k, m)},
+      {1, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZMSCORE", k, a, b};
+              },
+              k, m, m)},
+      {2, rc::gen::apply(
+              [](std::string cmd, std::string k, std::string m, bool ws) {
+                return concat(V{cmd, k, m}, maybe(ws, {"WITHSCORE"}));
+              },
+              rc::gen::element<std::string>("ZRANK", "ZREVRANK"), k, m,
+              rc::gen::arbitrary<bool>())},
+      {2, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZCOUNT", k, a, b};
+              },
+              k, gen_score_bound(), gen_score_bound())},
+      {1, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZLEXCOUNT", k, a, b};
+              },
+              gen_lex_key(), gen_lex_bound(), gen_lex_bound())},
+      {6, gen_range()},
+      {1, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZREMRANGEBYRANK", k, a, b};
+              },
+              k, gen_index(), gen_index())},
+      {1, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZREMRANGEBYSCORE", k, a, b};
+              },
+              k, gen_score_bound(), gen_score_bound())},
+      {1, rc::gen::apply(
+              [](std::string k, std::string a, std::string b) {
+                return V{"ZREMRANGEBYLEX", k, a, b};
+              },
+              gen_lex_key(), gen_lex_bound(), gen_lex_bound())},
+      {2, rc::gen::apply(
+              [](std::string cmd, std::string k, bool has, std::string c) {
+                return concat(V{cmd, k}, maybe(has, {c}));
+              },
+              rc::gen::element<std::string>("ZPOPMIN", "ZPOPMAX"), rc::gen::oneOf(k, gen_lex_key()),
+              rc::gen::arbitrary<bool>(), gen_count())},
+      {2, rc::gen::apply(
+              [](std::vector<std::string> keys, std::string where, bool has, std::string c) {
+                V argv{"ZMPOP", std::to_string(keys.size())};
+                argv.insert(argv.end(), keys.begin(), keys.end());
+                argv.push_back(where);
+                return concat(argv, maybe(has, {"COUNT", c}));
+              },
+              vec_of<std::string>(1, 3, k),
+              rc::gen::element<std::string>("MIN", "MAX", "max", "LEFT"),
+              rc::gen::arbitrary<bool>(), gen_count())},
+      {4, gen_algebra()},
+      {1, rc::gen::apply(
+              [](std::string a, std::string b) {
+                return V{"DEL", a, b};
+              },
+              k, k)},
+      {1, rc::gen::apply(
+              [](std::string a) {
+                return V{"EXISTS", a};
+              },
+              k)},
+      {1, rc::gen::apply(
+              [](std::string a) {
+                return V{"TYPE", a};
+              },
+              k)},
+      {1, rc::gen::apply(
+              [](std::string a) {
+                return V{"OBJECT", "ENCODING", a};
+              },
+              rc::gen::element<std::string>("z0", "z1", "z2", "z3", "lx0", "nokey"))},
+      {1, rc::gen::just(V{"SET", "s0", "v"})},
+      {1, rc::gen::element(V{"ZADD", "z0"}, V{"ZCARD"}, V{"ZRANGE", "z0", "0"},
+                           V{"ZINCRBY", "z0", "1"}, V{"ZRANGESTORE", "z0", "z1", "0"},
+                           V{"ZMPOP", "1", "z0"}, V{"ZUNIONSTORE", "z0", "1"}, V{"ZINTERCARD", "1"},
+                           V{"ZPOPMIN", "z0", "1", "2"})},
+  });
+}
+
+TEST(ZSetEngineVsModel, RandomCommandSequences) {
+  bool ok = rc::check("engine replies equal the zset model's replies", [] {
+    auto steps = *rc::gen::container<std::vector<V>>(gen_command());
+    EngineHarness engine(*rc::gen::arbitrary<uint32_t>());
+    ZSetModel model;
+    for (const V& argv : steps) {
+      std::string got = engine.run(argv);
+      std::string want = model.apply(argv);
+      if (got != want) {
+        std::string shown;
+        for (const std::string& a : argv) shown += "[" + a + "]";
+        RC_FAIL(shown + "\n  engine: " + got + "\n  model:  " + want);
+      }
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+// Long runs over few keys reach the skiplist encoding and large sets.
+TEST(ZSetEngineVsModel, GrowingSets) {
+  bool ok = rc::check("engine and model agree on growing sets", [] {
+    EngineHarness engine(*rc::gen::arbitrary<uint32_t>());
+    ZSetModel model;
+    const int n = *rc::gen::inRange(100, 400);
+    for (int i = 0; i < n; ++i) {
+      V argv = *rc::gen::weightedOneOf<V>({
+          {6, rc::gen::apply(
+                  [](int s, int m) {
+                    return V{"ZADD", "big", std::to_string(s), "m" + std::to_string(m)};
+                  },
+                  rc::gen::inRange(-50, 50), rc::gen::inRange(0, 300))},
+          {1, rc::gen::apply(
+                  [](int m) {
+                    return V{"ZREM", "big", "m" + std::to_string(m)};
+                  },
+                  rc::gen::inRange(0, 300))},
+          {1, rc::gen::apply(
+                  [](int m, bool rev) {
+                    return V{rev ? "ZREVRANK" : "ZRANK", "big", "m" + std::to_string(m)};
+                  },
+                  rc::gen::inRange(0, 300), rc::gen::arbitrary<bool>())},
+          {1, rc::gen::apply(
+                  [](int a, int b) {
+                    return V{"ZRANGE", "big", std::to_string(a), std::to_string(b), "WITHSCORES"};
+                  },
+                  rc::gen::inRange(-20, 20), rc::gen::inRange(-20, 20))},
+          {1, rc::gen::apply(
+                  [](int a, int b, int off) {
+                    return V{"ZREVRANGEBYSCORE",
+                             "big",
+                             std::to_string(b),
+                             "(" + std::to_string(a),
+                             "LIMIT",
+                             std::to_string(off),
+                             "5"};
+                  },
+                  rc::gen::inRange(-50, 50), rc::gen::inRange(-50, 50), rc::gen::inRange(0, 10))},
+          {1, rc::gen::apply(
+                  [](int a, int b) {
+                    return V{"ZCOUNT", "big", std::to_string(a), std::to_string(b)};
+                  },
+                  rc::gen::inRange(-50, 50), rc::gen::inRange(-50, 50))},
+          {1, rc::gen::element(
+                  V{"ZPOPMIN", "big", "3"}, V{"ZPOPMAX", "big"}, V{"ZCARD", "big"},
+                  V{"OBJECT", "ENCODING", "big"},
+                  V{"ZUNIONSTORE", "u", "2", "big", "u", "WEIGHTS", "1", "-1"},
+                  V{"ZRANGE", "u", "0", "9", "WITHSCORES"}, V{"ZREMRANGEBYRANK", "big", "5", "8"},
+                  V{"ZREMRANGEBYSCORE", "big", "(10", "12"}, V{"ZINTERCARD", "2", "big", "u"})},
+      });
+      std::string got = engine.run(argv);
+      std::string want = model.apply(argv);
+      if (got != want) {
+        std::string shown;
+        for (const std::string& a : argv) shown += "[" + a + "]";
+        RC_FAIL(shown + "\n  engine: " + got + "\n  model:  " + want);
+      }
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+}  // namespace
