@@ -4,6 +4,19 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+// Sanitizer builds use the sanitizer's allocator, which reports its own
+// figures; eviction and INFO memory then still see real numbers.
+#if defined(__SANITIZE_ADDRESS__)
+#define PEREGRINE_ASAN_ALLOCATOR 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PEREGRINE_ASAN_ALLOCATOR 1
+#endif
+#endif
+#if !defined(PEREGRINE_HAVE_JEMALLOC) && defined(PEREGRINE_ASAN_ALLOCATOR)
+#include <sanitizer/allocator_interface.h>
+#endif
+
 namespace peregrine::server {
 
 #ifdef PEREGRINE_HAVE_JEMALLOC
@@ -54,6 +67,19 @@ void allocator_purge() {
 }
 
 const char* allocator_name() { return "jemalloc-5.3.0"; }
+#elif defined(PEREGRINE_ASAN_ALLOCATOR)
+AllocatorStats allocator_stats() {
+  AllocatorStats s;
+  s.allocated = static_cast<int64_t>(__sanitizer_get_current_allocated_bytes());
+  s.active = s.resident = s.mapped = static_cast<int64_t>(__sanitizer_get_heap_size());
+  return s;
+}
+int64_t thread_net_allocated() {
+  return static_cast<int64_t>(__sanitizer_get_current_allocated_bytes());
+}
+std::string allocator_report() { return "Stats not supported for the current allocator\n"; }
+void allocator_purge() {}
+const char* allocator_name() { return "asan"; }
 #else
 AllocatorStats allocator_stats() { return {}; }
 int64_t thread_net_allocated() { return 0; }
