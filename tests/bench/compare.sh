@@ -177,7 +177,11 @@ requests_for() {  # PIPELINE -> requests of one run
   echo $(( REQUESTS * p ))
 }
 
-# run_bench NAME PORT PID TEST PIPELINE -> "rps cpu_ticks"
+# run_bench NAME PORT PID TEST PIPELINE -> "rps cpu_ticks phases"
+# Some tests run a fill phase first (LRANGE_* pushes its list with LPUSH):
+# rps is the last phase's (the test itself); every phase sends the same
+# number of requests, and the server CPU covers all of them, so efficiency
+# counts requests of every phase.
 run_bench() {
   local name="$1" port="$2" pid="$3" test="$4" pipeline="$5" before after out rps
   local extra=()
@@ -196,9 +200,11 @@ run_bench() {
     echo "$name (port $port) died during $test -P $pipeline" >&2
     return 1
   }
-  rps="$(printf '%s\n' "$out" | awk -F, 'NR > 1 && NF >= 2 { gsub(/"/, "", $2); print $2; exit }')"
-  [ -n "$rps" ] || { echo "no result from redis-benchmark: $out" >&2; return 1; }
-  echo "$rps $(( after - before ))"
+  local phases
+  rps="$(printf '%s\n' "$out" | awk -F, 'NR > 1 && NF >= 2 { gsub(/"/, "", $2); last = $2 } END { print last }')"
+  phases="$(printf '%s\n' "$out" | awk -F, 'NR > 1 && NF >= 2 { n++ } END { print n + 0 }')"
+  [ -n "$rps" ] && [ "$phases" -gt 0 ] || { echo "no result from redis-benchmark: $out" >&2; return 1; }
+  echo "$rps $(( after - before )) $phases"
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '
@@ -228,13 +234,13 @@ for test in "${TEST_LIST[@]}"; do
   for pipeline in $PIPELINES; do
     r_rps=""; p_rps=""; r_eff=""; p_eff=""
     for round in $(seq 1 "$ROUNDS"); do
-      read -r rps ticks < <(run_bench redis "$R_PORT" "$R_PID" "$test" "$pipeline") || exit 1
+      read -r rps ticks phases < <(run_bench redis "$R_PORT" "$R_PID" "$test" "$pipeline") || exit 1
       r_rps+=" $rps"
-      r_eff+=" $(awk -v n="$(requests_for "$pipeline")" -v t="$ticks" -v hz="$CLK_TCK" \
+      r_eff+=" $(awk -v n="$(( $(requests_for "$pipeline") * phases ))" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
-      read -r rps ticks < <(run_bench peregrine "$P_PORT" "$P_PID" "$test" "$pipeline") || exit 1
+      read -r rps ticks phases < <(run_bench peregrine "$P_PORT" "$P_PID" "$test" "$pipeline") || exit 1
       p_rps+=" $rps"
-      p_eff+=" $(awk -v n="$(requests_for "$pipeline")" -v t="$ticks" -v hz="$CLK_TCK" \
+      p_eff+=" $(awk -v n="$(( $(requests_for "$pipeline") * phases ))" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
       echo "  $test -P $pipeline round $round: redis$(echo "$r_rps" | awk '{print " " $NF}') rps," \
            "peregrine$(echo "$p_rps" | awk '{print " " $NF}') rps" >&2
