@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "commands/scan_args.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -229,24 +230,11 @@ void cmd_scan(CommandContext& ctx) {
   uint64_t cursor = 0;
   if (!parse_scan_cursor(ctx.arg(1), &cursor)) return ctx.reply.error("ERR invalid cursor");
 
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  std::optional<std::string_view> type;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (equals_nocase(opt, "count") && has_value) {
-      if (!parse_int64(ctx.arg(++i), &count)) return ctx.not_integer();
-      if (count < 1) return ctx.syntax_error();
-    } else if (equals_nocase(opt, "match") && has_value) {
-      pattern = ctx.arg(++i);
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else if (equals_nocase(opt, "type") && has_value) {
-      type = ctx.arg(++i);
-    } else {
-      return ctx.syntax_error();
-    }
-  }
+  ScanArgs scan;
+  if (!parse_scan_args(ctx, 2, kScanType, &scan)) return;
+  int64_t count = scan.count;
+  std::optional<std::string_view> pattern = scan.pattern;
+  std::optional<std::string_view> type = scan.type;
 
   // Visit buckets until count keys are gathered, the scan completes, or
   // ten visits per requested key were spent (a sparse table).

@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/scan_args.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -473,21 +474,10 @@ void cmd_sscan(CommandContext& ctx) {
     return;
   }
 
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (equals_nocase(opt, "count") && has_value) {
-      if (!parse_int64(ctx.arg(++i), &count)) return ctx.not_integer();
-      if (count < 1) return ctx.syntax_error();
-    } else if (equals_nocase(opt, "match") && has_value) {
-      pattern = ctx.arg(++i);
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else {
-      return ctx.syntax_error();
-    }
-  }
+  ScanArgs scan;
+  if (!parse_scan_args(ctx, 3, kScanPlain, &scan)) return;
+  int64_t count = scan.count;
+  std::optional<std::string_view> pattern = scan.pattern;
 
   // Visit buckets until count members are gathered, the scan completes, or
   // ten visits per requested member were spent (a sparse table). The

@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands/scan_args.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -1111,21 +1112,10 @@ void cmd_zscan(CommandContext& ctx) {
   }
   if (v->type != ObjType::kZSet) return ctx.wrong_type();
 
-  int64_t count = 10;
-  std::optional<std::string_view> pattern;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (equals_nocase(opt, "count") && has_value) {
-      if (!parse_int64(ctx.arg(++i), &count)) return ctx.not_integer();
-      if (count < 1) return ctx.syntax_error();
-    } else if (equals_nocase(opt, "match") && has_value) {
-      pattern = ctx.arg(++i);
-      if (*pattern == "*") pattern.reset();  // matches everything
-    } else {
-      return ctx.syntax_error();
-    }
-  }
+  ScanArgs scan;
+  if (!parse_scan_args(ctx, 3, kScanPlain, &scan)) return;
+  int64_t count = scan.count;
+  std::optional<std::string_view> pattern = scan.pattern;
 
   auto& z = v->as<ZSetValue>();
   std::vector<Item> found;

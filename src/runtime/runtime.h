@@ -1,7 +1,8 @@
 // The runtime seam. Every source of nondeterminism the server uses — time,
 // randomness, fibers, threads, network, disk — is reached through these
 // interfaces and nothing else. src/runtime/posix/ implements them on the OS
-// (epoll, POSIX files, std::thread, clock_gettime, getrandom); sim/ implements
+// (the kernel's event poll, POSIX files, OS threads, the system clocks and
+// random source); sim/ implements
 // them as a deterministic world driven by one seed. Server code receives a
 // Runtime& and never touches a global.
 //
