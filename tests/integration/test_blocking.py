@@ -37,6 +37,19 @@ def has_command(name: str) -> bool:
         return c.read_reply() != b"*1\r\n*-1\r\n"
 
 
+def wait_blocked(count: int, timeout: float = 5.0) -> None:
+    """Waits until INFO reports count blocked clients, so that the order in
+    which clients blocked does not depend on scheduling luck."""
+    deadline = time.monotonic() + timeout
+    with SERVER.client() as c:
+        while time.monotonic() < deadline:
+            c.send_command("INFO", "clients")
+            if b"blocked_clients:%d\r\n" % count in c.read_reply():
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"never saw {count} blocked clients")
+
+
 class BlockingTest(unittest.TestCase):
     def setUp(self) -> None:
         if not has_command("blpop"):
@@ -49,9 +62,9 @@ class BlockingTest(unittest.TestCase):
         first, second, pusher = SERVER.client(), SERVER.client(), SERVER.client()
         try:
             first.send_command("BLPOP", "q", "0")
-            time.sleep(0.05)
+            wait_blocked(1)
             second.send_command("BLPOP", "q", "0")
-            time.sleep(0.05)
+            wait_blocked(2)
             pusher.send_command("RPUSH", "q", "a", "b")
             self.assertEqual(pusher.read_reply(), b":2\r\n")
             self.assertEqual(first.read_reply(timeout=5), b"*2\r\n$1\r\nq\r\n$1\r\na\r\n")
@@ -91,12 +104,12 @@ class BlockingTest(unittest.TestCase):
             blocked.send_command("CLIENT", "ID")
             client_id = int(blocked.read_reply()[1:-2])
             blocked.send_command("BLPOP", "q3", "0")
-            time.sleep(0.05)
+            wait_blocked(1)
             admin.send_command("CLIENT", "UNBLOCK", str(client_id))
             self.assertEqual(admin.read_reply(), b":1\r\n")
             self.assertEqual(blocked.read_reply(timeout=5), b"*-1\r\n")
             blocked.send_command("BLPOP", "q3", "0")
-            time.sleep(0.05)
+            wait_blocked(1)
             admin.send_command("CLIENT", "UNBLOCK", str(client_id), "ERROR")
             self.assertEqual(admin.read_reply(), b":1\r\n")
             self.assertEqual(blocked.read_reply(timeout=5),
@@ -119,7 +132,7 @@ class BlockingTest(unittest.TestCase):
         blocked, tx = SERVER.client(), SERVER.client()
         try:
             blocked.send_command("BLPOP", "q4", "0")
-            time.sleep(0.05)
+            wait_blocked(1)
             for cmd in (["MULTI"], ["RPUSH", "q4", "a"], ["RPUSH", "q4", "b"], ["LLEN", "q4"],
                         ["EXEC"]):
                 tx.send_command(*cmd)
@@ -136,9 +149,9 @@ class BlockingTest(unittest.TestCase):
         gone, pusher = SERVER.client(), SERVER.client()
         try:
             gone.send_command("BLPOP", "q5", "0")
-            time.sleep(0.05)
+            wait_blocked(1)
             gone.close()
-            time.sleep(0.1)
+            wait_blocked(0)
             pusher.send_command("RPUSH", "q5", "a")
             self.assertEqual(pusher.read_reply(), b":1\r\n")
             pusher.send_command("LLEN", "q5")
