@@ -1,5 +1,6 @@
 // Db: lookups, lazy and active expiry, TTL bookkeeping, random_key,
 // swap_contents; Value encodings and names.
+#include "tests/unit/test_random.h"
 #include "store/db.h"
 
 #include <gtest/gtest.h>
@@ -16,20 +17,7 @@
 namespace peregrine::store {
 namespace {
 
-// Deterministic rt::Random for tests (splitmix64).
-class TestRandom : public rt::Random {
- public:
-  explicit TestRandom(uint64_t seed) : state_(seed) {}
-  uint64_t next_u64() override {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using peregrine::testing::TestRandom;
 
 class RecordingObserver : public KeyspaceObserver {
  public:

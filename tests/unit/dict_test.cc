@@ -1,6 +1,7 @@
 // Dict: basic operations, incremental rehash, a model check against
 // std::unordered_map, the SCAN cursor guarantee across resizes, and
 // random_entry.
+#include "tests/unit/test_random.h"
 #include "store/dict.h"
 
 #include <gtest/gtest.h>
@@ -17,20 +18,7 @@
 namespace peregrine::store {
 namespace {
 
-// Deterministic rt::Random for tests (splitmix64).
-class TestRandom : public rt::Random {
- public:
-  explicit TestRandom(uint64_t seed) : state_(seed) {}
-  uint64_t next_u64() override {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using peregrine::testing::TestRandom;
 
 std::string key_of(int i) { return "key:" + std::to_string(i); }
 

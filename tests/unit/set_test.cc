@@ -2,6 +2,7 @@
 // order, each encoding's operations, the conversions between encodings at
 // the configured limits, copies, random members, SSCAN steps, and a model
 // check against std::set under random limits.
+#include "tests/unit/test_random.h"
 #include "store/set.h"
 
 #include <gtest/gtest.h>
@@ -20,20 +21,7 @@ namespace {
 
 using Kind = SetValue::Kind;
 
-// Deterministic rt::Random for tests (splitmix64).
-class TestRandom : public rt::Random {
- public:
-  explicit TestRandom(uint64_t seed) : state_(seed) {}
-  uint64_t next_u64() override {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+using peregrine::testing::TestRandom;
 
 // Limits as Redis 7.0 behaves: no listpack sets.
 SetLimits no_listpack() {
