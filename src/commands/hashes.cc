@@ -33,6 +33,7 @@ namespace {
 using store::Encoding;
 using store::HashValue;
 using store::ObjType;
+using store::Obj;
 using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
@@ -52,7 +53,7 @@ store::HashLimits hash_limits(CommandContext& ctx) {
 // missing (or lost its last field to expiry); error is set when the key
 // holds another type (the WRONGTYPE error has been replied).
 struct HashRef {
-  Value* value = nullptr;
+  Obj* value = nullptr;
   HashValue* hash = nullptr;
   bool error = false;
   explicit operator bool() const { return hash != nullptr; }
@@ -62,9 +63,9 @@ struct HashRef {
 // fields. A hash left without fields is deleted.
 HashRef lookup_hash(CommandContext& ctx, std::string_view key, bool for_write) {
   HashRef ref;
-  Value* v = for_write ? ctx.lookup_write(key) : ctx.lookup_read(key);
+  Obj* v = for_write ? ctx.lookup_write(key) : ctx.lookup_read(key);
   if (v == nullptr) return ref;
-  if (v->type != ObjType::kHash) {
+  if (v->type() != ObjType::kHash) {
     ctx.wrong_type();
     ref.error = true;
     return ref;
@@ -96,10 +97,10 @@ HashRef create_hash(CommandContext& ctx, std::string_view key) {
   v.encoding = Encoding::kListpack;
   v.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
   v.coll = std::make_unique<HashValue>(ctx.server.random().next_u64());
-  Value& stored = ctx.db.set(key, std::move(v));
+  Obj* stored = ctx.db.set(key, std::move(v));
   HashRef ref;
-  ref.value = &stored;
-  ref.hash = &stored.as<HashValue>();
+  ref.value = stored;
+  ref.hash = &stored->as<HashValue>();
   return ref;
 }
 
@@ -118,7 +119,7 @@ void finish_write(CommandContext& ctx, std::string_view key, HashRef& ref) {
     ctx.db.remove(key);
     ref = HashRef{};
   } else {
-    ref.value->encoding = ref.hash->encoding();
+    ref.value->set_encoding(ref.hash->encoding());
   }
   ctx.key_modified(key);
 }

@@ -24,6 +24,7 @@ namespace {
 
 using store::Encoding;
 using store::ObjType;
+using store::Obj;
 using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
@@ -33,8 +34,8 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 // A read that counts as a keyspace hit or miss but leaves the access time
 // alone (EXISTS, TYPE, TTL, OBJECT, SCAN's TYPE filter).
-Value* lookup_read_no_touch(CommandContext& ctx, std::string_view key) {
-  Value* v = ctx.db.lookup(key, ctx.now_ms, {.touch = false});
+Obj* lookup_read_no_touch(CommandContext& ctx, std::string_view key) {
+  Obj* v = ctx.db.lookup(key, ctx.now_ms, {.touch = false});
   if (v != nullptr) ++ctx.server.stats().keyspace_hits;
   else ++ctx.server.stats().keyspace_misses;
   return v;
@@ -106,8 +107,8 @@ void cmd_exists(CommandContext& ctx) {
 
 // TYPE key
 void cmd_type(CommandContext& ctx) {
-  Value* v = lookup_read_no_touch(ctx, ctx.arg(1));
-  ctx.reply.simple(v != nullptr ? store::type_name(v->type) : "none");
+  Obj* v = lookup_read_no_touch(ctx, ctx.arg(1));
+  ctx.reply.simple(v != nullptr ? store::type_name(v->type()) : "none");
 }
 
 // TOUCH key [key ...]
@@ -137,10 +138,9 @@ void rename_key(CommandContext& ctx, bool nx) {
     ctx.db.remove(to);
   }
   // Looked up again: the lookup of `to` may have changed the table.
-  Value moved = std::move(*ctx.db.lookup(from, ctx.now_ms, {.touch = false}));
-  ctx.db.remove(from);
-  ctx.db.set(to, std::move(moved));
-  if (expire_at != -1) ctx.db.set_expire(to, expire_at);
+  std::optional<Value> moved = ctx.db.extract(from);
+  if (expire_at != -1) ctx.db.set_with_expire(to, std::move(*moved), expire_at);
+  else ctx.db.set(to, std::move(*moved));
   ctx.key_modified(from);
   ctx.key_modified(to);
   if (nx) return ctx.reply.integer(1);
@@ -172,19 +172,19 @@ void cmd_copy(CommandContext& ctx) {
   }
   if (dst == &ctx.db && from == to) return ctx.reply.error(kSameObject);
 
-  Value* v = ctx.lookup_read(from);
+  Obj* v = ctx.lookup_read(from);
   if (v == nullptr) return ctx.reply.integer(0);
   const int64_t expire_at = ctx.db.expire_at(from);
   // A copy is a new value: it gets a fresh access stamp.
-  Value copy = *v;
+  Value copy = v->to_value();
   copy.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
 
   if (dst->lookup(to, ctx.now_ms) != nullptr) {
     if (!replace) return ctx.reply.integer(0);
     dst->remove(to);
   }
-  dst->set(to, std::move(copy));
-  if (expire_at != -1) dst->set_expire(to, expire_at);
+  if (expire_at != -1) dst->set_with_expire(to, std::move(copy), expire_at);
+  else dst->set(to, std::move(copy));
   ctx.key_modified(*dst, to);
   ctx.reply.integer(1);
 }
@@ -196,14 +196,14 @@ void cmd_move(CommandContext& ctx) {
   if (dst == nullptr) return;
   if (dst == &ctx.db) return ctx.reply.error(kSameObject);
 
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.integer(0);
   const int64_t expire_at = ctx.db.expire_at(key);
   if (dst->lookup(key, ctx.now_ms) != nullptr) return ctx.reply.integer(0);
 
-  dst->set(key, std::move(*v));
-  if (expire_at != -1) dst->set_expire(key, expire_at);
-  ctx.db.remove(key);
+  std::optional<Value> moved = ctx.db.extract(key);
+  if (expire_at != -1) dst->set_with_expire(key, std::move(*moved), expire_at);
+  else dst->set(key, std::move(*moved));
   ctx.key_modified(ctx.db, key);
   ctx.key_modified(*dst, key);
   ctx.reply.integer(1);
@@ -216,7 +216,7 @@ void cmd_keys(CommandContext& ctx) {
   std::string_view pattern = ctx.arg(1);
   const bool all = pattern == "*";
   std::vector<std::string> found;
-  ctx.db.for_each([&](std::string_view key, Value&) {
+  ctx.db.for_each([&](std::string_view key, Obj&) {
     if ((all || glob_match(pattern, key)) && !ctx.db.is_expired(key, ctx.now_ms)) {
       found.emplace_back(key);
     }
@@ -241,7 +241,7 @@ void cmd_scan(CommandContext& ctx) {
   std::vector<std::string> keys;
   int64_t visits_left = count > kInt64Max / 10 ? kInt64Max : count * 10;
   do {
-    cursor = ctx.db.scan(cursor, [&](std::string_view key, Value&) { keys.emplace_back(key); });
+    cursor = ctx.db.scan(cursor, [&](std::string_view key, Obj&) { keys.emplace_back(key); });
   } while (cursor != 0 && visits_left-- > 0 && keys.size() < static_cast<uint64_t>(count));
 
   std::vector<std::string> out;
@@ -249,8 +249,8 @@ void cmd_scan(CommandContext& ctx) {
   for (std::string& key : keys) {
     if (pattern && !glob_match(*pattern, key)) continue;
     if (type) {
-      Value* v = lookup_read_no_touch(ctx, key);
-      if (!equals_nocase(*type, v != nullptr ? store::type_name(v->type) : "none")) continue;
+      Obj* v = lookup_read_no_touch(ctx, key);
+      if (!equals_nocase(*type, v != nullptr ? store::type_name(v->type()) : "none")) continue;
     }
     if (ctx.db.is_expired(key, ctx.now_ms)) {
       ctx.db.lookup(key, ctx.now_ms, {.touch = false});  // reclaims it
@@ -377,22 +377,22 @@ bool lfu_selected(CommandContext& ctx) {
 
 // OBJECT ENCODING key
 void cmd_object_encoding(CommandContext& ctx) {
-  Value* v = lookup_read_no_touch(ctx, ctx.arg(2));
+  Obj* v = lookup_read_no_touch(ctx, ctx.arg(2));
   if (v == nullptr) return ctx.reply.null_bulk();
-  ctx.reply.bulk(store::encoding_name(v->encoding));
+  ctx.reply.bulk(store::encoding_name(v->encoding()));
 }
 
 // OBJECT REFCOUNT key
 void cmd_object_refcount(CommandContext& ctx) {
-  Value* v = lookup_read_no_touch(ctx, ctx.arg(2));
+  Obj* v = lookup_read_no_touch(ctx, ctx.arg(2));
   if (v == nullptr) return ctx.reply.null_bulk();
   const Config& config = ctx.server.config();
   const bool per_value_stamps =
       config.maxmemory != 0 && (config.maxmemory_policy.find("lru") != std::string::npos ||
                                 is_lfu_policy(config.maxmemory_policy));
   int64_t n = 0;
-  if (v->type == ObjType::kString && v->encoding == Encoding::kInt && !per_value_stamps &&
-      parse_int64(v->str, &n) && n >= 0 && n < kSharedIntegers) {
+  if (v->type() == ObjType::kString && v->encoding() == Encoding::kInt && !per_value_stamps &&
+      parse_int64(v->str(), &n) && n >= 0 && n < kSharedIntegers) {
     return ctx.reply.integer(kSharedRefcount);
   }
   ctx.reply.integer(1);
@@ -400,19 +400,19 @@ void cmd_object_refcount(CommandContext& ctx) {
 
 // OBJECT IDLETIME key
 void cmd_object_idletime(CommandContext& ctx) {
-  Value* v = lookup_read_no_touch(ctx, ctx.arg(2));
+  Obj* v = lookup_read_no_touch(ctx, ctx.arg(2));
   if (v == nullptr) return ctx.reply.null_bulk();
   if (lfu_selected(ctx)) {
     return ctx.reply.error(
         "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
         "switching between policies at runtime LRU and LFU data will take some time to adjust.");
   }
-  ctx.reply.integer(lru_idle_ms(v->lru, ctx.now_ms) / 1000);
+  ctx.reply.integer(lru_idle_ms(v->lru(), ctx.now_ms) / 1000);
 }
 
 // OBJECT FREQ key
 void cmd_object_freq(CommandContext& ctx) {
-  Value* v = lookup_read_no_touch(ctx, ctx.arg(2));
+  Obj* v = lookup_read_no_touch(ctx, ctx.arg(2));
   if (v == nullptr) return ctx.reply.null_bulk();
   if (!lfu_selected(ctx)) {
     return ctx.reply.error(
@@ -421,7 +421,7 @@ void cmd_object_freq(CommandContext& ctx) {
         "to adjust.");
   }
   ctx.reply.integer(
-      lfu_decayed_counter(v->lru, ctx.now_ms, ctx.server.config().lfu_decay_time));
+      lfu_decayed_counter(v->lru(), ctx.now_ms, ctx.server.config().lfu_decay_time));
 }
 
 // OBJECT HELP

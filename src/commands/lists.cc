@@ -34,6 +34,7 @@ namespace {
 
 using store::ListValue;
 using store::ObjType;
+using store::Obj;
 using store::Value;
 
 enum class End { kLeft, kRight };
@@ -49,29 +50,29 @@ bool parse_end(std::string_view s, End* out) {
 }
 
 // The list under v, ready to be changed: it takes the current node limit.
-ListValue& list_for_write(CommandContext& ctx, Value* v) {
+ListValue& list_for_write(CommandContext& ctx, Obj* v) {
   ListValue& l = v->as<ListValue>();
   l.set_fill(ctx.server.config().list_max_listpack_size);
   return l;
 }
 
 // Stores a new empty list under key and returns it.
-Value* create_list(CommandContext& ctx, std::string_view key) {
+Obj* create_list(CommandContext& ctx, std::string_view key) {
   Value v;
   v.type = ObjType::kList;
   auto list = std::make_unique<ListValue>(ctx.server.config().list_max_listpack_size);
   v.encoding = store::reported_encoding(*list);
   v.coll = std::move(list);
   v.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
-  return &ctx.db.set(key, std::move(v));
+  return ctx.db.set(key, std::move(v));
 }
 
 // Bookkeeping after a command changed the list under key: the key goes when
 // the list is empty, otherwise its encoding is brought up to date.
-void list_changed(CommandContext& ctx, std::string_view key, Value* v) {
+void list_changed(CommandContext& ctx, std::string_view key, Obj* v) {
   const ListValue& l = v->as<ListValue>();
   if (l.empty()) ctx.db.remove(key);
-  else v->encoding = store::reported_encoding(l);
+  else v->set_encoding(store::reported_encoding(l));
   ctx.key_modified(key);
 }
 
@@ -134,8 +135,8 @@ bool parse_timeout(CommandContext& ctx, std::string_view arg, int64_t* out_ms) {
 
 void push_generic(CommandContext& ctx, End end, bool only_existing) {
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
-  if (v != nullptr && v->type != ObjType::kList) return ctx.wrong_type();
+  Obj* v = ctx.lookup_write(key);
+  if (v != nullptr && v->type() != ObjType::kList) return ctx.wrong_type();
   if (v == nullptr) {
     if (only_existing) return ctx.reply.integer(0);
     v = create_list(ctx, key);
@@ -164,9 +165,9 @@ void pop_generic(CommandContext& ctx, End end) {
     return ctx.reply.error("ERR value is out of range, must be positive");
 
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return has_count ? ctx.reply.null_array() : ctx.reply.null_bulk();
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   if (has_count && count == 0) return ctx.reply.array(0);
 
   ListValue& l = list_for_write(ctx, v);
@@ -184,9 +185,9 @@ void cmd_rpop(CommandContext& ctx) { pop_generic(ctx, End::kRight); }
 
 // LLEN key
 void cmd_llen(CommandContext& ctx) {
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return ctx.reply.integer(0);
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   ctx.reply.integer(static_cast<int64_t>(v->as<ListValue>().size()));
 }
 
@@ -195,9 +196,9 @@ void cmd_lrange(CommandContext& ctx) {
   int64_t start = 0, stop = 0;
   if (!parse_int64(ctx.arg(2), &start) || !parse_int64(ctx.arg(3), &stop))
     return ctx.not_integer();
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return ctx.reply.array(0);
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
 
   const ListValue& l = v->as<ListValue>();
   auto len = static_cast<int64_t>(l.size());
@@ -215,9 +216,9 @@ void cmd_lrange(CommandContext& ctx) {
 
 // LINDEX key index
 void cmd_lindex(CommandContext& ctx) {
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return ctx.reply.null_bulk();
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   int64_t index = 0;
   if (!parse_int64(ctx.arg(2), &index)) return ctx.not_integer();
   const ListValue& l = v->as<ListValue>();
@@ -251,9 +252,9 @@ void cmd_lpos(CommandContext& ctx) {
     }
   }
 
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return count == -1 ? ctx.reply.null_bulk() : ctx.reply.array(0);
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   const ListValue& l = v->as<ListValue>();
 
   // A negative rank searches from the tail. The most negative rank cannot
@@ -289,9 +290,9 @@ void cmd_lpos(CommandContext& ctx) {
 // LSET key index element
 void cmd_lset(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.error("ERR no such key");
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   int64_t index = 0;
   if (!parse_int64(ctx.arg(2), &index)) return ctx.not_integer();
   ListValue& l = list_for_write(ctx, v);
@@ -309,9 +310,9 @@ void cmd_linsert(CommandContext& ctx) {
   else if (!equals_nocase(ctx.arg(2), "before")) return ctx.syntax_error();
 
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.integer(0);
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   ListValue& l = list_for_write(ctx, v);
 
   std::optional<size_t> pivot;
@@ -331,9 +332,9 @@ void cmd_lrem(CommandContext& ctx) {
   int64_t count = 0;
   if (!parse_int64(ctx.arg(2), &count)) return ctx.not_integer();
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.integer(0);
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   ListValue& l = list_for_write(ctx, v);
   size_t removed = l.remove(ctx.arg(3), count);
   ctx.reply.integer(static_cast<int64_t>(removed));
@@ -346,9 +347,9 @@ void cmd_ltrim(CommandContext& ctx) {
   if (!parse_int64(ctx.arg(2), &start) || !parse_int64(ctx.arg(3), &stop))
     return ctx.not_integer();
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.ok();
-  if (v->type != ObjType::kList) return ctx.wrong_type();
+  if (v->type() != ObjType::kList) return ctx.wrong_type();
   ListValue& l = list_for_write(ctx, v);
 
   auto len = static_cast<int64_t>(l.size());
@@ -371,10 +372,10 @@ void cmd_ltrim(CommandContext& ctx) {
 
 // Moves one element from the list src (which exists and holds a list) to
 // dst and replies it; replies WRONGTYPE when dst holds another type.
-void move_element(CommandContext& ctx, std::string_view src_key, Value* src,
+void move_element(CommandContext& ctx, std::string_view src_key, Obj* src,
                   std::string_view dst_key, End from, End to) {
-  Value* dst = ctx.lookup_write(dst_key);
-  if (dst != nullptr && dst->type != ObjType::kList) return ctx.wrong_type();
+  Obj* dst = ctx.lookup_write(dst_key);
+  if (dst != nullptr && dst->type() != ObjType::kList) return ctx.wrong_type();
   std::string e = pop_one(list_for_write(ctx, src), from);
   if (dst == nullptr) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
   push_one(list_for_write(ctx, dst), to, e);
@@ -388,17 +389,17 @@ void move_element(CommandContext& ctx, std::string_view src_key, Value* src,
 void cmd_lmove(CommandContext& ctx) {
   End from{}, to{};
   if (!parse_end(ctx.arg(3), &from) || !parse_end(ctx.arg(4), &to)) return ctx.syntax_error();
-  Value* src = ctx.lookup_write(ctx.arg(1));
+  Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src == nullptr) return ctx.reply.null_bulk();
-  if (src->type != ObjType::kList) return ctx.wrong_type();
+  if (src->type() != ObjType::kList) return ctx.wrong_type();
   move_element(ctx, ctx.arg(1), src, ctx.arg(2), from, to);
 }
 
 // RPOPLPUSH source destination
 void cmd_rpoplpush(CommandContext& ctx) {
-  Value* src = ctx.lookup_write(ctx.arg(1));
+  Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src == nullptr) return ctx.reply.null_bulk();
-  if (src->type != ObjType::kList) return ctx.wrong_type();
+  if (src->type() != ObjType::kList) return ctx.wrong_type();
   move_element(ctx, ctx.arg(1), src, ctx.arg(2), End::kRight, End::kLeft);
 }
 
@@ -451,9 +452,9 @@ bool mpop_serve(CommandContext& ctx, const MpopArgs& a, bool* error) {
   *error = false;
   for (size_t i = a.first_key; i < a.first_key + a.num_keys; ++i) {
     std::string_view key = ctx.arg(i);
-    Value* v = ctx.lookup_write(key);
+    Obj* v = ctx.lookup_write(key);
     if (v == nullptr) continue;
-    if (v->type != ObjType::kList) {
+    if (v->type() != ObjType::kList) {
       ctx.wrong_type();
       *error = true;
       return false;
@@ -486,9 +487,9 @@ void bpop_generic(CommandContext& ctx, End end) {
   if (!parse_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
   for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
-    Value* v = ctx.lookup_write(key);
+    Obj* v = ctx.lookup_write(key);
     if (v == nullptr) continue;
-    if (v->type != ObjType::kList) return ctx.wrong_type();
+    if (v->type() != ObjType::kList) return ctx.wrong_type();
     ctx.reply.array(2);
     ctx.reply.bulk(key);
     ctx.reply.bulk(pop_one(list_for_write(ctx, v), end));
@@ -507,9 +508,9 @@ void cmd_brpop(CommandContext& ctx) { bpop_generic(ctx, End::kRight); }
 void bmove_generic(CommandContext& ctx, End from, End to, std::string_view timeout_arg) {
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, timeout_arg, &timeout_ms)) return;
-  Value* src = ctx.lookup_write(ctx.arg(1));
+  Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src != nullptr) {
-    if (src->type != ObjType::kList) return ctx.wrong_type();
+    if (src->type() != ObjType::kList) return ctx.wrong_type();
     return move_element(ctx, ctx.arg(1), src, ctx.arg(2), from, to);
   }
   // After a real wait the timeout reply is a null array; without one (MULTI)

@@ -10,19 +10,23 @@
 namespace peregrine::server {
 namespace {
 
-// Rough per-entry costs of the table structures, in bytes: a chained dict
-// node plus its bucket slot, and the expires-index entry for keys with a TTL.
-constexpr size_t kKeyEntryOverhead = 48;
-constexpr size_t kExpireEntryOverhead = 40;
+// Per-key share of the key tables, in bytes: a 64-byte bucket holds 7
+// slots and the tables run between 40% and 80% full, so a slot costs about
+// 9 to 23 bytes; the figure is the middle. Keys with a TTL also have a slot
+// in the expires table.
+constexpr size_t kTableSlotOverhead = 14;
 constexpr size_t kPerElementEstimate = 24;
 
-size_t value_bytes(const store::Value& v) {
-  if (v.type == store::ObjType::kString) {
-    return v.encoding == store::Encoding::kInt ? 0 : v.str.capacity() + 1;
+// The entry's own allocation (key, header, inline string) plus what its
+// payload holds on the heap.
+size_t value_bytes(const store::Obj& v) {
+  size_t bytes = v.alloc_bytes();
+  if (v.type() == store::ObjType::kString) {
+    if (v.heap_str()) bytes += sizeof(std::string) + v.str().size() + 1;
+    return bytes;
   }
-  if (!v.coll) return 0;
-  size_t exact = v.coll->memory_usage();
-  return exact ? exact : v.coll->size() * kPerElementEstimate;
+  size_t exact = v.coll()->memory_usage();
+  return bytes + (exact ? exact : v.coll()->size() * kPerElementEstimate);
 }
 
 // MEMORY USAGE key [SAMPLES count]
@@ -34,10 +38,10 @@ void memory_usage(CommandContext& ctx) {
     if (!parse_int64(ctx.arg(4), &samples)) return ctx.not_integer();
     if (samples < 0) return ctx.syntax_error();
   }
-  store::Value* v = ctx.db.lookup(ctx.arg(2), ctx.now_ms, {.touch = false});
+  store::Obj* v = ctx.db.lookup(ctx.arg(2), ctx.now_ms, {.touch = false});
   if (!v) return ctx.reply.null_bulk();
-  size_t bytes = kKeyEntryOverhead + ctx.arg(2).size() + value_bytes(*v);
-  if (ctx.db.expire_at(ctx.arg(2)) >= 0) bytes += kExpireEntryOverhead;
+  size_t bytes = kTableSlotOverhead + value_bytes(*v);
+  if (v->has_ttl()) bytes += kTableSlotOverhead;
   ctx.reply.integer(static_cast<int64_t>(bytes));
 }
 
@@ -69,9 +73,9 @@ void memory_stats(CommandContext& ctx) {
     ctx.reply.bulk("db." + std::to_string(i));
     ctx.reply.map(2);
     ctx.reply.bulk("overhead.hashtable.main");
-    ctx.reply.integer(static_cast<int64_t>(db.size() * kKeyEntryOverhead));
+    ctx.reply.integer(static_cast<int64_t>(db.keys_table_bytes()));
     ctx.reply.bulk("overhead.hashtable.expires");
-    ctx.reply.integer(static_cast<int64_t>(db.expires_size() * kExpireEntryOverhead));
+    ctx.reply.integer(static_cast<int64_t>(db.expires_table_bytes()));
   }
   ctx.reply.bulk("keys.count");
   ctx.reply.integer(static_cast<int64_t>(keys));

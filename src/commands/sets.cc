@@ -43,6 +43,7 @@ namespace {
 using store::ObjType;
 using store::SetLimits;
 using store::SetValue;
+using store::Obj;
 using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
@@ -86,9 +87,9 @@ Value make_set_value(CommandContext& ctx, std::unique_ptr<SetValue> set) {
 // Looks key up (for writing: no hit/miss accounting). *out is nullptr when
 // the key is missing. Returns false after replying WRONGTYPE when the key
 // holds another type.
-bool lookup_set(CommandContext& ctx, std::string_view key, bool for_write, Value** out) {
-  Value* v = for_write ? ctx.lookup_write(key) : ctx.lookup_read(key);
-  if (v != nullptr && v->type != ObjType::kSet) {
+bool lookup_set(CommandContext& ctx, std::string_view key, bool for_write, Obj** out) {
+  Obj* v = for_write ? ctx.lookup_write(key) : ctx.lookup_read(key);
+  if (v != nullptr && v->type() != ObjType::kSet) {
     ctx.wrong_type();
     return false;
   }
@@ -96,7 +97,7 @@ bool lookup_set(CommandContext& ctx, std::string_view key, bool for_write, Value
   return true;
 }
 
-SetValue& set_of(Value* v) { return v->as<SetValue>(); }
+SetValue& set_of(Obj* v) { return v->as<SetValue>(); }
 
 // Replies members as a set (RESP3 '~', RESP2 array).
 void reply_members(CommandContext& ctx, const std::vector<std::string>& members) {
@@ -140,7 +141,7 @@ bool collect_sets(CommandContext& ctx, size_t first, size_t last, bool for_write
                   std::vector<SetValue*>* out) {
   out->clear();
   for (size_t i = first; i < last; ++i) {
-    Value* v = nullptr;
+    Obj* v = nullptr;
     if (!lookup_set(ctx, ctx.arg(i), for_write, &v)) return false;
     out->push_back(v != nullptr ? &set_of(v) : nullptr);
   }
@@ -210,7 +211,7 @@ void store_result(CommandContext& ctx, std::string_view dst, std::unique_ptr<Set
 // SADD key member [member ...]
 void cmd_sadd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
   const SetLimits limits = set_limits(ctx);
   int64_t added = 0;
@@ -221,7 +222,7 @@ void cmd_sadd(CommandContext& ctx) {
   } else {
     SetValue& set = set_of(v);
     for (size_t i = 2; i < ctx.argc(); ++i) added += set.add(ctx.arg(i), limits) ? 1 : 0;
-    v->encoding = set.encoding();
+    v->set_encoding(set.encoding());
   }
   if (added > 0) ctx.key_modified(key);
   ctx.reply.integer(added);
@@ -230,7 +231,7 @@ void cmd_sadd(CommandContext& ctx) {
 // SREM key member [member ...]
 void cmd_srem(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
   SetValue& set = set_of(v);
@@ -247,21 +248,21 @@ void cmd_srem(CommandContext& ctx) {
 
 // SCARD key
 void cmd_scard(CommandContext& ctx) {
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   ctx.reply.integer(v == nullptr ? 0 : static_cast<int64_t>(set_of(v).size()));
 }
 
 // SISMEMBER key member
 void cmd_sismember(CommandContext& ctx) {
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   ctx.reply.integer(v != nullptr && set_of(v).contains(ctx.arg(2)) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void cmd_smismember(CommandContext& ctx) {
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   ctx.reply.array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
@@ -271,7 +272,7 @@ void cmd_smismember(CommandContext& ctx) {
 
 // SMEMBERS key
 void cmd_smembers(CommandContext& ctx) {
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   if (v == nullptr) return ctx.reply.set(0);
   reply_set_members(ctx, set_of(v));
@@ -282,11 +283,11 @@ void cmd_smove(CommandContext& ctx) {
   std::string_view src_key = ctx.arg(1);
   std::string_view dst_key = ctx.arg(2);
   std::string_view member = ctx.arg(3);
-  Value* src = ctx.lookup_write(src_key);
-  Value* dst = ctx.lookup_write(dst_key);
+  Obj* src = ctx.lookup_write(src_key);
+  Obj* dst = ctx.lookup_write(dst_key);
   // A missing source answers 0 before any type check.
   if (src == nullptr) return ctx.reply.integer(0);
-  if (src->type != ObjType::kSet || (dst != nullptr && dst->type != ObjType::kSet)) {
+  if (src->type() != ObjType::kSet || (dst != nullptr && dst->type() != ObjType::kSet)) {
     return ctx.wrong_type();
   }
   if (src == dst) return ctx.reply.integer(set_of(src).contains(member) ? 1 : 0);
@@ -301,7 +302,7 @@ void cmd_smove(CommandContext& ctx) {
     ctx.db.set(dst_key, make_set_value(ctx, std::move(set)));
     ctx.key_modified(dst_key);
   } else if (set_of(dst).add(member, limits)) {
-    dst->encoding = set_of(dst).encoding();
+    dst->set_encoding(set_of(dst).encoding());
     ctx.key_modified(dst_key);
   }
   ctx.reply.integer(1);
@@ -314,7 +315,7 @@ void cmd_srandmember(CommandContext& ctx) {
   if (ctx.argc() > 3) return ctx.syntax_error();
   std::string_view key = ctx.arg(1);
   if (ctx.argc() == 2) {
-    Value* v = nullptr;
+    Obj* v = nullptr;
     if (!lookup_set(ctx, key, /*for_write=*/false, &v)) return;
     if (v == nullptr) return ctx.reply.null_bulk();
     return ctx.reply.bulk(set_of(v).random_member(ctx.server.random()));
@@ -327,7 +328,7 @@ void cmd_srandmember(CommandContext& ctx) {
         "ERR value is out of range, value must between -9223372036854775807 and "
         "9223372036854775807");
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, key, /*for_write=*/false, &v)) return;
   if (v == nullptr || count == 0) return ctx.reply.array(0);
   SetValue& set = set_of(v);
@@ -355,7 +356,7 @@ void cmd_spop(CommandContext& ctx) {
   if (ctx.argc() > 3) return ctx.syntax_error();
   std::string_view key = ctx.arg(1);
   if (ctx.argc() == 2) {
-    Value* v = nullptr;
+    Obj* v = nullptr;
     if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
     if (v == nullptr) return ctx.reply.null_bulk();
     std::string m = set_of(v).pop_random(ctx.server.random());
@@ -368,7 +369,7 @@ void cmd_spop(CommandContext& ctx) {
   if (!parse_int64(ctx.arg(2), &count) || count < 0) {
     return ctx.reply.error("ERR value is out of range, must be positive");
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
   if (v == nullptr || count == 0) return ctx.reply.set(0);
   SetValue& set = set_of(v);
@@ -465,7 +466,7 @@ void cmd_sdiffstore(CommandContext& ctx) {
 void cmd_sscan(CommandContext& ctx) {
   uint64_t cursor = 0;
   if (!parse_scan_cursor(ctx.arg(2), &cursor)) return ctx.reply.error("ERR invalid cursor");
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   if (v == nullptr) {
     ctx.reply.array(2);

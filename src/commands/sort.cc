@@ -24,6 +24,7 @@ namespace peregrine::server {
 namespace {
 
 using store::ObjType;
+using store::Obj;
 using store::Value;
 
 struct SortOptions {
@@ -69,15 +70,15 @@ std::optional<std::string> lookup_by_pattern(CommandContext& ctx, const std::str
     key_pattern = pattern.substr(0, arrow);
   }
   std::string key = key_pattern.substr(0, star) + element + key_pattern.substr(star + 1);
-  Value* v = ctx.lookup_read(key);
+  Obj* v = ctx.lookup_read(key);
   if (!v) return std::nullopt;
   if (field.empty()) {
-    if (v->type != ObjType::kString) return std::nullopt;
-    return v->str;
+    if (v->type() != ObjType::kString) return std::nullopt;
+    return std::string(v->str());
   }
-  if (v->type != ObjType::kHash) return std::nullopt;
+  if (v->type() != ObjType::kHash) return std::nullopt;
   store::HashValue& h = v->as<store::HashValue>();
-  if (store::hash_next_field_expiry(*v) >= 0 && h.expire_at(field) >= 0 &&
+  if (h.next_expiry() >= 0 && h.expire_at(field) >= 0 &&
       h.expire_at(field) <= ctx.now_ms)
     return std::nullopt;
   auto value = h.get(field);
@@ -119,17 +120,17 @@ bool parse_sort_options(CommandContext& ctx, bool read_only, SortOptions* o) {
 
 // The elements of the source in their natural order (list order, set
 // iteration order, sorted-set score order).
-std::vector<Element> load_elements(const Value* v) {
+std::vector<Element> load_elements(const Obj* v) {
   std::vector<Element> out;
   if (!v) return out;
-  if (v->type == ObjType::kList) {
+  if (v->type() == ObjType::kList) {
     const auto& l = v->as<store::ListValue>();
     out.reserve(l.size());
     if (!l.empty())
       for (std::string_view e : l.range(0, l.size() - 1)) out.push_back({std::string(e)});
-  } else if (v->type == ObjType::kSet) {
+  } else if (v->type() == ObjType::kSet) {
     for (std::string& m : v->as<store::SetValue>().members()) out.push_back({std::move(m)});
-  } else if (v->type == ObjType::kZSet) {
+  } else if (v->type() == ObjType::kZSet) {
     v->as<store::ZSetValue>().for_each(
         [&](std::string_view m, double) { out.push_back({std::string(m)}); });
   }
@@ -139,20 +140,20 @@ std::vector<Element> load_elements(const Value* v) {
 void sort_generic(CommandContext& ctx, bool read_only) {
   SortOptions o;
   if (!parse_sort_options(ctx, read_only, &o)) return;
-  Value* src = ctx.lookup_read(ctx.arg(1));
-  if (src && src->type != ObjType::kList && src->type != ObjType::kSet &&
-      src->type != ObjType::kZSet)
+  Obj* src = ctx.lookup_read(ctx.arg(1));
+  if (src && src->type() != ObjType::kList && src->type() != ObjType::kSet &&
+      src->type() != ObjType::kZSet)
     return ctx.wrong_type();
   // A set's natural order is its hash order; a stored or compared result
   // must not depend on it, so sets are always sorted (as strings).
-  if (o.dont_sort && src && src->type == ObjType::kSet && o.store) {
+  if (o.dont_sort && src && src->type() == ObjType::kSet && o.store) {
     o.dont_sort = false;
     o.alpha = true;
     o.by.reset();
   }
   std::vector<Element> elems = load_elements(src);
   // Unsorted, a sorted set still honours DESC: its natural order reversed.
-  if (o.dont_sort && o.desc && src && src->type == ObjType::kZSet)
+  if (o.dont_sort && o.desc && src && src->type() == ObjType::kZSet)
     std::reverse(elems.begin(), elems.end());
 
   if (!o.dont_sort) {

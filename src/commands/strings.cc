@@ -1,12 +1,13 @@
 // The string family: GET/SET and their variants, multi-key MGET/MSET,
 // APPEND/STRLEN, the integer and float counters, ranges, and LCS.
 //
-// A string value keeps its text in Value::str whatever its encoding; the
+// A string entry keeps its bytes whatever its encoding (store/obj.h); the
 // encoding only records what OBJECT ENCODING reports: values stored from a
 // client argument take the encoding make_string picks, values edited in
 // place (APPEND, SETRANGE) become "raw", integer counters are "int", float
 // counters are "embstr" or "raw" by length.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -28,6 +29,7 @@ namespace {
 
 using store::Encoding;
 using store::ObjType;
+using store::Obj;
 using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
@@ -35,21 +37,27 @@ constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 // ------------------------------------------------------------ shared pieces
 
+// The decimal text of v in buf.
+std::string_view format_int64(int64_t v, char (&buf)[24]) {
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, static_cast<size_t>(end - buf)};
+}
+
 // Replies with the string under key (or a null), as GET does. Returns false
 // when the key holds another type (the error has been replied); *found says
 // whether the key exists.
 bool reply_string_value(CommandContext& ctx, std::string_view key, bool* found = nullptr) {
-  Value* v = ctx.lookup_read(key);
+  Obj* v = ctx.lookup_read(key);
   if (found != nullptr) *found = v != nullptr;
   if (v == nullptr) {
     ctx.reply.null_bulk();
     return true;
   }
-  if (v->type != ObjType::kString) {
+  if (v->type() != ObjType::kString) {
     ctx.wrong_type();
     return false;
   }
-  ctx.reply.bulk(v->str);
+  ctx.reply.bulk(v->str());
   return true;
 }
 
@@ -69,11 +77,6 @@ bool check_string_length(CommandContext& ctx, uint64_t cur_len, uint64_t extra) 
 Value stamped(CommandContext& ctx, Value v) {
   v.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
   return v;
-}
-
-// A string value from a client argument, encoded as Redis would store it.
-Value string_value(CommandContext& ctx, std::string_view s) {
-  return stamped(ctx, Value::make_string(std::string(s)));
 }
 
 // A string value that is never int-encoded (INCRBYFLOAT's result).
@@ -184,8 +187,7 @@ void set_generic(CommandContext& ctx, const StringSetOptions& o, std::string_vie
     }
     return;
   }
-  ctx.db.set(key, string_value(ctx, value), o.keepttl);
-  if (when) ctx.db.set_expire(key, *when);
+  ctx.db.set_string(key, value, when, o.keepttl);
   ctx.key_modified(key);
   if (!o.get) {
     if (ok_reply) ctx.reply.integer(*ok_reply);
@@ -232,7 +234,7 @@ void cmd_psetex(CommandContext& ctx) {
 void cmd_getset(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   if (!reply_string_value(ctx, key)) return;
-  ctx.db.set(key, string_value(ctx, ctx.arg(2)));
+  ctx.db.set_string(key, ctx.arg(2));
   ctx.key_modified(key);
 }
 
@@ -250,16 +252,16 @@ void cmd_getex(CommandContext& ctx) {
   if (!opts) return;
   std::string_view key = ctx.arg(1);
 
-  Value* v = ctx.lookup_read(key);
+  Obj* v = ctx.lookup_read(key);
   if (v == nullptr) return ctx.reply.null_bulk();
-  if (v->type != ObjType::kString) return ctx.wrong_type();
+  if (v->type() != ObjType::kString) return ctx.wrong_type();
 
   std::optional<int64_t> when;
   if (opts->expire != ExpireKind::kNone) {
     when = expire_time_or_reply(ctx, opts->expire, opts->expire_arg);
     if (!when) return;
   }
-  ctx.reply.bulk(v->str);  // before the value may go away
+  ctx.reply.bulk(v->str());  // before the value may go away
 
   if (when && !expire_is_relative(opts->expire) && *when <= ctx.now_ms) {
     ctx.db.remove(key);
@@ -278,9 +280,9 @@ void cmd_getex(CommandContext& ctx) {
 void cmd_mget(CommandContext& ctx) {
   ctx.reply.array(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    Value* v = ctx.lookup_read(ctx.arg(i));
-    if (v == nullptr || v->type != ObjType::kString) ctx.reply.null_bulk();
-    else ctx.reply.bulk(v->str);
+    Obj* v = ctx.lookup_read(ctx.arg(i));
+    if (v == nullptr || v->type() != ObjType::kString) ctx.reply.null_bulk();
+    else ctx.reply.bulk(v->str());
   }
 }
 
@@ -288,7 +290,7 @@ void cmd_mget(CommandContext& ctx) {
 void cmd_mset(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) return ctx.wrong_arity();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    ctx.db.set(ctx.arg(i), string_value(ctx, ctx.arg(i + 1)));
+    ctx.db.set_string(ctx.arg(i), ctx.arg(i + 1));
     ctx.key_modified(ctx.arg(i));
   }
   ctx.reply.ok();
@@ -301,7 +303,7 @@ void cmd_msetnx(CommandContext& ctx) {
     if (ctx.lookup_write(ctx.arg(i)) != nullptr) return ctx.reply.integer(0);
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    ctx.db.set(ctx.arg(i), string_value(ctx, ctx.arg(i + 1)));
+    ctx.db.set_string(ctx.arg(i), ctx.arg(i + 1));
     ctx.key_modified(ctx.arg(i));
   }
   ctx.reply.integer(1);
@@ -313,16 +315,23 @@ void cmd_msetnx(CommandContext& ctx) {
 void cmd_append(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   std::string_view tail = ctx.arg(2);
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   size_t total = 0;
   if (v == nullptr) {
-    total = ctx.db.set(key, string_value(ctx, tail)).str.size();
+    total = ctx.db.set_string(key, tail)->str().size();
   } else {
-    if (v->type != ObjType::kString) return ctx.wrong_type();
-    if (!check_string_length(ctx, v->str.size(), tail.size())) return;
-    v->str.append(tail);
-    v->encoding = Encoding::kRaw;
-    total = v->str.size();
+    if (v->type() != ObjType::kString) return ctx.wrong_type();
+    if (!check_string_length(ctx, v->str().size(), tail.size())) return;
+    if (v->heap_str()) {
+      v->mutable_str().append(tail);
+      v->set_encoding(Encoding::kRaw);
+    } else {  // first edit: move the bytes to a growable buffer
+      std::string grown;
+      grown.reserve(v->str().size() + tail.size());
+      grown.append(v->str()).append(tail);
+      v = ctx.db.replace_value(v, Value::make_raw_string(std::move(grown)));
+    }
+    total = v->str().size();
   }
   ctx.key_modified(key);
   ctx.reply.integer(static_cast<int64_t>(total));
@@ -330,10 +339,10 @@ void cmd_append(CommandContext& ctx) {
 
 // STRLEN key
 void cmd_strlen(CommandContext& ctx) {
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return ctx.reply.integer(0);
-  if (v->type != ObjType::kString) return ctx.wrong_type();
-  ctx.reply.integer(static_cast<int64_t>(v->str.size()));
+  if (v->type() != ObjType::kString) return ctx.wrong_type();
+  ctx.reply.integer(static_cast<int64_t>(v->str().size()));
 }
 
 // ------------------------------------------------------------ counters
@@ -341,20 +350,26 @@ void cmd_strlen(CommandContext& ctx) {
 // Adds delta to the integer under key (0 when missing), keeping its TTL.
 void incr_by(CommandContext& ctx, int64_t delta) {
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
-  if (v != nullptr && v->type != ObjType::kString) return ctx.wrong_type();
+  Obj* v = ctx.lookup_write(key);
+  if (v != nullptr && v->type() != ObjType::kString) return ctx.wrong_type();
   int64_t cur = 0;
-  if (v != nullptr && !parse_int64(v->str, &cur)) return ctx.not_integer();
+  if (v != nullptr && !parse_int64(v->str(), &cur)) return ctx.not_integer();
   if ((delta < 0 && cur < 0 && delta < kInt64Min - cur) ||
       (delta > 0 && cur > 0 && delta > kInt64Max - cur)) {
     return ctx.reply.error("ERR increment or decrement would overflow");
   }
   int64_t result = cur + delta;
-  if (v != nullptr) {
-    v->str = std::to_string(result);
-    v->encoding = Encoding::kInt;
+  char buf[24];
+  const std::string_view text = format_int64(result, buf);
+  if (v == nullptr) {
+    ctx.db.set_string(key, text);
+  } else if (v->overwrite_inline(text)) {
+    v->set_encoding(Encoding::kInt);
   } else {
-    ctx.db.set(key, stamped(ctx, Value::make_string(std::to_string(result))));
+    Value fresh;
+    fresh.encoding = Encoding::kInt;
+    fresh.str.assign(text);
+    ctx.db.replace_value(v, std::move(fresh));
   }
   ctx.key_modified(key);
   ctx.reply.integer(result);
@@ -384,11 +399,11 @@ void cmd_decrby(CommandContext& ctx) {
 // INCRBYFLOAT key increment
 void cmd_incrbyfloat(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Value* v = ctx.lookup_write(key);
-  if (v != nullptr && v->type != ObjType::kString) return ctx.wrong_type();
+  Obj* v = ctx.lookup_write(key);
+  if (v != nullptr && v->type() != ObjType::kString) return ctx.wrong_type();
   long double cur = 0;
   long double delta = 0;
-  if (v != nullptr && !parse_long_double(v->str, &cur)) return ctx.not_float();
+  if (v != nullptr && !parse_long_double(v->str(), &cur)) return ctx.not_float();
   if (!parse_long_double(ctx.arg(2), &delta)) return ctx.not_float();
   long double result = cur + delta;
   if (std::isnan(result) || std::isinf(result)) {
@@ -409,11 +424,11 @@ void cmd_getrange(CommandContext& ctx) {
   if (!parse_int64(ctx.arg(2), &start) || !parse_int64(ctx.arg(3), &end)) {
     return ctx.not_integer();
   }
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) return ctx.reply.bulk("");
-  if (v->type != ObjType::kString) return ctx.wrong_type();
+  if (v->type() != ObjType::kString) return ctx.wrong_type();
 
-  const std::string& s = v->str;
+  const std::string_view s = v->str();
   const auto len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) return ctx.reply.bulk("");
   if (start < 0) start += len;
@@ -435,23 +450,27 @@ void cmd_setrange(CommandContext& ctx) {
   if (offset < 0) return ctx.reply.error("ERR offset is out of range");
   const auto off = static_cast<size_t>(offset);
 
-  Value* v = ctx.lookup_write(key);
+  Obj* v = ctx.lookup_write(key);
   if (v == nullptr) {
     if (patch.empty()) return ctx.reply.integer(0);
     if (!check_string_length(ctx, off, patch.size())) return;
     std::string s(off + patch.size(), '\0');
     s.replace(off, patch.size(), patch);
-    v = &ctx.db.set(key, stamped(ctx, Value::make_raw_string(std::move(s))));
+    v = ctx.db.set(key, stamped(ctx, Value::make_raw_string(std::move(s))));
   } else {
-    if (v->type != ObjType::kString) return ctx.wrong_type();
-    if (patch.empty()) return ctx.reply.integer(static_cast<int64_t>(v->str.size()));
+    if (v->type() != ObjType::kString) return ctx.wrong_type();
+    if (patch.empty()) return ctx.reply.integer(static_cast<int64_t>(v->str().size()));
     if (!check_string_length(ctx, off, patch.size())) return;
-    if (v->str.size() < off + patch.size()) v->str.resize(off + patch.size(), '\0');
-    v->str.replace(off, patch.size(), patch);
-    v->encoding = Encoding::kRaw;
+    if (!v->heap_str()) {  // first edit: move the bytes to a growable buffer
+      v = ctx.db.replace_value(v, Value::make_raw_string(std::string(v->str())));
+    }
+    std::string& s = v->mutable_str();
+    if (s.size() < off + patch.size()) s.resize(off + patch.size(), '\0');
+    s.replace(off, patch.size(), patch);
+    v->set_encoding(Encoding::kRaw);
   }
   ctx.key_modified(key);
-  ctx.reply.integer(static_cast<int64_t>(v->str.size()));
+  ctx.reply.integer(static_cast<int64_t>(v->str().size()));
 }
 
 // ------------------------------------------------------------ LCS
@@ -464,15 +483,15 @@ struct LcsMatch {
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 void cmd_lcs(CommandContext& ctx) {
-  Value* va = ctx.lookup_read(ctx.arg(1));
-  Value* vb = ctx.lookup_read(ctx.arg(2));
-  if ((va != nullptr && va->type != ObjType::kString) ||
-      (vb != nullptr && vb->type != ObjType::kString)) {
+  Obj* va = ctx.lookup_read(ctx.arg(1));
+  Obj* vb = ctx.lookup_read(ctx.arg(2));
+  if ((va != nullptr && va->type() != ObjType::kString) ||
+      (vb != nullptr && vb->type() != ObjType::kString)) {
     return ctx.reply.error("ERR The specified keys must contain string values");
   }
   // Copies: the values may not outlive later lookups.
-  const std::string a = va != nullptr ? va->str : std::string();
-  const std::string b = vb != nullptr ? vb->str : std::string();
+  const std::string a = va != nullptr ? std::string(va->str()) : std::string();
+  const std::string b = vb != nullptr ? std::string(vb->str()) : std::string();
 
   bool want_len = false;
   bool want_idx = false;

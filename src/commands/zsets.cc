@@ -48,6 +48,7 @@ namespace {
 using store::LexBound;
 using store::ObjType;
 using store::SetValue;
+using store::Obj;
 using store::Value;
 using store::ZSetLimits;
 using store::ZSetValue;
@@ -85,10 +86,10 @@ Value make_zset_value(CommandContext& ctx, std::unique_ptr<ZSetValue> z) {
 // Looks key up for reading. Returns false, with WRONGTYPE replied, when it
 // holds another type; *z is null when the key does not exist.
 bool read_zset(CommandContext& ctx, std::string_view key, ZSetValue** z) {
-  Value* v = ctx.lookup_read(key);
+  Obj* v = ctx.lookup_read(key);
   *z = nullptr;
   if (v == nullptr) return true;
-  if (v->type != ObjType::kZSet) {
+  if (v->type() != ObjType::kZSet) {
     ctx.wrong_type();
     return false;
   }
@@ -97,9 +98,9 @@ bool read_zset(CommandContext& ctx, std::string_view key, ZSetValue** z) {
 }
 
 // The same for a command about to modify the set (*v is the value).
-bool write_zset(CommandContext& ctx, std::string_view key, Value** v) {
+bool write_zset(CommandContext& ctx, std::string_view key, Obj** v) {
   *v = ctx.lookup_write(key);
-  if (*v != nullptr && (*v)->type != ObjType::kZSet) {
+  if (*v != nullptr && (*v)->type() != ObjType::kZSet) {
     ctx.wrong_type();
     return false;
   }
@@ -108,11 +109,11 @@ bool write_zset(CommandContext& ctx, std::string_view key, Value** v) {
 
 // After removing members from the set under key: deletes the key when the
 // set is empty, keeps OBJECT ENCODING current, reports the change.
-void finish_removal(CommandContext& ctx, std::string_view key, Value* v) {
+void finish_removal(CommandContext& ctx, std::string_view key, Obj* v) {
   if (v->as<ZSetValue>().empty()) {
     ctx.db.remove(key);
   } else {
-    v->encoding = v->as<ZSetValue>().encoding();
+    v->set_encoding(v->as<ZSetValue>().encoding());
   }
   ctx.key_modified(key);
 }
@@ -268,14 +269,14 @@ void zadd_generic(CommandContext& ctx, unsigned flags, size_t first) {
     if (!parse_double(ctx.arg(first + 2 * i), &scores[i])) return ctx.not_float();
   }
 
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, key, &v)) return;
   if (v == nullptr) {
     if (xx) {  // nothing may be added to a missing key
       if (incr) return ctx.reply.null_bulk();
       return ctx.reply.integer(0);
     }
-    v = &ctx.db.set(key, make_zset_value(ctx, std::make_unique<ZSetValue>(new_seed(ctx))));
+    v = ctx.db.set(key, make_zset_value(ctx, std::make_unique<ZSetValue>(new_seed(ctx))));
   }
   auto& z = v->as<ZSetValue>();
   const ZSetLimits limits = zset_limits(ctx);
@@ -315,7 +316,7 @@ void zadd_generic(CommandContext& ctx, unsigned flags, size_t first) {
   if (z.empty()) {
     ctx.db.remove(key);  // only a just-created key can be empty here
   } else {
-    v->encoding = z.encoding();
+    v->set_encoding(z.encoding());
   }
   if (added + updated > 0) ctx.key_modified(key);
   if (added > 0) ctx.signal_key_ready(key);
@@ -352,7 +353,7 @@ void cmd_zincrby(CommandContext& ctx) { zadd_generic(ctx, kZaddIncr, 2); }
 // ZREM key member [member ...]
 void cmd_zrem(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, key, &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
   auto& z = v->as<ZSetValue>();
@@ -586,7 +587,7 @@ void cmd_zrevrangebylex(CommandContext& ctx) {
 
 // Removes the elements of ranks [lo, hi) from the set under key (already
 // known to be a sorted set) and replies how many went.
-void remove_ranks(CommandContext& ctx, std::string_view key, Value* v, size_t lo, size_t hi) {
+void remove_ranks(CommandContext& ctx, std::string_view key, Obj* v, size_t lo, size_t hi) {
   if (hi > lo) {
     v->as<ZSetValue>().erase_ranks(lo, hi);
     finish_removal(ctx, key, v);
@@ -600,7 +601,7 @@ void cmd_zremrangebyrank(CommandContext& ctx) {
   if (!parse_int64(ctx.arg(2), &start) || !parse_int64(ctx.arg(3), &end)) {
     return ctx.not_integer();
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
   int64_t first = 0, last = 0;
@@ -617,7 +618,7 @@ void cmd_zremrangebyscore(CommandContext& ctx) {
   if (!parse_score_range(ctx.arg(2), ctx.arg(3), &r)) {
     return ctx.reply.error("ERR min or max is not a float");
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
   auto [lo, hi] = score_ranks(v->as<ZSetValue>(), r);
@@ -630,7 +631,7 @@ void cmd_zremrangebylex(CommandContext& ctx) {
   if (!parse_lex_range(ctx.arg(2), ctx.arg(3), &r)) {
     return ctx.reply.error("ERR min or max not valid string range item");
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
   auto [lo, hi] = lex_ranks(v->as<ZSetValue>(), r);
@@ -649,7 +650,7 @@ enum class PopShape {
 
 // Pops up to count elements from the min (or max) end of the non-empty set
 // under key and replies them in the given shape.
-void pop_and_reply(CommandContext& ctx, std::string_view key, Value* v, bool max,
+void pop_and_reply(CommandContext& ctx, std::string_view key, Obj* v, bool max,
                    int64_t count, PopShape shape) {
   auto& z = v->as<ZSetValue>();
   const size_t size = z.size();
@@ -687,13 +688,13 @@ void pop_and_reply(CommandContext& ctx, std::string_view key, Value* v, bool max
 // The first of keys holding a non-empty sorted set. Returns false, with
 // WRONGTYPE replied, when a key before it holds another type; *found is
 // the index of the key in keys, or -1 when none has elements.
-bool first_nonempty(CommandContext& ctx, std::span<const std::string_view> keys, Value** v,
+bool first_nonempty(CommandContext& ctx, std::span<const std::string_view> keys, Obj** v,
                     int64_t* found) {
   *found = -1;
   for (size_t i = 0; i < keys.size(); ++i) {
-    Value* cand = ctx.lookup_write(keys[i]);
+    Obj* cand = ctx.lookup_write(keys[i]);
     if (cand == nullptr) continue;
-    if (cand->type != ObjType::kZSet) {
+    if (cand->type() != ObjType::kZSet) {
       ctx.wrong_type();
       return false;
     }
@@ -713,7 +714,7 @@ void zpop_generic(CommandContext& ctx, bool max) {
   if (has_count && (!parse_int64(ctx.arg(2), &count) || count < 0)) {
     return ctx.reply.error("ERR value is out of range, must be positive");
   }
-  Value* v = nullptr;
+  Obj* v = nullptr;
   if (!write_zset(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr || count == 0) return ctx.reply.array(0);
   const PopShape shape = has_count && ctx.reply.resp() > 2 ? PopShape::kPairs : PopShape::kFlat;
@@ -755,7 +756,7 @@ void blocking_pop(CommandContext& ctx, std::span<const std::string_view> keys, b
   // The re-run after the timeout only answers it, whatever the keys hold
   // now (a key that became another type does not turn it into an error).
   if (ctx.timed_out) return ctx.reply.null_array();
-  Value* v = nullptr;
+  Obj* v = nullptr;
   int64_t found = -1;
   if (!first_nonempty(ctx, keys, &v, &found)) return;
   if (found >= 0) {
@@ -822,7 +823,7 @@ bool parse_mpop(CommandContext& ctx, size_t idx, MPopArgs* out) {
 void cmd_zmpop(CommandContext& ctx) {
   MPopArgs a;
   if (!parse_mpop(ctx, 1, &a)) return;
-  Value* v = nullptr;
+  Obj* v = nullptr;
   int64_t found = -1;
   if (!first_nonempty(ctx, a.keys, &v, &found)) return;
   if (found < 0) return ctx.reply.null_array();
@@ -951,10 +952,10 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
   size_t i = numkeys_idx + 1;
   for (Source& s : srcs) {
     std::string_view key = ctx.arg(i++);
-    Value* v = dst ? ctx.lookup_write(key) : ctx.lookup_read(key);
+    Obj* v = dst ? ctx.lookup_write(key) : ctx.lookup_read(key);
     if (v == nullptr) continue;
-    if (v->type == ObjType::kZSet) s.zset = &v->as<ZSetValue>();
-    else if (v->type == ObjType::kSet) s.set = &v->as<SetValue>();
+    if (v->type() == ObjType::kZSet) s.zset = &v->as<ZSetValue>();
+    else if (v->type() == ObjType::kSet) s.set = &v->as<SetValue>();
     else return ctx.wrong_type();
   }
 
@@ -1104,13 +1105,13 @@ std::string scan_score_text(double score, bool listpack) {
 void cmd_zscan(CommandContext& ctx) {
   uint64_t cursor = 0;
   if (!parse_scan_cursor(ctx.arg(2), &cursor)) return ctx.reply.error("ERR invalid cursor");
-  Value* v = ctx.lookup_read(ctx.arg(1));
+  Obj* v = ctx.lookup_read(ctx.arg(1));
   if (v == nullptr) {
     ctx.reply.array(2);
     ctx.reply.bulk("0");
     return ctx.reply.array(0);
   }
-  if (v->type != ObjType::kZSet) return ctx.wrong_type();
+  if (v->type() != ObjType::kZSet) return ctx.wrong_type();
 
   ScanArgs scan;
   if (!parse_scan_args(ctx, 3, kScanPlain, &scan)) return;

@@ -121,19 +121,19 @@ static int64_t lookup_time(CommandContext& ctx, std::string_view key) {
 
 // Records an access in the value's stamp: the LRU clock, or under an LFU
 // maxmemory-policy the decayed-then-incremented frequency counter.
-static void touch(CommandContext& ctx, store::Value* v) {
+static void touch(CommandContext& ctx, store::Obj* v) {
   if (!v || ctx.client.no_touch) return;
   const Config& c = ctx.server.config();
   if (is_lfu_policy(c.maxmemory_policy)) {
     double r = static_cast<double>(ctx.server.random().next_u64() >> 11) * 0x1.0p-53;
-    v->lru = lfu_touch(v->lru, ctx.now_ms, c.lfu_log_factor, c.lfu_decay_time, r);
+    v->set_lru(lfu_touch(v->lru(), ctx.now_ms, c.lfu_log_factor, c.lfu_decay_time, r));
   } else {
-    v->lru = lru_clock_at(ctx.now_ms);
+    v->set_lru(lru_clock_at(ctx.now_ms));
   }
 }
 
-store::Value* CommandContext::lookup_read(std::string_view key) {
-  store::Value* v = db.lookup(key, lookup_time(*this, key), {.touch = false});
+store::Obj* CommandContext::lookup_read(std::string_view key) {
+  store::Obj* v = db.lookup(key, lookup_time(*this, key), {.touch = false});
   touch(*this, v);
   if (v) {
     server.stats().keyspace_hits++;
@@ -143,8 +143,8 @@ store::Value* CommandContext::lookup_read(std::string_view key) {
   return v;
 }
 
-store::Value* CommandContext::lookup_write(std::string_view key) {
-  store::Value* v = db.lookup(key, lookup_time(*this, key), {.touch = false});
+store::Obj* CommandContext::lookup_write(std::string_view key) {
+  store::Obj* v = db.lookup(key, lookup_time(*this, key), {.touch = false});
   touch(*this, v);
   return v;
 }

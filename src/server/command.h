@@ -20,7 +20,7 @@
 
 #include "protocol/reply_writer.h"
 
-namespace peregrine::store { class Db; struct Value; }
+namespace peregrine::store { class Db; class Obj; }
 
 namespace peregrine::server {
 
@@ -167,8 +167,8 @@ struct CommandContext {
   // Key lookups with the server's bookkeeping. lookup_read counts keyspace
   // hits/misses and updates the access time unless the client is NO-TOUCH;
   // lookup_write does neither. Both expire the key lazily.
-  store::Value* lookup_read(std::string_view key);
-  store::Value* lookup_write(std::string_view key);
+  store::Obj* lookup_read(std::string_view key);
+  store::Obj* lookup_write(std::string_view key);
 
   // Write commands call this once per key they change (including deletion):
   // it breaks WATCH on the key and counts a change for persistence.

@@ -29,12 +29,12 @@ void Evictor::fill_pool(bool volatile_only, int kind, int64_t now_ms) {
     store::Db& db = server_.db(d);
     if ((volatile_only ? db.expires_size() : db.size()) == 0) continue;
     db.sample(volatile_only, static_cast<size_t>(c.maxmemory_samples), server_.random(),
-              [&](std::string_view key, const store::Value& v, int64_t expire_at) {
+              [&](std::string_view key, const store::Obj& v, int64_t expire_at) {
                 double score;
                 if (kind == kLru) {
-                  score = static_cast<double>(lru_idle_ms(v.lru, now_ms));
+                  score = static_cast<double>(lru_idle_ms(v.lru(), now_ms));
                 } else if (kind == kLfu) {
-                  score = 255.0 - lfu_decayed_counter(v.lru, now_ms, c.lfu_decay_time);
+                  score = 255.0 - lfu_decayed_counter(v.lru(), now_ms, c.lfu_decay_time);
                 } else {
                   score = -static_cast<double>(expire_at);  // sooner expiry first
                 }
@@ -63,7 +63,7 @@ bool Evictor::evict_one(int64_t now_ms) {
       int d = static_cast<int>((next_db_ + static_cast<size_t>(i)) % server_.db_count());
       store::Db& db = server_.db(d);
       db.sample(volatile_only, 1, server_.random(),
-                [&](std::string_view k, const store::Value&, int64_t) { key = k; db_index = d; });
+                [&](std::string_view k, const store::Obj&, int64_t) { key = k; db_index = d; });
     }
     next_db_ = (next_db_ + 1) % static_cast<size_t>(server_.db_count());
   } else {

@@ -193,23 +193,24 @@ void Server::expire_hash_fields_step(int64_t now_ms) {
     std::vector<std::string> due;
     uint64_t& cursor = hash_field_cursors_[d];
     for (int step = 0; step < kScanStepsPerDb; ++step) {
-      cursor = db.scan(cursor, [&](std::string_view key, store::Value& v) {
-        int64_t next = store::hash_next_field_expiry(v);
+      cursor = db.scan(cursor, [&](std::string_view key, store::Obj& v) {
+        if (v.type() != store::ObjType::kHash) return;
+        int64_t next = v.as<store::HashValue>().next_expiry();
         if (next >= 0 && next <= now_ms) due.emplace_back(key);
       });
       if (cursor == 0) break;
     }
     for (const std::string& key : due) {
-      store::Value* v = db.lookup(key, now_ms, {.touch = false});
-      if (!v || v->type != store::ObjType::kHash || budget == 0) continue;
-      size_t removed = store::expire_hash_fields(*v, now_ms, budget);
+      store::Obj* v = db.lookup(key, now_ms, {.touch = false});
+      if (!v || v->type() != store::ObjType::kHash || budget == 0) continue;
+      size_t removed = v->as<store::HashValue>().remove_expired(now_ms, budget);
       budget -= std::min(budget, removed);
       if (removed == 0) continue;
       CODE_PROBE(runtime_, true, "active expiry removed hash fields");
       if (v->as<store::HashValue>().empty()) {
         db.remove(key);
       } else {
-        v->encoding = v->as<store::HashValue>().encoding();
+        v->set_encoding(v->as<store::HashValue>().encoding());
       }
       touch_watched_key(db.index(), key);
       stats_.dirty++;

@@ -24,85 +24,159 @@ constexpr int kRandomKeyTries = 100;
 Db::Db(int index, uint64_t hash_seed, KeyspaceObserver* observer)
     : index_(index), observer_(observer), keys_(hash_seed), expires_(hash_seed) {}
 
-bool Db::due(std::string_view key, uint64_t h, int64_t now_ms) const {
-  if (expires_.empty()) return false;
-  const int64_t* when = expires_.find_hashed(key, h);
-  return when != nullptr && *when <= now_ms;
+Db::~Db() { clear(); }
+
+void Db::drop_ttl_index(Obj* o, uint64_t h) {
+  if (!o->has_ttl()) return;
+  expire_at_sum_ -= o->expire_at();
+  expires_.erase(o->key(), h);
 }
 
-bool Db::drop_ttl(std::string_view key, uint64_t h) {
-  if (expires_.empty()) return false;
-  std::optional<int64_t> old = expires_.extract_hashed(key, h);
-  if (!old) return false;
-  expire_at_sum_ -= *old;
-  return true;
-}
-
-void Db::delete_expired(std::string_view key) {
-  const uint64_t h = keys_.hash_of(key);
-  keys_.erase_hashed(key, h);
-  drop_ttl(key, h);
+void Db::delete_expired(Obj* o, uint64_t h) {
+  const std::string_view key = o->key();
+  drop_ttl_index(o, h);
+  keys_.erase(key, h);
   ++expired_keys_;
   if (observer_ != nullptr) observer_->key_expired(index_, key);
+  Obj::destroy(o);
 }
 
-Value* Db::lookup(std::string_view key, int64_t now_ms, LookupOptions opts) {
+Obj* Db::lookup(std::string_view key, int64_t now_ms, LookupOptions opts) {
   if (keys_.empty()) return nullptr;
   const uint64_t h = keys_.hash_of(key);
-  Value* v = keys_.find_hashed(key, h);
-  if (v == nullptr) return nullptr;
-  if (!expires_.empty()) {
-    const int64_t* when = expires_.find_hashed(key, h);
-    if (when != nullptr && *when <= now_ms) {
-      delete_expired(key);
-      return nullptr;
-    }
+  Obj* o = keys_.find(key, h);
+  if (o == nullptr) return nullptr;
+  if (o->has_ttl() && o->expire_at() <= now_ms) {
+    delete_expired(o, h);
+    return nullptr;
   }
-  if (opts.touch) v->lru = static_cast<uint32_t>(now_ms / 1000) & kLruClockMask;
-  return v;
+  if (opts.touch) o->set_lru(static_cast<uint32_t>(now_ms / 1000) & kLruClockMask);
+  return o;
 }
 
-Value& Db::set(std::string_view key, Value value, bool keep_ttl) {
+Obj* Db::install(std::string_view key, uint64_t h, Obj* old, Obj* fresh) {
+  if (old == nullptr) {
+    keys_.insert(fresh, h);
+    if (fresh->has_ttl()) {
+      expires_.insert(fresh, h);
+      expire_at_sum_ += fresh->expire_at();
+    }
+    return fresh;
+  }
+  keys_.replace(key, h, fresh);
+  if (old->has_ttl() && fresh->has_ttl()) {
+    expires_.replace(key, h, fresh);
+    expire_at_sum_ += fresh->expire_at() - old->expire_at();
+  } else if (old->has_ttl()) {
+    expire_at_sum_ -= old->expire_at();
+    expires_.erase(key, h);
+  } else if (fresh->has_ttl()) {
+    expires_.insert(fresh, h);
+    expire_at_sum_ += fresh->expire_at();
+  }
+  Obj::destroy(old);
+  return fresh;
+}
+
+Obj* Db::set(std::string_view key, Value value, bool keep_ttl) {
   if (value.lru == 0 && new_value_stamp_) value.lru = *new_value_stamp_;
   const uint64_t h = keys_.hash_of(key);
-  Value& stored = keys_.upsert_hashed(key, h, std::move(value));
-  if (!keep_ttl) drop_ttl(key, h);
-  return stored;
+  Obj* old = keys_.find(key, h);
+  const bool keep = keep_ttl && old != nullptr && old->has_ttl();
+  Obj* fresh = Obj::create(key, std::move(value), keep);
+  if (keep) fresh->set_expire_at(old->expire_at());
+  return install(key, h, old, fresh);
+}
+
+Obj* Db::set_with_expire(std::string_view key, Value value, int64_t when_ms) {
+  if (value.lru == 0 && new_value_stamp_) value.lru = *new_value_stamp_;
+  const uint64_t h = keys_.hash_of(key);
+  Obj* old = keys_.find(key, h);
+  Obj* fresh = Obj::create(key, std::move(value), true);
+  fresh->set_expire_at(when_ms);
+  return install(key, h, old, fresh);
+}
+
+Obj* Db::set_string(std::string_view key, std::string_view bytes,
+                    std::optional<int64_t> when_ms, bool keep_ttl) {
+  const uint64_t h = keys_.hash_of(key);
+  Obj* old = keys_.find(key, h);
+  const bool keep = !when_ms && keep_ttl && old != nullptr && old->has_ttl();
+  Obj* fresh =
+      Obj::create_string(key, bytes, new_string_encoding(bytes), keep || when_ms.has_value());
+  if (new_value_stamp_) fresh->set_lru(*new_value_stamp_);
+  if (when_ms) fresh->set_expire_at(*when_ms);
+  else if (keep) fresh->set_expire_at(old->expire_at());
+  return install(key, h, old, fresh);
+}
+
+Obj* Db::replace_value(Obj* o, Value value) {
+  value.lru = o->lru();
+  const std::string_view key = o->key();
+  const uint64_t h = keys_.hash_of(key);
+  Obj* fresh = Obj::create(key, std::move(value), o->has_ttl());
+  if (o->has_ttl()) fresh->set_expire_at(o->expire_at());
+  return install(fresh->key(), h, o, fresh);
 }
 
 bool Db::remove(std::string_view key) {
   if (keys_.empty()) return false;
   const uint64_t h = keys_.hash_of(key);
-  if (!keys_.erase_hashed(key, h)) return false;
-  drop_ttl(key, h);
+  Obj* o = keys_.erase(key, h);
+  if (o == nullptr) return false;
+  drop_ttl_index(o, h);
+  Obj::destroy(o);
   return true;
+}
+
+std::optional<Value> Db::extract(std::string_view key) {
+  if (keys_.empty()) return std::nullopt;
+  const uint64_t h = keys_.hash_of(key);
+  Obj* o = keys_.erase(key, h);
+  if (o == nullptr) return std::nullopt;
+  drop_ttl_index(o, h);
+  return Obj::release(o);
 }
 
 int64_t Db::expire_at(std::string_view key) const {
   if (expires_.empty()) return -1;
-  const int64_t* when = expires_.find(key);
-  return when != nullptr ? *when : -1;
+  const Obj* o = expires_.find(key, expires_.hash_of(key));
+  return o != nullptr ? o->expire_at() : -1;
 }
 
-void Db::set_expire(std::string_view key, int64_t when_ms) {
-  const uint64_t h = expires_.hash_of(key);
-  assert(keys_.find_hashed(key, h) != nullptr && "set_expire on a missing key");
-  auto [slot, inserted] = expires_.insert_hashed(key, h, when_ms);
-  if (!inserted) {
-    expire_at_sum_ -= *slot;
-    *slot = when_ms;
+Obj* Db::set_expire(std::string_view key, int64_t when_ms) {
+  const uint64_t h = keys_.hash_of(key);
+  Obj* o = keys_.find(key, h);
+  assert(o != nullptr && "set_expire on a missing key");
+  if (o->has_ttl()) {
+    expire_at_sum_ += when_ms - o->expire_at();
+    o->set_expire_at(when_ms);
+    return o;
   }
+  if (!o->has_ttl_slot()) {
+    o = Obj::with_ttl_slot(o);
+    keys_.replace(o->key(), h, o);
+  }
+  o->set_expire_at(when_ms);
+  expires_.insert(o, h);
   expire_at_sum_ += when_ms;
+  return o;
 }
 
 bool Db::persist(std::string_view key) {
   if (expires_.empty()) return false;
-  return drop_ttl(key, expires_.hash_of(key));
+  const uint64_t h = expires_.hash_of(key);
+  Obj* o = expires_.erase(key, h);
+  if (o == nullptr) return false;
+  expire_at_sum_ -= o->expire_at();
+  o->clear_ttl();
+  return true;
 }
 
 bool Db::is_expired(std::string_view key, int64_t now_ms) const {
   if (expires_.empty()) return false;
-  return due(key, expires_.hash_of(key), now_ms);
+  const Obj* o = expires_.find(key, expires_.hash_of(key));
+  return o != nullptr && o->expire_at() <= now_ms;
 }
 
 // The mean of (expire_at - now_ms) over the volatile keys, from the running
@@ -117,48 +191,44 @@ int64_t Db::avg_ttl_ms(int64_t now_ms) const {
   return static_cast<int64_t>(remaining / static_cast<__int128>(n));
 }
 
-uint64_t Db::scan(uint64_t cursor, const std::function<void(std::string_view, Value&)>& fn) {
-  return keys_.scan(cursor, fn);
+bool Db::rehash_steps(size_t n) {
+  const bool a = keys_.rehash_steps(n);
+  const bool b = expires_.rehash_steps(n);
+  return a || b;
 }
 
-void Db::for_each(const std::function<void(std::string_view, Value&)>& fn) {
-  keys_.for_each(fn);
+uint64_t Db::scan(uint64_t cursor, const std::function<void(std::string_view, Obj&)>& fn) {
+  return keys_.scan(cursor, [&](Obj* o) { fn(o->key(), *o); });
+}
+
+void Db::for_each(const std::function<void(std::string_view, Obj&)>& fn) {
+  keys_.for_each([&](Obj* o) { fn(o->key(), *o); });
+}
+
+void Db::sample(bool volatile_only, size_t count, rt::Random& random,
+                const std::function<void(std::string_view, const Obj&, int64_t)>& fn) {
+  Table& t = volatile_only ? expires_ : keys_;
+  t.sample(count, random, [&](Obj* o) { fn(o->key(), *o, o->expire_at()); });
 }
 
 // Up to kRandomKeyTries draws; an expired key drawn is deleted (and reported)
 // and another draw made. If every draw hits an expired key, returns nullopt
 // rather than a key that no longer exists, even though live keys may remain.
-void Db::sample(bool volatile_only, size_t count, rt::Random& random,
-                const std::function<void(std::string_view, const Value&, int64_t)>& fn) {
-  for (size_t i = 0; i < count; ++i) {
-    if (volatile_only) {
-      auto e = expires_.random_entry(random);
-      if (!e) return;
-      const Value* v = keys_.find(e->first);
-      if (v) fn(e->first, *v, *e->second);
-    } else {
-      auto e = keys_.random_entry(random);
-      if (!e) return;
-      fn(e->first, *e->second, expires_.empty() ? -1 : expire_at(e->first));
-    }
-  }
-}
-
 std::optional<std::string> Db::random_key(rt::Random& random, int64_t now_ms) {
   for (int i = 0; i < kRandomKeyTries; ++i) {
-    auto entry = keys_.random_entry(random);
-    if (!entry) return std::nullopt;
-    std::string key(entry->first);
-    if (!expires_.empty() && due(key, keys_.hash_of(key), now_ms)) {
-      delete_expired(key);
+    Obj* o = keys_.random_entry(random);
+    if (o == nullptr) return std::nullopt;
+    if (o->has_ttl() && o->expire_at() <= now_ms) {
+      delete_expired(o, keys_.hash_of(o->key()));
       continue;
     }
-    return key;
+    return std::string(o->key());
   }
   return std::nullopt;
 }
 
 void Db::clear() {
+  keys_.for_each([](Obj* o) { Obj::destroy(o); });
   keys_.clear();
   expires_.clear();
   expire_at_sum_ = 0;
@@ -188,21 +258,21 @@ size_t Db::active_expire_step(int64_t now_ms, size_t max_samples, rt::Random& /*
   }
   if (max_samples == 0) return 0;
 
-  std::vector<std::string> due_keys;
+  std::vector<Obj*> due;
   const size_t max_calls = max_samples * kScanCallsPerSample;
   size_t calls = 0;
   do {
-    expire_cursor_ = expires_.scan(expire_cursor_, [&](std::string_view key, int64_t& when) {
+    expire_cursor_ = expires_.scan(expire_cursor_, [&](Obj* o) {
       ++seen;
-      if (when <= now_ms) due_keys.emplace_back(key);
+      if (o->expire_at() <= now_ms) due.push_back(o);
     });
     ++calls;
   } while (expire_cursor_ != 0 && seen < max_samples && calls < max_calls);
 
   // Deleting after the scan step: the callbacks must not modify the index.
-  for (const std::string& key : due_keys) delete_expired(key);
+  for (Obj* o : due) delete_expired(o, keys_.hash_of(o->key()));
   if (sampled != nullptr) *sampled = seen;
-  return due_keys.size();
+  return due.size();
 }
 
 }  // namespace peregrine::store

@@ -10,7 +10,8 @@
 #include <string_view>
 
 #include "runtime/runtime.h"
-#include "store/dict.h"
+#include "store/key_table.h"
+#include "store/obj.h"
 #include "store/value.h"
 
 namespace peregrine::store {
@@ -27,16 +28,21 @@ struct LookupOptions {
   bool touch = true;  // update the access time (off for OBJECT, NO-TOUCH clients)
 };
 
+// Every pointer to an Obj handed out by a Db stays valid until the next
+// write to that Db (set, remove, set_expire, replace_value, lookup of an
+// expired key, ...). Methods that may move an entry return its new address.
 class Db {
  public:
   Db(int index, uint64_t hash_seed, KeyspaceObserver* observer);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
 
   int index() const { return index_; }
 
-  // The live value under key, or nullptr. An expired key is deleted here
-  // (lazy expiry) and reported to the observer. Pointers stay valid until the
-  // next write to this Db.
-  Value* lookup(std::string_view key, int64_t now_ms, LookupOptions opts = {});
+  // The live entry under key, or nullptr. An expired key is deleted here
+  // (lazy expiry) and reported to the observer.
+  Obj* lookup(std::string_view key, int64_t now_ms, LookupOptions opts = {});
   bool exists(std::string_view key, int64_t now_ms) {
     return lookup(key, now_ms, {.touch = false}) != nullptr;
   }
@@ -44,15 +50,26 @@ class Db {
   // server keeps current for each command (LRU clock or initial LFU stamp).
   void set_new_value_stamp(const uint32_t* stamp) { new_value_stamp_ = stamp; }
   // Stores value under key, replacing any old value. The TTL is dropped
-  // unless keep_ttl. Returns the stored value.
-  Value& set(std::string_view key, Value value, bool keep_ttl = false);
+  // unless keep_ttl. Returns the new entry.
+  Obj* set(std::string_view key, Value value, bool keep_ttl = false);
+  // Stores value under key with an absolute expiry (SET ... EX, RESTORE).
+  Obj* set_with_expire(std::string_view key, Value value, int64_t when_ms);
+  // A string value given by its bytes, tagged as a new string (int, embstr
+  // or raw); when_ms sets a TTL, else keep_ttl decides as in set().
+  Obj* set_string(std::string_view key, std::string_view bytes,
+                  std::optional<int64_t> when_ms = std::nullopt, bool keep_ttl = false);
+  // Replaces the value of the live entry o, keeping its TTL and access
+  // stamp. Returns the new entry (o is gone).
+  Obj* replace_value(Obj* o, Value value);
   // Removes key and its TTL. Returns whether it existed (expired or not).
   bool remove(std::string_view key);
+  // Removes key and returns its value (payload moved out), or nullopt.
+  std::optional<Value> extract(std::string_view key);
 
   // Absolute expiry time in Unix ms; -1 when the key has no TTL.
   int64_t expire_at(std::string_view key) const;
-  // key must exist.
-  void set_expire(std::string_view key, int64_t when_ms);
+  // key must exist. Returns its entry (which may have moved).
+  Obj* set_expire(std::string_view key, int64_t when_ms);
   // Returns whether a TTL was removed.
   bool persist(std::string_view key);
   // True when key has a TTL that is due at now_ms (without deleting it).
@@ -62,26 +79,32 @@ class Db {
   size_t expires_size() const { return expires_.size(); }
   // Sum of expire_at - now over keys with a TTL, for INFO keyspace avg_ttl.
   int64_t avg_ttl_ms(int64_t now_ms) const;
+  // Bytes of the bucket arrays of the key table and of the expires table.
+  size_t keys_table_bytes() const { return keys_.memory_bytes(); }
+  size_t expires_table_bytes() const { return expires_.memory_bytes(); }
+  // Up to n steps of pending table resize work. Returns whether any remains.
+  bool rehash_steps(size_t n);
 
   // Redis SCAN semantics: visits some keys, returns the next cursor, 0 when
   // the scan is complete. Every key present for the whole scan is visited at
-  // least once. Expired keys are visited too; callers filter.
-  uint64_t scan(uint64_t cursor, const std::function<void(std::string_view, Value&)>& fn);
+  // least once. Expired keys are visited too; callers filter. fn must not
+  // modify the Db.
+  uint64_t scan(uint64_t cursor, const std::function<void(std::string_view, Obj&)>& fn);
   // Visits every key (KEYS, FLUSH accounting). fn must not modify the Db.
-  void for_each(const std::function<void(std::string_view, Value&)>& fn);
+  void for_each(const std::function<void(std::string_view, Obj&)>& fn);
   // A random live key, deleting expired ones it meets (bounded tries).
   std::optional<std::string> random_key(rt::Random& random, int64_t now_ms);
 
-  // Draws up to count random keys (from every key, or only keys with a TTL
-  // when volatile_only) for eviction sampling; fn gets the key, its value
-  // and its expiry (-1 when none). Keys may repeat.
+  // Draws up to count keys (from every key, or only keys with a TTL when
+  // volatile_only) for eviction sampling; fn gets the key, its entry and its
+  // expiry (-1 when none).
   void sample(bool volatile_only, size_t count, rt::Random& random,
-              const std::function<void(std::string_view, const Value&, int64_t)>& fn);
+              const std::function<void(std::string_view, const Obj&, int64_t)>& fn);
 
   void clear();
   void swap_contents(Db& other);  // SWAPDB: indexes stay, contents move
 
-  // One bounded step of active expiry: samples keys with a TTL and deletes
+  // One bounded step of active expiry: walks keys with a TTL and deletes
   // the expired ones. Returns how many it deleted; *sampled gets how many it
   // looked at.
   size_t active_expire_step(int64_t now_ms, size_t max_samples, rt::Random& random,
@@ -90,19 +113,22 @@ class Db {
   uint64_t expired_keys() const { return expired_keys_; }
 
  private:
-  // key must not point into this Db's storage (it is used after the erase).
-  void delete_expired(std::string_view key);
-  // Removes key's TTL (h = its hash). Returns whether it had one.
-  bool drop_ttl(std::string_view key, uint64_t h);
-  bool due(std::string_view key, uint64_t h, int64_t now_ms) const;
+  using Table = KeyTable<Obj, ObjKey>;
+  // Puts fresh (built for key, hash h) in place of old (or adds it when old
+  // is null), moving or dropping the TTL index entry, then frees old.
+  Obj* install(std::string_view key, uint64_t h, Obj* old, Obj* fresh);
+  // Unlinks and frees o (hash h), which is due: counts and reports it.
+  void delete_expired(Obj* o, uint64_t h);
+  void drop_ttl_index(Obj* o, uint64_t h);
 
   int index_;
   KeyspaceObserver* observer_;
   const uint32_t* new_value_stamp_ = nullptr;
   // keys_ and expires_ always share one seed, so a key's hash is computed
-  // once and used to probe both.
-  Dict<Value> keys_;
-  Dict<int64_t> expires_;
+  // once and used to probe both. Both point at the same entries; only keys_
+  // owns them.
+  Table keys_;
+  Table expires_;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
   // Sum of the expire_at of every key in expires_, kept so avg_ttl_ms() is

@@ -60,16 +60,15 @@ bool is_canonical_int64(std::string_view s) {
 
 }  // namespace
 
+Encoding new_string_encoding(std::string_view s) {
+  if (is_canonical_int64(s)) return Encoding::kInt;
+  return s.size() <= kEmbstrMaxLen ? Encoding::kEmbStr : Encoding::kRaw;
+}
+
 Value Value::make_string(std::string s) {
   Value v;
   v.type = ObjType::kString;
-  if (is_canonical_int64(s)) {
-    v.encoding = Encoding::kInt;
-  } else if (s.size() <= kEmbstrMaxLen) {
-    v.encoding = Encoding::kEmbStr;
-  } else {
-    v.encoding = Encoding::kRaw;
-  }
+  v.encoding = new_string_encoding(s);
   v.str = std::move(s);
   return v;
 }
@@ -78,6 +77,7 @@ Value Value::make_raw_string(std::string s) {
   Value v;
   v.type = ObjType::kString;
   v.encoding = Encoding::kRaw;
+  v.appendable = true;
   v.str = std::move(s);
   return v;
 }

@@ -1,6 +1,6 @@
-// A value stored under a key. Strings only for now; the collection families
-// add their payloads here (the keyspace engine later packs this into one
-// allocation with the key).
+// Value: a value being built for the keyspace (a new string, a collection
+// payload). Db::set packs it into the key's single-allocation entry (Obj,
+// store/obj.h); lookups return the Obj, not a Value.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +26,11 @@ std::string_view encoding_name(Encoding e);  // "raw", "int", "embstr", ...
 // Longest string Redis stores as embstr on creation.
 inline constexpr size_t kEmbstrMaxLen = 44;
 
+// The encoding Redis gives a freshly created string with these bytes: "int"
+// for the canonical spelling of a 64-bit integer, "embstr" up to 44 bytes,
+// else "raw".
+Encoding new_string_encoding(std::string_view s);
+
 // The payload of a collection value. Each collection type derives from it
 // in its own header (store/list.h, store/hash.h, store/set.h, store/zset.h)
 // and owns its encodings (compact for small, general past the thresholds).
@@ -50,6 +55,7 @@ struct Value {
     encoding = other.encoding;
     lru = other.lru;
     str = other.str;
+    appendable = other.appendable;
     coll = other.coll ? other.coll->clone() : nullptr;
     return *this;
   }
@@ -62,6 +68,9 @@ struct Value {
   // and decay time when an LFU policy is selected (OBJECT FREQ).
   uint32_t lru = 0;
   std::string str;  // kString payload
+  // The string will likely grow in place (APPEND, SETRANGE results): the
+  // entry keeps it in a separate growable buffer instead of inline.
+  bool appendable = false;
   std::unique_ptr<Collection> coll;  // list, hash, set, zset payload
 
   // The collection payload as its concrete type; the caller has checked

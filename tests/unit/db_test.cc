@@ -104,13 +104,13 @@ TEST(Db, SetLookupRemove) {
   Db db(3, 1234, &obs);
   EXPECT_EQ(db.index(), 3);
   EXPECT_EQ(db.lookup("a", kNow), nullptr);
-  Value& stored = db.set("a", str("1"));
-  EXPECT_EQ(stored.str, "1");
+  Obj* stored = db.set("a", str("1"));
+  EXPECT_EQ(stored->str(), "1");
   ASSERT_NE(db.lookup("a", kNow), nullptr);
-  EXPECT_EQ(db.lookup("a", kNow)->str, "1");
+  EXPECT_EQ(db.lookup("a", kNow)->str(), "1");
   EXPECT_TRUE(db.exists("a", kNow));
   db.set("a", str("2"));
-  EXPECT_EQ(db.lookup("a", kNow)->str, "2");
+  EXPECT_EQ(db.lookup("a", kNow)->str(), "2");
   EXPECT_EQ(db.size(), 1u);
   EXPECT_TRUE(db.remove("a"));
   EXPECT_FALSE(db.remove("a"));
@@ -122,14 +122,14 @@ TEST(Db, LookupTouchUpdatesLruClock) {
   Db db(0, 1, nullptr);
   db.set("a", str("v"));
   const int64_t now = (int64_t{1} << 24) * 1000 * 3 + 12'345'678;  // wraps the 24-bit clock
-  Value* v = db.lookup("a", now, {.touch = false});
+  Obj* v = db.lookup("a", now, {.touch = false});
   ASSERT_NE(v, nullptr);
-  EXPECT_EQ(v->lru, 0u);
+  EXPECT_EQ(v->lru(), 0u);
   EXPECT_TRUE(db.exists("a", now));
-  EXPECT_EQ(v->lru, 0u) << "exists() must not touch";
+  EXPECT_EQ(v->lru(), 0u) << "exists() must not touch";
   v = db.lookup("a", now);
-  EXPECT_EQ(v->lru, static_cast<uint32_t>((now / 1000) & ((1 << 24) - 1)));
-  EXPECT_EQ(v->lru, 12'345u);
+  EXPECT_EQ(v->lru(), static_cast<uint32_t>((now / 1000) & ((1 << 24) - 1)));
+  EXPECT_EQ(v->lru(), 12'345u);
 }
 
 TEST(Db, LazyExpiry) {
@@ -174,7 +174,7 @@ TEST(Db, SetDropsTtlUnlessKeepTtl) {
   db.set_expire("a", kNow + 1000);
   db.set("a", str("2"), /*keep_ttl=*/true);
   EXPECT_EQ(db.expire_at("a"), kNow + 1000);
-  EXPECT_EQ(db.lookup("a", kNow)->str, "2");
+  EXPECT_EQ(db.lookup("a", kNow)->str(), "2");
   db.set("a", str("3"));
   EXPECT_EQ(db.expire_at("a"), -1);
   EXPECT_EQ(db.expires_size(), 0u);
@@ -363,14 +363,14 @@ TEST(Db, ScanForEachClear) {
   std::set<std::string> seen;
   uint64_t cursor = 0;
   do {
-    cursor = db.scan(cursor, [&](std::string_view k, Value& v) {
-      EXPECT_EQ("k" + v.str, std::string(k));
+    cursor = db.scan(cursor, [&](std::string_view k, Obj& v) {
+      EXPECT_EQ("k" + std::string(v.str()), std::string(k));
       seen.emplace(k);
     });
   } while (cursor != 0);
   EXPECT_EQ(seen.size(), 300u);
   size_t n = 0;
-  db.for_each([&](std::string_view, Value&) { ++n; });
+  db.for_each([&](std::string_view, Obj&) { ++n; });
   EXPECT_EQ(n, 300u);
   db.set_expire(key_of(1), kNow + 5);
   db.clear();
@@ -423,9 +423,9 @@ TEST(Db, MatchesModel) {
           break;
         }
         case 2: {  // lookup
-          Value* v = db.lookup(key, now);
+          Obj* v = db.lookup(key, now);
           RC_ASSERT((v != nullptr) == live(key));
-          if (v != nullptr) RC_ASSERT(v->str == model[key].value);
+          if (v != nullptr) RC_ASSERT(v->str() == model[key].value);
           if (v == nullptr) model.erase(key);
           break;
         }
