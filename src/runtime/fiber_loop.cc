@@ -133,7 +133,10 @@ void FiberLoop::resume(const std::shared_ptr<Fiber>& f) {
 
 void FiberLoop::run_ready() {
   assert(current_ == nullptr && "run_ready called from a fiber");
-  while (!ready_.empty()) {
+  // One round: fibers that become ready during it (a yield, a wake) run in
+  // the next round, after the backend has polled for I/O, so a fiber that
+  // keeps yielding cannot starve fibers waiting on sockets.
+  for (size_t round = ready_.size(); round > 0 && !ready_.empty(); --round) {
     std::shared_ptr<Fiber> f;
     if (picker_ && ready_.size() > 1) {
       size_t i = picker_(ready_.size());

@@ -41,7 +41,8 @@ class FiberLoop final : public Scheduler {
   void yield() override;
   void sleep_for_us(int64_t duration_us) override;
 
-  // Runs ready fibers until none is ready. With a picker, the picker chooses
+  // Runs one round: as many fibers as were ready on entry (fibers readied
+  // meanwhile wait for the next round). With a picker, the picker chooses
   // the index of the next fiber among the ready ones (the simulator's seeded
   // choice); without, fibers run in FIFO order.
   void run_ready();

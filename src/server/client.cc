@@ -91,7 +91,8 @@ void Client::run() {
   while (!closing_) {
     size_t want = std::max(kReadChunkBytes, std::min<size_t>(parser_.bytes_hint(), 1 << 26));
     qbuf_.reserve_tail(want);
-    size_t room = qbuf_.tail_room();
+    // At most `want` per read: a bounded batch of commands per turn.
+    size_t room = std::min(qbuf_.tail_room(), want);
     // Tiny reads split commands at every possible byte: the parser must
     // resume anywhere.
     if (BUGGIFY(server_.runtime())) room = 1 + server_.random().uniform(7);
@@ -108,6 +109,10 @@ void Client::run() {
       wait_while_blocked();
     }
     if (!ok || closing_ || !flush() || close_after_reply_) break;
+    // A read that filled the buffer means more input is probably waiting:
+    // let other clients run before reading it (a client streaming a huge
+    // pipeline must not hold the engine for the whole stream).
+    if (*n == room) server_.runtime().scheduler().yield();
     if (static_cast<int64_t>(qbuf_.size()) > server_.config().client_query_buffer_limit) {
       server_.log(1, "Closing client that reached max query buffer length");
       break;

@@ -129,6 +129,7 @@ const std::vector<Param>& params() {
     p.push_back(string_param("dbfilename", &Config::dbfilename));
     p.push_back(string_param("requirepass", &Config::requirepass));
     p.push_back(int_param("hz", &Config::hz, 1, 500));
+    p.push_back(bool_param("activerehashing", &Config::activerehashing));
     p.push_back(memory_param("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024));
     p.push_back(memory_param("client-query-buffer-limit", &Config::client_query_buffer_limit,
                              1024 * 1024));

@@ -29,6 +29,7 @@ struct Config {
   std::string dbfilename = "dump.rdb";
   std::string requirepass = "";
   int hz = 10;
+  bool activerehashing = true;  // the cron moves pending table resizes along
   // limits
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;

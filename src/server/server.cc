@@ -145,11 +145,26 @@ void Server::cron_loop() {
     if (stopping_) break;
     int64_t now = runtime_.clock().wall_ms();
     active_expire_cycle(now);
+    if (config_.activerehashing) active_rehash();
     if (config_.timeout_s > 0) {
       std::vector<Client*> idle;
       for (Client* c : clients_)
         if (now - c->last_interaction_ms > int64_t{config_.timeout_s} * 1000) idle.push_back(c);
       for (Client* c : idle) c->kill();
+    }
+  }
+}
+
+// Moves pending key-table resizes along while the server is otherwise idle
+// between commands: at most about 1 ms per cron tick over all dbs, checked
+// every 100 bucket moves (each move is a few entries).
+void Server::active_rehash() {
+  constexpr size_t kStepsPerCheck = 100;
+  constexpr int64_t kBudgetUs = 1000;
+  const int64_t start = runtime_.clock().monotonic_us();
+  for (auto& db : dbs_) {
+    while (db->rehash_steps(kStepsPerCheck)) {
+      if (runtime_.clock().monotonic_us() - start > kBudgetUs) return;
     }
   }
 }

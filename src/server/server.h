@@ -138,6 +138,7 @@ class Server : public store::KeyspaceObserver {
   void cron_loop();
   void active_expire_cycle(int64_t now_ms);
   void expire_hash_fields_step(int64_t now_ms);
+  void active_rehash();
 
   rt::Runtime& runtime_;
   Config config_;
