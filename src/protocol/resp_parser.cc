@@ -125,6 +125,45 @@ ParseStatus RequestParser::fail(std::string_view msg) {
   return ParseStatus::kError;
 }
 
+namespace {
+
+// Reads "<digits>\r\n" at data[*pos] (after the type byte); small positive
+// values only.
+bool peek_number(const char* data, size_t len, size_t* pos, size_t* out) {
+  size_t v = 0;
+  size_t i = *pos;
+  const size_t start = i;
+  while (i < len && data[i] >= '0' && data[i] <= '9' && i - start < 10) {
+    v = v * 10 + static_cast<size_t>(data[i] - '0');
+    ++i;
+  }
+  if (i == start || i + 1 >= len || data[i] != '\r' || data[i + 1] != '\n') return false;
+  *pos = i + 2;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool peek_second_element(const char* data, size_t len, size_t* size, std::string_view* second) {
+  constexpr size_t kMaxElements = 1024;  // longer requests are not worth the walk
+  if (len == 0 || data[0] != '*') return false;
+  size_t pos = 1;
+  size_t n;
+  if (!peek_number(data, len, &pos, &n) || n < 2 || n > kMaxElements) return false;
+  for (size_t i = 0; i < n; ++i) {
+    if (pos >= len || data[pos] != '$') return false;
+    ++pos;
+    size_t blen;
+    if (!peek_number(data, len, &pos, &blen)) return false;
+    if (blen > len || pos + blen + 2 > len) return false;
+    if (i == 1) *second = std::string_view(data + pos, blen);
+    pos += blen + 2;
+  }
+  *size = pos;
+  return true;
+}
+
 ParseStatus RequestParser::parse(const char* data, size_t len, size_t* consumed) {
   *consumed = 0;
   argv_.clear();

@@ -39,6 +39,14 @@ struct ParserLimits {
 
 enum class ParseStatus { kNeedMore, kCommand, kError };
 
+// A quick look at the request at the start of data, for prefetching: when
+// it is a complete multibulk request of simple form (`*N`, then N `$len`
+// bulks, N >= 2), sets *size to its length in bytes and *second to its
+// second element (usually the key), and returns true. Returns false for
+// anything else (incomplete, inline, malformed); RequestParser stays the
+// authority on what a request is.
+bool peek_second_element(const char* data, size_t len, size_t* size, std::string_view* second);
+
 class RequestParser {
  public:
   explicit RequestParser(ParserLimits limits = {});

@@ -1,10 +1,14 @@
 #include "server/client.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <string_view>
 
 #include "runtime/buggify.h"
+#include "protocol/resp_parser.h"
 #include "server/server.h"
+#include "store/db.h"
 
 namespace peregrine::server {
 namespace {
@@ -121,11 +125,37 @@ void Client::run() {
   conn_->close();
 }
 
+// Pipelined requests wait on memory one key at a time: each lookup misses
+// the cache on its table bucket and again on its entry. Looking ahead at the
+// next few requests in the buffer and prefetching their keys' buckets, then
+// their entries, overlaps those misses. Returns the buffer offset the look-
+// ahead reached (past pos even when nothing could be read there).
+size_t Client::prefetch_keys(size_t pos) {
+  constexpr size_t kWindow = 16;
+  std::array<std::string_view, kWindow> keys;
+  size_t n = 0;
+  size_t p = pos;
+  while (n < kWindow) {
+    size_t size = 0;
+    if (!protocol::peek_second_element(qbuf_.data() + p, qbuf_.size() - p, &size, &keys[n])) break;
+    ++n;
+    p += size;
+  }
+  if (n >= 2) {  // a lone request gains nothing from the extra hashing
+    const store::Db& db = server_.db(db_index);
+    for (size_t i = 0; i < n; ++i) db.prefetch_bucket(keys[i]);
+    for (size_t i = 0; i < n; ++i) db.prefetch_entry(keys[i]);
+  }
+  return std::max(p, pos + 1);
+}
+
 // Executes every complete command in the query buffer, then drops the bytes
 // consumed. Stops early, returning true, when a command blocked the client.
 bool Client::process_input() {
   size_t pos = 0;
+  size_t prefetched_to = 0;
   while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
+    if (pos >= prefetched_to) prefetched_to = prefetch_keys(pos);
     if (parser_unauthenticated_ != !authenticated) update_parser_limits();
     size_t consumed = 0;
     auto status = parser_.parse(qbuf_.data() + pos, qbuf_.size() - pos, &consumed);

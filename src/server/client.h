@@ -84,6 +84,7 @@ class Client {
  private:
   // Returns true when a command blocked the client.
   bool process_input();
+  size_t prefetch_keys(size_t pos);
   void wait_while_blocked();
   void update_parser_limits();
   bool flush();

@@ -66,6 +66,15 @@ class Db {
   // Removes key and returns its value (payload moved out), or nullopt.
   std::optional<Value> extract(std::string_view key);
 
+  // Prefetch hints for keys about to be looked up (see KeyTable): call
+  // prefetch_bucket for a batch of keys, then prefetch_entry for the same.
+  void prefetch_bucket(std::string_view key) const {
+    if (!keys_.empty()) keys_.prefetch_bucket(keys_.hash_of(key));
+  }
+  void prefetch_entry(std::string_view key) const {
+    if (!keys_.empty()) keys_.prefetch_entry(keys_.hash_of(key));
+  }
+
   // Absolute expiry time in Unix ms; -1 when the key has no TTL.
   int64_t expire_at(std::string_view key) const;
   // key must exist. Returns its entry (which may have moved).

@@ -159,6 +159,25 @@ class KeyTable {
     return nullptr;
   }
 
+  // Prefetch hints for a batch of lookups (a pipeline): first the home
+  // buckets of every key, then, once those lines are likely in cache, the
+  // entries whose fingerprints match. Both only read; they never change the
+  // table.
+  void prefetch_bucket(uint64_t h) const {
+    for (const Array& a : t_) {
+      if (a.b != nullptr) __builtin_prefetch(&a.b[h & a.mask]);
+    }
+  }
+  void prefetch_entry(uint64_t h) const {
+    for (const Array& a : t_) {
+      if (a.b == nullptr) continue;
+      const TableBucket& bk = a.b[h & a.mask];
+      for (uint64_t c = bk.candidates(fingerprint(h)); c != 0; c &= c - 1) {
+        __builtin_prefetch(bk.slots[std::countr_zero(c)]);
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- writes
   // Adds e, whose key (hash h) must not be in the table.
   void insert(T* e, uint64_t h) {
@@ -381,7 +400,9 @@ class KeyTable {
       const TableBucket& bk = a.b[i];
       for (uint64_t p = bk.present(); p != 0; p &= p - 1) {
         T* e = static_cast<T*>(bk.slots[std::countr_zero(p)]);
-        if (i == home || (hash_of(KeyOf{}(e)) & a.mask) == home) fn(e);
+        // Entries displaced here from an earlier home are reported with
+        // their own home bucket, not this one.
+        if ((hash_of(KeyOf{}(e)) & a.mask) == home) fn(e);
       }
       if (!bk.ever_full()) break;
       i = (i + 1) & a.mask;

@@ -706,3 +706,56 @@ TEST(ProtocolWriter, FormatDoubleMatchesPrintf) {
 
 }  // namespace
 }  // namespace peregrine::protocol
+
+namespace peregrine::protocol {
+namespace {
+
+TEST(PeekSecondElement, FindsKeyAndSize) {
+  const std::string req = "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n*2\r\n$3\r\nGET\r\n";
+  size_t size = 0;
+  std::string_view second;
+  ASSERT_TRUE(peek_second_element(req.data(), req.size(), &size, &second));
+  EXPECT_EQ(second, "key");
+  EXPECT_EQ(size, req.find("*2"));
+  // The second request is incomplete: no peek.
+  EXPECT_FALSE(peek_second_element(req.data() + size, req.size() - size, &size, &second));
+}
+
+TEST(PeekSecondElement, RefusesWhatItDoesNotHandle) {
+  size_t size = 0;
+  std::string_view second;
+  for (std::string bad : {"", "GET key\r\n", "*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$3\r\nke",
+                          "*2\r\n$3\r\nGET\r\n:3\r\nkey\r\n", "*-1\r\n", "*2\r\n$-1\r\n$1\r\nk\r\n",
+                          "*2\r\n$99999999999999\r\nx\r\n"}) {
+    EXPECT_FALSE(peek_second_element(bad.data(), bad.size(), &size, &second)) << bad;
+  }
+}
+
+// Whenever the peek succeeds, the parser agrees: one complete command of
+// the same size whose second argument is the peeked one.
+TEST(PeekSecondElement, AgreesWithTheParser) {
+  const bool ok = rc::check("peek agrees with RequestParser", [](const std::vector<std::string>& args,
+                                                                  uint8_t cut) {
+    std::string req = "*" + std::to_string(args.size()) + "\r\n";
+    for (const auto& a : args) req += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+    req = req.substr(0, req.size() - std::min<size_t>(cut % 8, req.size()));
+    size_t size = 0;
+    std::string_view second;
+    const bool peeked = peek_second_element(req.data(), req.size(), &size, &second);
+    RequestParser parser;
+    size_t consumed = 0;
+    const ParseStatus st = parser.parse(req.data(), req.size(), &consumed);
+    if (peeked) {
+      RC_ASSERT(st == ParseStatus::kCommand);
+      RC_ASSERT(consumed == size);
+      RC_ASSERT(parser.argv().size() >= 2);
+      RC_ASSERT(parser.argv()[1] == second);
+    } else if (args.size() >= 2 && cut % 8 == 0) {
+      RC_FAIL("a complete request of 2+ bulks must peek");
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+}  // namespace
+}  // namespace peregrine::protocol
