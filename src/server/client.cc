@@ -132,6 +132,10 @@ void Client::run() {
 // ahead reached (past pos even when nothing could be read there).
 size_t Client::prefetch_keys(size_t pos) {
   constexpr size_t kWindow = 16;
+  // A small keyspace stays in cache: skip the look-ahead for this batch.
+  constexpr size_t kMinTableBytes = 1 << 20;
+  const store::Db& db = server_.db(db_index);
+  if (db.keys_table_bytes() < kMinTableBytes) return qbuf_.size();
   std::array<std::string_view, kWindow> keys;
   size_t n = 0;
   size_t p = pos;
@@ -142,7 +146,6 @@ size_t Client::prefetch_keys(size_t pos) {
     p += size;
   }
   if (n >= 2) {  // a lone request gains nothing from the extra hashing
-    const store::Db& db = server_.db(db_index);
     for (size_t i = 0; i < n; ++i) db.prefetch_bucket(keys[i]);
     for (size_t i = 0; i < n; ++i) db.prefetch_entry(keys[i]);
   }
@@ -152,6 +155,11 @@ size_t Client::prefetch_keys(size_t pos) {
 // Executes every complete command in the query buffer, then drops the bytes
 // consumed. Stops early, returning true, when a command blocked the client.
 bool Client::process_input() {
+  struct Batch {
+    Server& s;
+    explicit Batch(Server& server) : s(server) { s.begin_batch(); }
+    ~Batch() { s.end_batch(); }
+  } batch(server_);
   size_t pos = 0;
   size_t prefetched_to = 0;
   while (pos < qbuf_.size() && !close_after_reply_ && !closing_) {
@@ -181,9 +189,13 @@ bool Client::process_input() {
     // Writing after every command instead of once per batch changes how
     // replies interleave with reads.
     bool flush_now = out_.size() >= kOutputFlushBytes || BUGGIFY(server_.runtime());
-    if (flush_now && !flush()) {
-      closing_ = true;
-      return false;
+    if (flush_now) {
+      const bool ok = flush();
+      server_.invalidate_command_clock();  // the write may have waited
+      if (!ok) {
+        closing_ = true;
+        return false;
+      }
     }
   }
   qbuf_.consume(pos);

@@ -283,8 +283,10 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     reply.error(msg);
   };
 
+  const int64_t start_us =
+      in_batch_ && clock_cached_ ? last_clock_us_ : runtime_.clock().wall_us();
   if (!client.in_exec) {
-    frozen_now_ms_ = runtime_.clock().wall_ms();
+    frozen_now_ms_ = start_us / 1000;
     new_value_stamp_ =
         initial_access_stamp(frozen_now_ms_, is_lfu_policy(config_.maxmemory_policy));
   }
@@ -320,9 +322,12 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
                        frozen_now_ms_, *spec, timed_out};
     client.last_command = spec->name;
-    int64_t t0 = runtime_.clock().monotonic_us();
     spec->handler(ctx);
-    spec->usec += static_cast<uint64_t>(runtime_.clock().monotonic_us() - t0);
+    // Wall time, as Redis measures it; a clock step backwards counts as 0.
+    const int64_t end_us = runtime_.clock().wall_us();
+    if (end_us > start_us) spec->usec += static_cast<uint64_t>(end_us - start_us);
+    last_clock_us_ = end_us;
+    clock_cached_ = true;
     spec->calls++;
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }

@@ -139,6 +139,17 @@ class Server : public store::KeyspaceObserver {
   void active_expire_cycle(int64_t now_ms);
   void expire_hash_fields_step(int64_t now_ms);
   void active_rehash();
+ public:
+  // A client runs a batch of pipelined commands from one read; between the
+  // two calls it does not suspend except in a flush, after which it calls
+  // invalidate_command_clock(). See last_clock_us_.
+  void begin_batch() {
+    in_batch_ = true;
+    clock_cached_ = false;
+  }
+  void end_batch() { in_batch_ = false; }
+  void invalidate_command_clock() { clock_cached_ = false; }
+ private:
 
   rt::Runtime& runtime_;
   Config config_;
@@ -157,6 +168,14 @@ class Server : public store::KeyspaceObserver {
   size_t active_expire_db_ = 0;
   std::vector<uint64_t> hash_field_cursors_;  // per db, for hash field expiry
   int64_t frozen_now_ms_ = 0;
+  // The wall clock read that ended the previous command, reused as the
+  // start of the next one while a batch of pipelined commands runs without
+  // suspending (one clock read per command instead of two). Used only
+  // inside a client's batch (begin_batch .. end_batch) and dropped whenever
+  // the engine may have waited (a flush).
+  int64_t last_clock_us_ = 0;
+  bool clock_cached_ = false;
+  bool in_batch_ = false;
   uint32_t new_value_stamp_ = 0;  // access stamp for values created by this command
   int64_t memory_peak_ = 0;
   Evictor evictor_{*this};
