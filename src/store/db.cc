@@ -154,8 +154,9 @@ Obj* Db::set_expire(std::string_view key, int64_t when_ms) {
     return o;
   }
   if (!o->has_ttl_slot()) {
-    o = Obj::with_ttl_slot(o);
-    keys_.replace(o->key(), h, o);
+    Obj* moved = Obj::with_ttl_slot(o);  // frees o
+    keys_.replace_entry(h, o, moved);
+    o = moved;
   }
   o->set_expire_at(when_ms);
   expires_.insert(o, h);

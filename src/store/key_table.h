@@ -221,6 +221,33 @@ class KeyTable {
     return false;
   }
 
+  // Points the slot holding old (whose key has hash h) at fresh, matching
+  // the slot by pointer: old is never read, so it may already be freed (an
+  // entry its owner moved). Returns whether old was found.
+  bool replace_entry(uint64_t h, const T* old, T* fresh) {
+    const uint8_t fp = fingerprint(h);
+    for (int t = 0; t < 2; ++t) {
+      const Array& a = t_[t];
+      if (a.b != nullptr) {
+        uint64_t i = h & a.mask;
+        for (size_t n = 0; n <= a.mask; ++n) {
+          TableBucket& bk = a.b[i];
+          for (uint64_t c = bk.candidates(fp); c != 0; c &= c - 1) {
+            void*& slot = bk.slots[std::countr_zero(c)];
+            if (slot == old) {
+              slot = fresh;
+              return true;
+            }
+          }
+          if (!bk.ever_full()) break;
+          i = (i + 1) & a.mask;
+        }
+      }
+      if (!is_rehashing()) break;
+    }
+    return false;
+  }
+
   // Forgets every entry (the owner frees them) and the arrays.
   void clear() {
     std::free(t_[0].b);
