@@ -497,7 +497,7 @@ void bpop_generic(CommandContext& ctx, End end) {
     return;
   }
   if (must_reply_now(ctx)) return ctx.reply.null_array();
-  ctx.block_on(ctx.argv.subspan(1, ctx.argc() - 2), timeout_ms);
+  ctx.block_on(ctx.argv.subspan(1, ctx.argc() - 2), timeout_ms, ObjType::kList);
 }
 
 // BLPOP key [key ...] timeout
@@ -517,7 +517,7 @@ void bmove_generic(CommandContext& ctx, End from, End to, std::string_view timeo
   // a null bulk, as in Redis 7.0.
   if (ctx.timed_out) return ctx.reply.null_array();
   if (!ctx.can_block()) return ctx.reply.null_bulk();
-  ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms);
+  ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
 
 // BLMOVE source destination LEFT | RIGHT LEFT | RIGHT timeout
@@ -541,7 +541,7 @@ void cmd_blmpop(CommandContext& ctx) {
   bool error = false;
   if (mpop_serve(ctx, a, &error) || error) return;
   if (must_reply_now(ctx)) return ctx.reply.null_array();
-  ctx.block_on(ctx.argv.subspan(a.first_key, a.num_keys), timeout_ms);
+  ctx.block_on(ctx.argv.subspan(a.first_key, a.num_keys), timeout_ms, ObjType::kList);
 }
 
 }  // namespace

@@ -763,7 +763,7 @@ void blocking_pop(CommandContext& ctx, std::span<const std::string_view> keys, b
     return pop_and_reply(ctx, keys[static_cast<size_t>(found)], v, max, count, shape);
   }
   if (!ctx.can_block()) return ctx.reply.null_array();
-  ctx.block_on(keys, timeout_ms);
+  ctx.block_on(keys, timeout_ms, ObjType::kZSet);
 }
 
 // BZPOPMIN key [key ...] timeout   /   BZPOPMAX key [key ...] timeout

@@ -14,6 +14,7 @@
 #include "protocol/resp_parser.h"
 #include "runtime/runtime.h"
 #include "server/io_buffer.h"
+#include "store/value.h"
 
 namespace peregrine::server {
 
@@ -28,6 +29,9 @@ struct BlockState {
   int db = 0;
   std::vector<std::string> keys;
   std::vector<std::string> argv;  // the command, re-run when a key is ready
+  // The type the command pops from: a ready key of another type (it was
+  // overwritten meanwhile) leaves the client blocked, as in Redis.
+  store::ObjType type = store::ObjType::kList;
   int64_t deadline_mono_us = 0;   // 0: no timeout
 };
 

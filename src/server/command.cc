@@ -161,8 +161,10 @@ void CommandContext::db_modified(store::Db& in) {
 
 bool CommandContext::can_block() const { return !client.in_exec && !client.in_multi; }
 
-void CommandContext::block_on(std::span<const std::string_view> keys, int64_t timeout_ms) {
+void CommandContext::block_on(std::span<const std::string_view> keys, int64_t timeout_ms,
+                              store::ObjType type) {
   server.block_client(client, db.index(), keys, argv, timeout_ms);
+  client.block.type = type;
 }
 
 void CommandContext::signal_key_ready(std::string_view key) {

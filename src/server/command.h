@@ -20,7 +20,7 @@
 
 #include "protocol/reply_writer.h"
 
-namespace peregrine::store { class Db; class Obj; }
+namespace peregrine::store { class Db; class Obj; enum class ObjType : uint8_t; }
 
 namespace peregrine::server {
 
@@ -184,7 +184,8 @@ struct CommandContext {
   // (0 = never). Inside MULTI/EXEC it cannot block and must reply as on
   // timeout at once.
   bool can_block() const;
-  void block_on(std::span<const std::string_view> keys, int64_t timeout_ms);
+  // type: what the command pops (list or zset).
+  void block_on(std::span<const std::string_view> keys, int64_t timeout_ms, store::ObjType type);
   // Producers (LPUSH, ZADD, ...) call this after adding to a key, so clients
   // blocked on it are served once the current command (or EXEC) finishes.
   void signal_key_ready(std::string_view key);

@@ -401,6 +401,9 @@ void Server::serve_ready_keys() {
       std::vector<Client*> waiters(it->second.begin(), it->second.end());
       for (Client* c : waiters) {
         if (!c->block.active) continue;
+        const store::Obj* o = db(db_index).lookup(key, frozen_now_ms_, {.touch = false});
+        if (o == nullptr) break;  // gone again (e.g. deleted later in the same EXEC)
+        if (o->type() != c->block.type) continue;  // overwritten: stays blocked
         std::vector<std::string> argv = c->block.argv;
         int64_t deadline = c->block.deadline_mono_us;
         unblock_client(*c);

@@ -75,6 +75,35 @@ class BlockingTest(unittest.TestCase):
             for c in (first, second, pusher):
                 c.close()
 
+    def test_key_overwritten_with_another_type_keeps_the_client_blocked(self) -> None:
+        blocked, writer = SERVER.client(), SERVER.client()
+        try:
+            blocked.send_command("BLPOP", "tq", "0")
+            wait_blocked(1)
+            # The list appears and is replaced by a string within one EXEC:
+            # when the ready key is served it is no list, so nobody pops.
+            for cmd in (["MULTI"], ["RPUSH", "tq", "a"], ["DEL", "tq"], ["SET", "tq", "s"]):
+                writer.send_command(*cmd)
+                writer.read_reply()
+            writer.send_command("EXEC")
+            self.assertEqual(writer.read_reply(), b"*3\r\n:1\r\n:1\r\n+OK\r\n")
+            with self.assertRaises(harness.ReplyTimeout):
+                blocked.read_reply(timeout=0.3)
+            wait_blocked(1)
+            for cmd in (["MULTI"], ["DEL", "tq"], ["ZADD", "tq", "1", "m"], ["EXEC"]):
+                writer.send_command(*cmd)
+                writer.read_reply()
+            with self.assertRaises(harness.ReplyTimeout):
+                blocked.read_reply(timeout=0.3)
+            writer.send_command("DEL", "tq")
+            writer.read_reply()
+            writer.send_command("RPUSH", "tq", "x")
+            self.assertEqual(writer.read_reply(), b":1\r\n")
+            self.assertEqual(blocked.read_reply(timeout=5), b"*2\r\n$2\r\ntq\r\n$1\r\nx\r\n")
+        finally:
+            blocked.close()
+            writer.close()
+
     def test_timeout_replies_null(self) -> None:
         with SERVER.client() as c:
             start = time.monotonic()
