@@ -18,6 +18,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,13 @@ namespace {
 
 using Item = std::pair<std::string, double>;
 using peregrine::testing::TestRandom;
+
+// A failed check throws, which fails both a RapidCheck property (and gets
+// shrunk) and, through run_or_fail, a plain test.
+#define ZT_REQUIRE(cond)                                                                   \
+  do {                                                                                     \
+    if (!(cond)) throw std::runtime_error("line " + std::to_string(__LINE__) + ": " #cond); \
+  } while (0)
 
 struct ModelLess {
   bool operator()(const Item& a, const Item& b) const {
@@ -115,10 +123,10 @@ void random_ops(TestRandom& r, ZTree& t, Model& model, int ops, Phase phase, uin
       const double s = score_value(r, score_range);
       const bool fresh = model.scores.count(m) == 0;
       model.set(m, s);
-      RC_ASSERT(t.set(m, s) == fresh);
+      ZT_REQUIRE(t.set(m, s) == fresh);
       const ZElem* e = t.find(m);
-      RC_ASSERT(e != nullptr);
-      RC_ASSERT(same_double(e->score(), s));
+      ZT_REQUIRE(e != nullptr);
+      ZT_REQUIRE(same_double(e->score(), s));
     } else if (roll < 88) {
       // Mostly members that are there.
       std::string m;
@@ -129,16 +137,29 @@ void random_ops(TestRandom& r, ZTree& t, Model& model, int ops, Phase phase, uin
       } else {
         m = member_name(r, universe);
       }
-      RC_ASSERT(t.erase(m) == model.erase(m));
-      RC_ASSERT(t.find(m) == nullptr);
+      ZT_REQUIRE(t.erase(m) == model.erase(m));
+      ZT_REQUIRE(t.find(m) == nullptr);
     } else if (roll < 91 && !model.order.empty()) {
-      // A rank range, usually short (pops), sometimes long.
+      // A rank range: pops from either end (cheap in the model too), or,
+      // as often as the O(n) model walk is affordable, anywhere.
       const size_t n = model.order.size();
-      const size_t start = r.next_u64() % n;
-      const bool long_range = phase == Phase::kShrink && r.next_u64() % 16 == 0;
-      const size_t len = long_range ? r.next_u64() % (n - start + 1)
-                                    : std::min<size_t>(n - start, r.next_u64() % 4);
-      auto first = std::next(model.order.begin(), static_cast<long>(start));
+      const uint64_t where = r.next_u64() % 4;
+      const bool anywhere = where >= 2 && r.next_u64() % (n / 1000 + 1) == 0;
+      const bool long_range = anywhere && phase == Phase::kShrink && r.next_u64() % 16 == 0;
+      size_t start = 0;
+      size_t len = 0;
+      std::set<Item, ModelLess>::iterator first;
+      if (anywhere) {
+        start = r.next_u64() % n;
+        len = long_range ? r.next_u64() % (n - start + 1)
+                         : std::min<size_t>(n - start, r.next_u64() % 4);
+        first = std::next(model.order.begin(), static_cast<long>(start));
+      } else {
+        len = std::min<size_t>(n, r.next_u64() % 4);
+        start = where == 1 ? n - len : 0;
+        first = where == 1 ? std::prev(model.order.end(), static_cast<long>(len))
+                           : model.order.begin();
+      }
       auto last = std::next(first, static_cast<long>(len));
       for (auto it = first; it != last; ++it) model.scores.erase(it->first);
       model.order.erase(first, last);
@@ -147,20 +168,20 @@ void random_ops(TestRandom& r, ZTree& t, Model& model, int ops, Phase phase, uin
       auto it = model.scores.lower_bound(member_name(r, universe));
       if (it == model.scores.end()) it = model.scores.begin();
       const ZElem* e = t.find(it->first);
-      RC_ASSERT(e != nullptr);
-      RC_ASSERT(t.rank_of(e) == model.rank(it->first));
+      ZT_REQUIRE(e != nullptr);
+      ZT_REQUIRE(t.rank_of(e) == model.rank(it->first));
     } else if (roll < 95 && !model.order.empty()) {
       const size_t rank = r.next_u64() % model.order.size();
       const Item& want = *std::next(model.order.begin(), static_cast<long>(rank));
       const ZTree::Cursor c = t.at(rank);
-      RC_ASSERT(c.elem()->member() == want.first);
-      RC_ASSERT(same_double(c.score(), want.second));
+      ZT_REQUIRE(c.elem()->member() == want.first);
+      ZT_REQUIRE(same_double(c.score(), want.second));
     } else if (roll < 97) {
       const double x = score_value(r, score_range);
       const bool inclusive = r.next_u64() % 2 == 0;
       size_t want = 0;
       for (const Item& it : model.order) want += it.second < x || (inclusive && it.second == x);
-      RC_ASSERT(t.count_below_score(x, inclusive) == want);
+      ZT_REQUIRE(t.count_below_score(x, inclusive) == want);
     } else if (roll < 98) {
       // Lex counting is meaningful when all scores are equal: check on
       // the model's run of the lowest score only when that is everything.
@@ -171,7 +192,7 @@ void random_ops(TestRandom& r, ZTree& t, Model& model, int ops, Phase phase, uin
       if (one_score) {
         size_t want = 0;
         for (const Item& it : model.order) want += it.first < v || (inclusive && it.first == v);
-        RC_ASSERT(t.count_below_member(v, inclusive) == want);
+        ZT_REQUIRE(t.count_below_member(v, inclusive) == want);
       }
     } else if (!model.order.empty()) {
       const size_t n = model.order.size();
@@ -188,18 +209,38 @@ void random_ops(TestRandom& r, ZTree& t, Model& model, int ops, Phase phase, uin
         want.push_back(*it);
         if (k + 1 < count) reverse ? --it : ++it;
       }
-      RC_ASSERT(got == want);
+      ZT_REQUIRE(got == want);
     }
-    RC_ASSERT(t.size() == model.scores.size());
-    if (i % 512 == 0) {
+    ZT_REQUIRE(t.size() == model.scores.size());
+    if (i % 512 == 0 && (model.order.size() < 4000 || i % 4096 == 0)) {
       const std::string err = t.check();
-      RC_ASSERT(err == "");
+      ZT_REQUIRE(err == "");
     }
   }
   const std::string err = t.check();
-  RC_ASSERT(err == "");
+  ZT_REQUIRE(err == "");
   const std::vector<Item> want(model.order.begin(), model.order.end());
-  RC_ASSERT(items_of(t) == want);
+  ZT_REQUIRE(items_of(t) == want);
+}
+
+// Grows a tree with random operations, churns it, shrinks it, then copies
+// it and churns the copy, checking against the model throughout.
+void scenario(uint64_t seed, uint64_t universe, uint64_t score_range, int grow) {
+  TestRandom r(seed);
+  ZTree t(seed);
+  Model model;
+  random_ops(r, t, model, grow, Phase::kGrow, universe, score_range);
+  random_ops(r, t, model, grow / 2, Phase::kChurn, universe, score_range);
+  random_ops(r, t, model, grow * 2, Phase::kShrink, universe, score_range);
+  // A copy is deep and independent.
+  ZTree copy(t);
+  ZT_REQUIRE(copy.check() == "");
+  ZT_REQUIRE(items_of(copy) == items_of(t));
+  Model copy_model = model;
+  random_ops(r, copy, copy_model, 300, Phase::kChurn, universe, score_range);
+  ZT_REQUIRE(t.check() == "");
+  const std::vector<Item> want(model.order.begin(), model.order.end());
+  ZT_REQUIRE(items_of(t) == want);
 }
 
 TEST(ZTree, MatchesAModelUnderRandomOperations) {
@@ -210,27 +251,24 @@ TEST(ZTree, MatchesAModelUnderRandomOperations) {
     TestRandom r(seed);
     const uint64_t universes[] = {50, 5000, 100000};
     const uint64_t score_ranges[] = {1, 4, 100, 1000000};
-    const int grows[] = {10, 500, 5000, 15000, 30000};
-    const uint64_t universe = universes[r.next_u64() % 3];
-    const uint64_t score_range = score_ranges[r.next_u64() % 4];
-    const int grow = grows[r.next_u64() % 5];
-    ZTree t(seed);
-    Model model;
-    random_ops(r, t, model, grow, Phase::kGrow, universe, score_range);
-    RC_TAG(t.size() < 2000 ? "under 2000" : t.size() < 10000 ? "under 10000" : "10000+");
-    random_ops(r, t, model, grow / 2, Phase::kChurn, universe, score_range);
-    random_ops(r, t, model, grow * 2, Phase::kShrink, universe, score_range);
-    // A copy is deep and independent.
-    ZTree copy(t);
-    RC_ASSERT(copy.check() == "");
-    RC_ASSERT(items_of(copy) == items_of(t));
-    Model copy_model = model;
-    random_ops(r, copy, copy_model, 300, Phase::kChurn, universe, score_range);
-    RC_ASSERT(t.check() == "");
-    const std::vector<Item> want(model.order.begin(), model.order.end());
-    RC_ASSERT(items_of(t) == want);
+    const int grows[] = {10, 300, 2000, 6000};
+    scenario(seed, universes[r.next_u64() % 3], score_ranges[r.next_u64() % 4],
+             grows[r.next_u64() % 4]);
   });
   EXPECT_TRUE(ok);
+}
+
+// The same, with trees of tens of thousands of elements (three and four
+// levels), for a few fixed seeds.
+TEST(ZTree, MatchesAModelWhenLarge) {
+  const uint64_t score_ranges[] = {4, 1000000, 100};
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    try {
+      scenario(seed * 7777, 100000, score_ranges[seed - 1], 30000);
+    } catch (const std::exception& e) {
+      FAIL() << "seed " << seed << ": " << e.what();
+    }
+  }
 }
 
 // Adds, moves and removes through the full range of sizes one at a time,
