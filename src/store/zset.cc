@@ -1,271 +1,19 @@
-// ZSetValue and its skiplist encoding; see zset.h for the layout.
+// ZSetValue: the listpack encoding, and the dispatch to the skiplist
+// encoding (ZTree, store/zset_tree.cc); see zset.h.
 #include "store/zset.h"
 
 #include <cstring>
-#include <new>
+
+#include "store/zset_tree.h"
 
 namespace peregrine::store {
-
-// ---------------------------------------------------------------- skip list
-
-namespace {
-
-// A skip-list node. Its links follow it in the same allocation:
-// links()[i] is the level-i link, for i < height.
-struct ZNode {
-  struct Link {
-    ZNode* forward;
-    size_t span;  // level-0 steps from this node to `forward` (to the end when null)
-  };
-
-  std::string_view member;  // the text is the Dict key of this member
-  double score;
-  ZNode* backward;          // previous node at level 0 (null for the first)
-  uint32_t height;
-
-  Link* links() { return reinterpret_cast<Link*>(this + 1); }
-  const Link* links() const { return reinterpret_cast<const Link*>(this + 1); }
-  ZNode* next() const { return links()[0].forward; }
-
-  static ZNode* make(uint32_t height, double score, std::string_view member) {
-    void* mem = ::operator new(sizeof(ZNode) + height * sizeof(Link));
-    auto* n = new (mem) ZNode{member, score, nullptr, height};
-    for (uint32_t i = 0; i < height; ++i) n->links()[i] = Link{nullptr, 0};
-    return n;
-  }
-  static void destroy(ZNode* n) {
-    n->~ZNode();
-    ::operator delete(n);
-  }
-  static size_t bytes(uint32_t height) { return sizeof(ZNode) + height * sizeof(Link); }
-};
-
-static_assert(sizeof(ZNode) % alignof(ZNode::Link) == 0, "links must be aligned after the node");
-
-}  // namespace
-
-class ZSkipList {
- public:
-  static constexpr uint32_t kMaxHeight = 32;
-
-  explicit ZSkipList(uint64_t seed)
-      : index_(seed), rng_(seed ^ 0x9e3779b97f4a7c15ULL) {
-    if (rng_ == 0) rng_ = 1;
-    head_ = ZNode::make(kMaxHeight, 0, {});
-  }
-  ~ZSkipList() {
-    for (ZNode* n = head_; n != nullptr;) {
-      ZNode* next = n->next();
-      ZNode::destroy(n);
-      n = next;
-    }
-  }
-  ZSkipList(const ZSkipList&) = delete;
-  ZSkipList& operator=(const ZSkipList&) = delete;
-
-  size_t size() const { return length_; }
-  uint64_t seed() const { return index_.seed(); }
-
-  const ZNode* find(std::string_view member) const {
-    ZNode* const* slot = index_.find(member);
-    return slot ? *slot : nullptr;
-  }
-
-  // Adds member or moves it to score. Returns whether it is new.
-  bool set(std::string_view member, double score) {
-    auto [slot, inserted] = index_.insert(member, nullptr);
-    if (inserted) {
-      const std::string* key = index_.find_key(member);
-      *slot = link(score, *key);
-      return true;
-    }
-    ZNode* n = *slot;
-    // Still in order where it stands: change the score in place.
-    const ZNode* prev = n->backward;
-    const ZNode* next = n->next();
-    if ((prev == nullptr || zset_less(prev->score, prev->member, score, n->member)) &&
-        (next == nullptr || zset_less(score, n->member, next->score, next->member))) {
-      n->score = score;
-      return false;
-    }
-    std::string_view text = n->member;
-    unlink(n);
-    *slot = link(score, text);
-    return false;
-  }
-
-  bool erase(std::string_view member) {
-    ZNode* const* slot = index_.find(member);
-    if (slot == nullptr) return false;
-    // The node's member view points at the Dict key: keep a copy for the
-    // Dict lookup, which outlives the node.
-    std::string copy(member);
-    unlink(*slot);
-    index_.erase(copy);
-    return true;
-  }
-
-  // 0-based rank of a member of the list.
-  size_t rank_of(const ZNode* target) const {
-    size_t rank = 0;
-    const ZNode* x = head_;
-    for (int i = static_cast<int>(height_) - 1; i >= 0; --i) {
-      while (x->links()[i].forward != nullptr) {
-        const ZNode* f = x->links()[i].forward;
-        if (!(f->score < target->score ||
-              (f->score == target->score && f->member <= target->member))) {
-          break;
-        }
-        rank += x->links()[i].span;
-        x = f;
-      }
-      if (x == target) return rank - 1;
-    }
-    return rank - 1;  // not reached for a member of the list
-  }
-
-  // The node at 0-based rank (< size()).
-  const ZNode* at(size_t rank) const {
-    const size_t target = rank + 1;
-    size_t traversed = 0;
-    const ZNode* x = head_;
-    for (int i = static_cast<int>(height_) - 1; i >= 0; --i) {
-      while (x->links()[i].forward != nullptr && traversed + x->links()[i].span <= target) {
-        traversed += x->links()[i].span;
-        x = x->links()[i].forward;
-      }
-      if (traversed == target) return x;
-    }
-    return nullptr;
-  }
-
-  template <typename Below>
-  size_t count_below(Below below) const {
-    size_t rank = 0;
-    const ZNode* x = head_;
-    for (int i = static_cast<int>(height_) - 1; i >= 0; --i) {
-      while (x->links()[i].forward != nullptr && below(x->links()[i].forward)) {
-        rank += x->links()[i].span;
-        x = x->links()[i].forward;
-      }
-    }
-    return rank;
-  }
-
-  uint64_t scan(uint64_t cursor, const ZSetValue::Visitor& fn) {
-    return index_.scan(cursor, [&](std::string_view key, ZNode*& n) { fn(key, n->score); });
-  }
-
-  const ZNode* first() const { return head_->next(); }
-
-  size_t memory_usage() const {
-    size_t bytes = ZNode::bytes(kMaxHeight) + index_.bucket_count() * sizeof(void*);
-    for (const ZNode* n = first(); n != nullptr; n = n->next()) {
-      bytes += ZNode::bytes(n->height) + Dict<ZNode*>::kNodeSize + n->member.size();
-    }
-    return bytes;
-  }
-
- private:
-  uint32_t random_height() {
-    uint32_t h = 1;
-    // One more level with probability 1/4 each time.
-    while (h < kMaxHeight && (next_random() & 3) == 0) ++h;
-    return h;
-  }
-  uint64_t next_random() {  // xorshift64*
-    rng_ ^= rng_ >> 12;
-    rng_ ^= rng_ << 25;
-    rng_ ^= rng_ >> 27;
-    return (rng_ * 0x2545F4914F6CDD1DULL) >> 32;
-  }
-
-  // The last node before (score, member) at each level, and its rank.
-  void find_predecessors(double score, std::string_view member, ZNode** update,
-                         size_t* rank) const {
-    ZNode* x = head_;
-    for (int i = static_cast<int>(height_) - 1; i >= 0; --i) {
-      rank[i] = i == static_cast<int>(height_) - 1 ? 0 : rank[i + 1];
-      while (x->links()[i].forward != nullptr &&
-             zset_less(x->links()[i].forward->score, x->links()[i].forward->member, score,
-                       member)) {
-        rank[i] += x->links()[i].span;
-        x = x->links()[i].forward;
-      }
-      update[i] = x;
-    }
-  }
-
-  // Creates and links a node for (score, member), which must not be in the
-  // list.
-  ZNode* link(double score, std::string_view member) {
-    ZNode* update[kMaxHeight];
-    size_t rank[kMaxHeight];
-    find_predecessors(score, member, update, rank);
-    const uint32_t h = random_height();
-    if (h > height_) {
-      for (uint32_t i = height_; i < h; ++i) {
-        rank[i] = 0;
-        update[i] = head_;
-        head_->links()[i].span = length_;
-      }
-      height_ = h;
-    }
-    ZNode* x = ZNode::make(h, score, member);
-    for (uint32_t i = 0; i < h; ++i) {
-      ZNode::Link& prev = update[i]->links()[i];
-      x->links()[i].forward = prev.forward;
-      prev.forward = x;
-      // prev used to jump prev.span steps; x now sits (rank[0] - rank[i] + 1)
-      // steps after update[i].
-      x->links()[i].span = prev.span - (rank[0] - rank[i]);
-      prev.span = rank[0] - rank[i] + 1;
-    }
-    for (uint32_t i = h; i < height_; ++i) update[i]->links()[i].span++;
-    x->backward = update[0] == head_ ? nullptr : update[0];
-    if (x->next() != nullptr) x->next()->backward = x;
-    ++length_;
-    return x;
-  }
-
-  // Unlinks and frees x (its Dict entry is the caller's business).
-  void unlink(ZNode* x) {
-    ZNode* update[kMaxHeight];
-    size_t rank[kMaxHeight];
-    find_predecessors(x->score, x->member, update, rank);
-    for (uint32_t i = 0; i < height_; ++i) {
-      ZNode::Link& prev = update[i]->links()[i];
-      if (prev.forward == x) {
-        prev.span += x->links()[i].span - 1;
-        prev.forward = x->links()[i].forward;
-      } else {
-        prev.span -= 1;
-      }
-    }
-    if (x->next() != nullptr) x->next()->backward = x->backward;
-    while (height_ > 1 && head_->links()[height_ - 1].forward == nullptr) --height_;
-    --length_;
-    ZNode::destroy(x);
-  }
-
-  Dict<ZNode*> index_;
-  uint64_t rng_;
-  ZNode* head_;
-  uint32_t height_ = 1;
-  size_t length_ = 0;
-};
 
 // ---------------------------------------------------------------- ZSetValue
 
 ZSetValue::ZSetValue(uint64_t seed) : seed_(seed) {}
 
 ZSetValue::ZSetValue(const ZSetValue& other) : seed_(other.seed_), lp_(other.lp_) {
-  if (other.sl_) {
-    sl_ = std::make_unique<ZSkipList>(seed_);
-    for (const ZNode* n = other.sl_->first(); n != nullptr; n = n->next()) {
-      sl_->set(n->member, n->score);
-    }
-  }
+  if (other.sl_) sl_ = std::make_unique<ZTree>(*other.sl_);
 }
 
 ZSetValue::~ZSetValue() = default;
@@ -278,7 +26,10 @@ std::unique_ptr<ZSetValue> ZSetValue::from_sorted(
   for (size_t i = 0; compact && i < items.size(); ++i) {
     compact = items[i].first.size() <= limits.max_value;
   }
-  if (!compact) z->sl_ = std::make_unique<ZSkipList>(seed);
+  if (!compact) {
+    z->sl_ = std::make_unique<ZTree>(seed);
+    z->sl_->reserve(items.size());
+  }
   for (const auto& [member, score] : items) {
     if (z->sl_) {
       z->sl_->set(member, score);
@@ -341,9 +92,9 @@ size_t ZSetValue::lp_offset_of_rank(size_t rank) const { return lp_.offset_of(2 
 
 std::optional<double> ZSetValue::score(std::string_view member) const {
   if (sl_) {
-    const ZNode* n = sl_->find(member);
-    if (n == nullptr) return std::nullopt;
-    return n->score;
+    const ZElem* e = sl_->find(member);
+    if (e == nullptr) return std::nullopt;
+    return e->score();
   }
   size_t off = lp_find(member);
   if (off == lp_.end()) return std::nullopt;
@@ -352,9 +103,9 @@ std::optional<double> ZSetValue::score(std::string_view member) const {
 
 std::optional<size_t> ZSetValue::rank(std::string_view member) const {
   if (sl_) {
-    const ZNode* n = sl_->find(member);
-    if (n == nullptr) return std::nullopt;
-    return sl_->rank_of(n);
+    const ZElem* e = sl_->find(member);
+    if (e == nullptr) return std::nullopt;
+    return sl_->rank_of(e);
   }
   size_t rank = 0;
   for (size_t off = lp_.begin(); off != lp_.end(); off = lp_.next(lp_.next(off)), ++rank) {
@@ -392,8 +143,8 @@ bool ZSetValue::erase(std::string_view member) {
 
 std::pair<std::string, double> ZSetValue::at(size_t rank) const {
   if (sl_) {
-    const ZNode* n = sl_->at(rank);
-    return {std::string(n->member), n->score};
+    const ZTree::Cursor c = sl_->at(rank);
+    return {std::string(c.elem()->member()), c.score()};
   }
   const size_t off = lp_offset_of_rank(rank);
   return {std::string(lp_.at(off)), decode_score(lp_.at(lp_.next(off)))};
@@ -401,14 +152,7 @@ std::pair<std::string, double> ZSetValue::at(size_t rank) const {
 
 void ZSetValue::visit(size_t first, size_t n, bool reverse, const Visitor& fn) const {
   if (n == 0) return;
-  if (sl_) {
-    const ZNode* x = sl_->at(first);
-    for (size_t i = 0; i < n && x != nullptr; ++i) {
-      fn(x->member, x->score);
-      x = reverse ? x->backward : x->next();
-    }
-    return;
-  }
+  if (sl_) return sl_->visit(first, n, reverse, fn);
   if (!reverse) {
     size_t off = lp_offset_of_rank(first);
     for (size_t i = 0; i < n && off != lp_.end(); ++i) {
@@ -433,14 +177,7 @@ void ZSetValue::visit(size_t first, size_t n, bool reverse, const Visitor& fn) c
 
 void ZSetValue::erase_ranks(size_t start, size_t end) {
   if (start >= end) return;
-  if (sl_) {
-    std::vector<std::string> doomed;
-    doomed.reserve(end - start);
-    visit(start, end - start, false,
-          [&](std::string_view member, double) { doomed.emplace_back(member); });
-    for (const std::string& m : doomed) sl_->erase(m);
-    return;
-  }
+  if (sl_) return sl_->erase_ranks(start, end);
   const size_t off = lp_offset_of_rank(start);
   for (size_t i = start; i < end && off != lp_.end(); ++i) {
     lp_.erase(off);
@@ -450,7 +187,7 @@ void ZSetValue::erase_ranks(size_t start, size_t end) {
 
 size_t ZSetValue::count_below_score(double x, bool inclusive) const {
   auto below = [&](double s) { return s < x || (inclusive && s == x); };
-  if (sl_) return sl_->count_below([&](const ZNode* n) { return below(n->score); });
+  if (sl_) return sl_->count_below_score(x, inclusive);
   size_t count = 0;
   for (size_t off = lp_.begin(); off != lp_.end(); ++count) {
     const size_t score_off = lp_.next(off);
@@ -464,7 +201,7 @@ size_t ZSetValue::count_below_lex(const LexBound& b, bool inclusive) const {
   if (b.kind == LexBound::Kind::kMinusInf) return 0;
   if (b.kind == LexBound::Kind::kPlusInf) return size();
   auto below = [&](std::string_view m) { return m < b.value || (inclusive && m == b.value); };
-  if (sl_) return sl_->count_below([&](const ZNode* n) { return below(n->member); });
+  if (sl_) return sl_->count_below_member(b.value, inclusive);
   size_t count = 0;
   for (size_t off = lp_.begin(); off != lp_.end(); ++count) {
     if (!below(lp_.at(off))) break;
@@ -481,7 +218,8 @@ uint64_t ZSetValue::scan(uint64_t cursor, const Visitor& fn) {
 
 void ZSetValue::convert_to_skiplist() {
   if (sl_) return;
-  auto sl = std::make_unique<ZSkipList>(seed_);
+  auto sl = std::make_unique<ZTree>(seed_);
+  sl->reserve(size());
   for (size_t off = lp_.begin(); off != lp_.end();) {
     const size_t score_off = lp_.next(off);
     sl->set(lp_.at(off), decode_score(lp_.at(score_off)));

@@ -7,17 +7,19 @@
 //                member, score, member, score, ... in sorted order, each
 //                score as its 8 raw bytes. Every operation is a linear scan.
 //
-//   "skiplist"   anything else: a skip list whose links carry spans (the
-//                number of level-0 steps a link jumps), so that the rank of
-//                an element and the element at a rank are found in
-//                O(log n), plus a Dict from member to skip-list node for
-//                O(1) ZSCORE. The node keeps a view of the member text owned
-//                by the Dict's key (Dict nodes never move).
+//   "skiplist"   anything else (Redis's name for its large-set encoding,
+//                kept because it names behaviour users see): a ZTree
+//                (store/zset_tree.h). Each member is one small allocation
+//                holding its score and bytes; an order-statistic B+ tree of
+//                (score, element) pairs with subtree sizes in its inner
+//                nodes gives ranks and the element at a rank in O(log n);
+//                an open-addressing member index gives O(1) ZSCORE.
 //
-//     level 2   head ---------------(3)---------------> c ---(2)--> nil
-//     level 1   head ---(1)--> a ---------(2)---------> c ---(2)--> nil
-//     level 0   head ---(1)--> a --(1)--> b --(1)-----> c --(1)--> d
-//                                                 backward links: d->c->b->a
+//                  index: member -> elem         tree:  [sizes | keys]
+//                  [fp|d][fp|d][ 0 ][fp|d]...           /     |      \  (children)
+//                     |     |          |        [(s,e)...]<->[...]<->[...]
+//                     v     v          v             |
+//                   elem  elem       elem  <---------+   (score, len, bytes)
 //
 // A set only moves from listpack to skiplist (when a new member would pass
 // a limit); removals never convert back. Results built whole (ZUNIONSTORE,
@@ -38,7 +40,6 @@
 #include <utility>
 #include <vector>
 
-#include "store/dict.h"
 #include "store/packed_list.h"
 #include "store/value.h"
 
@@ -59,14 +60,14 @@ struct LexBound {
   std::string value;
 };
 
-class ZSkipList;  // the skiplist encoding, private to zset.cc
+class ZTree;  // the skiplist encoding (store/zset_tree.h)
 
 class ZSetValue final : public Collection {
  public:
   using Visitor = std::function<void(std::string_view member, double score)>;
 
-  // An empty set in the listpack encoding. seed seeds the hash table and
-  // the skip list's level choices if the set ever converts.
+  // An empty set in the listpack encoding. seed seeds the member index's
+  // hash if the set ever converts.
   explicit ZSetValue(uint64_t seed);
   ZSetValue(const ZSetValue& other);
   ZSetValue& operator=(const ZSetValue&) = delete;
@@ -116,7 +117,7 @@ class ZSetValue final : public Collection {
   // -------------------------------------------------------------- scan
   // One ZSCAN step: calls fn for some elements and returns the next cursor
   // (0 when done). The listpack hands out everything at once and returns
-  // 0; the skiplist follows Dict::scan's guarantee.
+  // 0; the skiplist keeps Dict::scan's guarantee (see zset_tree.h).
   uint64_t scan(uint64_t cursor, const Visitor& fn);
 
   void convert_to_skiplist();
@@ -133,7 +134,7 @@ class ZSetValue final : public Collection {
 
   uint64_t seed_;
   PackedList lp_;                  // the listpack encoding (empty otherwise)
-  std::unique_ptr<ZSkipList> sl_;  // the skiplist encoding when non-null
+  std::unique_ptr<ZTree> sl_;      // the skiplist encoding when non-null
 };
 
 // Whether (s1, m1) sorts before (s2, m2): by score, then by member bytes.
