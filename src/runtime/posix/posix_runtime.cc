@@ -35,6 +35,11 @@ struct Waiter {
   FiberLoop* loop = nullptr;
   FiberHandle reader;
   FiberHandle writer;
+  // False once a read found the receive queue empty (EAGAIN, or a short
+  // read: a stream socket returns less than asked only when it has no
+  // more); set again by the next edge epoll reports. Saves the read that
+  // would only return EAGAIN after every batch of requests.
+  bool readable = true;
 };
 
 // Parks the calling fiber in `slot` until the fd becomes ready.
@@ -87,11 +92,16 @@ class PosixConnection final : public Connection {
   Result<size_t> read_some(char* buf, size_t len) override {
     for (;;) {
       if (closed_) return Error{ECONNABORTED, "connection closed"};
+      if (!waiter_.readable) {
+        wait_ready(waiter_, &Waiter::reader);
+        continue;
+      }
       ssize_t n = ::read(fd_, buf, len);
+      if (n > 0 && static_cast<size_t>(n) < len) waiter_.readable = false;
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
       if (errno != EAGAIN) return errno_error("read");
-      wait_ready(waiter_, &Waiter::reader);
+      waiter_.readable = false;
     }
   }
 
@@ -99,9 +109,13 @@ class PosixConnection final : public Connection {
     if (closed_) return Error{ECONNABORTED, "connection closed"};
     for (;;) {
       ssize_t n = ::read(fd_, buf, len);
+      if (n > 0 && static_cast<size_t>(n) < len) waiter_.readable = false;
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
-      if (errno == EAGAIN) return Error{EAGAIN, "no data"};
+      if (errno == EAGAIN) {
+        waiter_.readable = false;
+        return Error{EAGAIN, "no data"};
+      }
       return errno_error("read");
     }
   }
@@ -357,7 +371,10 @@ void PosixExecutor::run() {
       } else {
         auto* w = static_cast<Waiter*>(tag);
         uint32_t e = events[i].events;
-        if (e & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) w->loop->wake(w->reader);
+        if (e & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) {
+          w->readable = true;
+          w->loop->wake(w->reader);
+        }
         if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)) w->loop->wake(w->writer);
       }
     }
