@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -378,6 +379,27 @@ class ProtocolTest(ServerTest):
         self.assertEqual(errors, [])
         self.assertEqual(replies[:n], [b":%d\r\n" % (i + 1) for i in range(n)])
         self.assertEqual(replies[n], b"$5\r\n10000\r\n")
+
+    def test_slow_reader_gets_every_reply_byte(self) -> None:
+        # 160 MB of replies to a reader that starts late and reads slowly:
+        # the server's writes block and must resume when the socket drains
+        # (write readiness is requested only once a write would block).
+        c = self.raw(timeout=30)
+        big = b"x" * (8 << 20)
+        self.assertEqual(c.call("SET", "big", big), b"+OK\r\n")
+        c.send(harness.encode_command(["GET", "big"]) * 20)
+        time.sleep(0.3)
+        want = (len(b"$%d\r\n" % len(big)) + len(big) + 2) * 20
+        got = bytearray()
+        while len(got) < want:
+            chunk = c.sock.recv(1 << 16)
+            self.assertTrue(chunk, "connection closed early")
+            got += chunk
+            if len(got) < (1 << 20):
+                time.sleep(0.01)
+        self.assertEqual(len(got), want)
+        self.assertEqual(bytes(got[:12]), b"$8388608\r\nxx")
+        self.assertEqual(c.call("PING"), b"+PONG\r\n")
 
     def test_many_clients(self) -> None:
         clients = [self.raw() for _ in range(50)]

@@ -40,6 +40,12 @@ struct Waiter {
   // more); set again by the next edge epoll reports. Saves the read that
   // would only return EAGAIN after every batch of requests.
   bool readable = true;
+  // EPOLLOUT is asked for only once a write would block (or a connect is
+  // pending): a socket registered for it gets an edge on every ACK that
+  // frees send-buffer space, which is mostly wasted wakeup work.
+  int epfd = -1;
+  int fd = -1;
+  bool want_out = false;
 };
 
 // Parks the calling fiber in `slot` until the fd becomes ready.
@@ -50,10 +56,22 @@ void wait_ready(Waiter& w, FiberHandle Waiter::*slot) {
 }
 
 int register_fd(int epfd, int fd, Waiter* w) {
+  w->epfd = epfd;
+  w->fd = fd;
   epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
   ev.data.ptr = w;
   return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+// Adds EPOLLOUT to w's registration (once). EPOLL_CTL_MOD re-checks the
+// socket, so a socket that is already writable reports an edge at once.
+void want_writable(Waiter& w) {
+  if (w.want_out) return;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+  ev.data.ptr = &w;
+  if (epoll_ctl(w.epfd, EPOLL_CTL_MOD, w.fd, &ev) == 0) w.want_out = true;
 }
 
 std::string format_address(const sockaddr_storage& ss) {
@@ -144,6 +162,7 @@ class PosixConnection final : public Connection {
       }
       if (errno == EINTR) continue;
       if (errno != EAGAIN) return errno_error("write");
+      want_writable(waiter_);
       wait_ready(waiter_, &Waiter::writer);
     }
     return Status::Ok();
@@ -172,6 +191,7 @@ class PosixConnection final : public Connection {
         if (getsockname(fd_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) local_ = format_address(ss);
         return Status::Ok();
       }
+      want_writable(waiter_);
       wait_ready(waiter_, &Waiter::writer);
     }
   }
