@@ -104,10 +104,16 @@ void CommandTable::add(CommandSpec spec) {
 const CommandSpec* CommandTable::find(std::string_view name) const {
   char buf[64];
   if (name.size() > sizeof(buf)) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
-  auto it = by_name_.find(std::string_view(buf, name.size()));
-  return it == by_name_.end() ? nullptr : it->second;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  const std::string_view lower(buf, name.size());
+  if (last_found_ != nullptr && last_found_->name == lower) return last_found_;
+  auto it = by_name_.find(lower);
+  if (it == by_name_.end()) return nullptr;
+  last_found_ = it->second;
+  return it->second;
 }
 
 // The test-only bug "expire-off-by-one" treats a key expiring exactly now

@@ -134,6 +134,9 @@ class CommandTable {
   };
   std::vector<std::unique_ptr<CommandSpec>> specs_;
   std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> by_name_;
+  // The last command found: pipelines repeat one command, and comparing
+  // against it is cheaper than hashing the name.
+  mutable const CommandSpec* last_found_ = nullptr;
 };
 
 // Each family registers its commands (src/commands/<family>.cc).
