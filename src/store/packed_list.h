@@ -1,55 +1,360 @@
-// PackedList: a sequence of byte strings stored back to back in one buffer,
-// the compact encoding of small collections (reported as "listpack", the
-// name Redis gives its equivalent). Each entry is a varint length followed
-// by the bytes:
+// The compact encodings of small collections (what OBJECT ENCODING reports
+// as "listpack", the name Redis gives its equivalent). Collections convert
+// to a general structure once they pass the configured size limits
+// (list-max-listpack-size, hash-max-listpack-entries, ...), so everything
+// here is a linear scan; what matters is that it is small.
 //
-//   buf_: [len0][bytes0...][len1][bytes1...] ... [lenN-1][bytesN-1...]
-//          ^ offset 0        ^ offset of entry 1
+// Three pieces:
 //
-// Operations are linear scans, which is what makes it compact; collections
-// convert to a general structure once they pass the configured size limits
-// (list-max-listpack-size, hash-max-listpack-entries, ...). Entries are
-// addressed by byte offsets; an offset stays valid until the next mutation.
+//   PackedBlock     the storage: one pointer to one exactly sized malloc'd
+//                   block holding an entry count, the byte size and the
+//                   entry bytes (and, for one flavour, an aux word the owner
+//                   uses as it likes). 8 bytes in the owning object.
+//   PackedList      entries stored whole, addressed by byte offsets, each
+//                   readable as a view into the block. Lists and sorted
+//                   sets use it.
+//   FrontCodedList  entries stored front-coded (each one shares a prefix
+//                   with an earlier entry), read through a Cursor. Hashes
+//                   and sets use it.
+//
+// ---------------------------------------------------------------- PackedBlock
+//
+// Null means empty (count 0, bytes 0, aux 0). Otherwise it points at
+//
+//   small header, while count and bytes both stay below 0xFFFFFFFF:
+//     +-----------+-----------+-------------+----------------------+
+//     | count u32 | bytes u32 | aux u64 (*) | data: `bytes` bytes  |
+//     +-----------+-----------+-------------+----------------------+
+//     0           4           8             8 or 16
+//
+//   large header (a 4 GiB list element, say):
+//     +------------+------------+-----------+-----------+---------+------+
+//     | 0xFFFFFFFF | 0xFFFFFFFF | count u64 | bytes u64 | aux (*) | data |
+//     +------------+------------+-----------+-----------+---------+------+
+//
+//   (*) only in PackedBlock<true>.
+//
+// The block is reallocated to the exact size at every change (no capacity
+// field, no doubling): with jemalloc a realloc that stays within the size
+// class returns at once, so growth costs a copy only when the block moves
+// to the next class, and the slack is bounded by the class spacing
+// (at most 25%) instead of std::string's up to 100%.
+//
+// ---------------------------------------------------------------- PackedList
+//
+//   data: [len0][bytes0...][len1][bytes1...] ... [lenN-1][bytesN-1...]
+//          ^ offset 0       ^ offset of entry 1
+//
+// len is a varint (7 bits a byte, low bits first, high bit = more). An
+// offset stays valid until the next change.
+//
+// ---------------------------------------------------------------- FrontCodedList
+//
+// The entries are split into `stride` interleaved lanes: entry i belongs to
+// lane i % stride, and shares a prefix with the previous entry of its lane
+// (entry i - stride). A hash uses two lanes, so a field is coded against the
+// previous field and a value against the previous value:
+//
+//   entries:  f0  v0  f1  v1  f2  v2 ...
+//   lane 0:   f0 <--- f1 <--- f2          (each coded against the one before)
+//   lane 1:       v0 <--- v1 <--- v2
+//
+// Each entry is
+//
+//   +---------------+--------------+--------------+------------------+
+//   | head: 1 byte  | shared_ext   | suffix_ext   | suffix bytes     |
+//   | SSSS LLLL     | varint, opt. | varint, opt. | (suffix_len)     |
+//   +---------------+--------------+--------------+------------------+
+//
+//   S = min(shared, 15)      shared_ext = shared - 15      when S == 15
+//   L = min(suffix_len, 15)  suffix_ext = suffix_len - 15  when L == 15
+//
+// and stands for (previous entry of the lane)[0, shared) + suffix. The first
+// entry of a lane has shared = 0. Example, fields "user:name", "user:mail":
+//
+//   "user:name"  ->  0x09 'u' 's' 'e' 'r' ':' 'n' 'a' 'm' 'e'   (shared 0)
+//   "user:mail"  ->  0x54 'm' 'a' 'i' 'l'                       (shared 5)
+//
+// A value repeated from the previous pair takes 1 or 2 bytes ("16 bytes
+// of the previous value, no suffix": 0xF0 0x01).
+//
+// How a lane shares is its LaneCoding:
+//   kPrefix   shared = the longest common prefix with the previous entry.
+//             Best compression, but an entry with shared > 0 and a non-empty
+//             suffix exists nowhere in the block as one run of bytes: the
+//             cursor assembles it in a scratch buffer of its own.
+//   kRepeat   shared > 0 only when the entry is a prefix of the previous
+//             entry (in practice: the same value again), and then the
+//             suffix is empty. Every entry of such a lane is a run of bytes
+//             in the block, so a cursor hands out views that live as long
+//             as the block is unchanged (a hash's values: HGET returns a
+//             view).
+//
+// Because an entry depends on the entry `stride` before it, inserting or
+// erasing re-encodes the first entry of each lane after the cut
+// (splice() does), and reading entry i means decoding entries 0..i.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <new>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace peregrine::store {
 
+namespace packed_detail {
+
+// Bytes of v as a varint.
+inline size_t varint_size(uint64_t v) {
+  size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
+}
+
+// Writes v as a varint at out (room for 10 bytes); returns the bytes used.
+inline size_t put_varint(uint64_t v, char* out) {
+  size_t n = 0;
+  while (v >= 0x80) {
+    out[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out[n++] = static_cast<char>(v);
+  return n;
+}
+
+// Reads a varint at p; returns the bytes it took.
+inline size_t get_varint(const char* p, uint64_t* value) {
+  uint64_t v = 0;
+  int shift = 0;
+  size_t i = 0;
+  for (;; ++i) {
+    auto b = static_cast<unsigned char>(p[i]);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) break;
+    shift += 7;
+  }
+  *value = v;
+  return i + 1;
+}
+
+}  // namespace packed_detail
+
+// ---------------------------------------------------------------- PackedBlock
+
+// kLargeAt: the count or byte size from which the large header is used
+// (lowered only by tests, to exercise the switch).
+template <bool kAux, uint64_t kLargeAt = 0xFFFFFFFF>
+class PackedBlock {
+  static_assert(kLargeAt <= 0xFFFFFFFF, "the small header holds 32-bit fields");
+
+ public:
+  PackedBlock() = default;
+  PackedBlock(const PackedBlock& other) {
+    if (other.p_ == nullptr) return;
+    const size_t n = other.header_size() + other.bytes();
+    p_ = static_cast<char*>(std::malloc(n));
+    if (p_ == nullptr) throw std::bad_alloc();
+    std::memcpy(p_, other.p_, n);
+  }
+  PackedBlock& operator=(const PackedBlock& other) {
+    if (this != &other) {
+      PackedBlock copy(other);
+      swap(copy);
+    }
+    return *this;
+  }
+  PackedBlock(PackedBlock&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
+  PackedBlock& operator=(PackedBlock&& other) noexcept {
+    if (this != &other) {
+      std::free(p_);
+      p_ = std::exchange(other.p_, nullptr);
+    }
+    return *this;
+  }
+  ~PackedBlock() { std::free(p_); }
+  void swap(PackedBlock& other) noexcept { std::swap(p_, other.p_); }
+
+  size_t count() const {
+    if (p_ == nullptr) return 0;
+    return large() ? load64(8) : load32(0);
+  }
+  size_t bytes() const {
+    if (p_ == nullptr) return 0;
+    return large() ? load64(16) : load32(4);
+  }
+  const char* data() const { return p_ == nullptr ? nullptr : p_ + header_size(); }
+
+  // The owner's aux word (PackedBlock<true> only); 0 for a null block.
+  uint64_t aux() const
+    requires kAux
+  {
+    return p_ == nullptr ? 0 : load64(header_size() - 8);
+  }
+  void set_aux(uint64_t word)
+    requires kAux
+  {
+    if (p_ == nullptr) {
+      if (word == 0) return;
+      p_ = static_cast<char*>(std::malloc(header_size_for(false)));
+      if (p_ == nullptr) throw std::bad_alloc();
+      store32(0, 0);
+      store32(4, 0);
+    }
+    store64(header_size() - 8, word);
+  }
+
+  // Replaces data[from, to) with the concatenation of pieces and adds
+  // count_delta to the entry count. Pieces may point into the block.
+  void splice(size_t from, size_t to, std::initializer_list<std::string_view> pieces,
+              ptrdiff_t count_delta) {
+    size_t n = 0;
+    for (std::string_view s : pieces) n += s.size();
+    const size_t old_bytes = bytes();
+    const char* d = data();
+    bool aliased = false;
+    for (std::string_view s : pieces)
+      aliased |= !s.empty() && d != nullptr && s.data() >= d && s.data() < d + old_bytes;
+    if (aliased) {
+      std::string copy;
+      copy.reserve(n);
+      for (std::string_view s : pieces) copy.append(s);
+      return rebuild(from, to, count_delta, {std::string_view(copy)}, n);
+    }
+    rebuild(from, to, count_delta, pieces, n);
+  }
+
+  // Drops every entry; the aux word stays.
+  void clear() {
+    if (p_ == nullptr) return;
+    if constexpr (kAux) {
+      const uint64_t word = aux();
+      std::free(std::exchange(p_, nullptr));
+      set_aux(word);
+    } else {
+      std::free(std::exchange(p_, nullptr));
+    }
+  }
+
+ private:
+  static constexpr size_t kAuxBytes = kAux ? 8 : 0;
+  static constexpr uint32_t kLargeMark = 0xFFFFFFFF;
+  static size_t header_size_for(bool large) { return (large ? 24 : 8) + kAuxBytes; }
+  static bool needs_large(size_t count, size_t bytes) {
+    return count >= kLargeAt || bytes >= kLargeAt;
+  }
+
+  bool large() const { return load32(4) == kLargeMark; }
+  size_t header_size() const { return header_size_for(large()); }
+  uint32_t load32(size_t at) const {
+    uint32_t v;
+    std::memcpy(&v, p_ + at, sizeof v);
+    return v;
+  }
+  uint64_t load64(size_t at) const {
+    uint64_t v;
+    std::memcpy(&v, p_ + at, sizeof v);
+    return v;
+  }
+  void store32(size_t at, uint32_t v) { std::memcpy(p_ + at, &v, sizeof v); }
+  void store64(size_t at, uint64_t v) { std::memcpy(p_ + at, &v, sizeof v); }
+
+  // splice() without the aliasing check.
+  void rebuild(size_t from, size_t to, ptrdiff_t count_delta,
+               std::initializer_list<std::string_view> pieces, size_t n) {
+    const size_t old_bytes = bytes();
+    const size_t new_bytes = old_bytes - (to - from) + n;
+    const size_t new_count = static_cast<size_t>(static_cast<ptrdiff_t>(count()) + count_delta);
+    uint64_t word = 0;
+    if constexpr (kAux) word = aux();
+    if (new_bytes == 0 && new_count == 0 && word == 0) {
+      std::free(std::exchange(p_, nullptr));
+      return;
+    }
+    const bool new_large = needs_large(new_count, new_bytes);
+    const size_t new_header = header_size_for(new_large);
+    const size_t tail = old_bytes - to;
+    if (p_ == nullptr || header_size() != new_header) {
+      // A fresh block (first entry, or the header changes size).
+      char* q = static_cast<char*>(std::malloc(new_header + new_bytes));
+      if (q == nullptr) throw std::bad_alloc();
+      if (p_ != nullptr) {
+        std::memcpy(q + new_header, data(), from);
+        std::memcpy(q + new_header + from + n, data() + to, tail);
+      }
+      std::free(p_);
+      p_ = q;
+    } else if (new_bytes >= old_bytes) {
+      char* q = static_cast<char*>(std::realloc(p_, new_header + new_bytes));
+      if (q == nullptr) throw std::bad_alloc();
+      p_ = q;
+      std::memmove(p_ + new_header + from + n, p_ + new_header + to, tail);
+    } else {
+      std::memmove(p_ + new_header + from + n, p_ + new_header + to, tail);
+      // A failed shrink leaves the larger block, which is still valid.
+      if (char* q = static_cast<char*>(std::realloc(p_, new_header + new_bytes))) p_ = q;
+    }
+    char* out = p_ + new_header + from;
+    for (std::string_view s : pieces) {
+      if (!s.empty()) std::memcpy(out, s.data(), s.size());
+      out += s.size();
+    }
+    if (new_large) {
+      store32(0, kLargeMark);
+      store32(4, kLargeMark);
+      store64(8, new_count);
+      store64(16, new_bytes);
+    } else {
+      store32(0, static_cast<uint32_t>(new_count));
+      store32(4, static_cast<uint32_t>(new_bytes));
+    }
+    if constexpr (kAux) store64(new_header - 8, word);
+  }
+
+  char* p_ = nullptr;
+};
+
+// ---------------------------------------------------------------- PackedList
+
 class PackedList {
  public:
-  size_t size() const { return count_; }
-  bool empty() const { return count_ == 0; }
-  size_t bytes() const { return buf_.size(); }
+  size_t size() const { return block_.count(); }
+  bool empty() const { return size() == 0; }
+  size_t bytes() const { return block_.bytes(); }
   // Offset of the first entry / one past the last entry.
   size_t begin() const { return 0; }
-  size_t end() const { return buf_.size(); }
+  size_t end() const { return bytes(); }
   // The entry at offset, and the offset of the next one.
   std::string_view at(size_t offset) const {
-    size_t len, hdr = read_varint(offset, &len);
-    return std::string_view(buf_).substr(offset + hdr, len);
+    uint64_t len;
+    size_t hdr = packed_detail::get_varint(block_.data() + offset, &len);
+    return {block_.data() + offset + hdr, static_cast<size_t>(len)};
   }
   size_t next(size_t offset) const {
-    size_t len, hdr = read_varint(offset, &len);
-    return offset + hdr + len;
+    uint64_t len;
+    size_t hdr = packed_detail::get_varint(block_.data() + offset, &len);
+    return offset + hdr + static_cast<size_t>(len);
   }
   // Offset of the index-th entry (0-based), or end() when out of range.
   size_t offset_of(size_t index) const {
+    if (index >= size()) return end();
     size_t off = 0;
-    for (size_t i = 0; i < index && off < buf_.size(); ++i) off = next(off);
-    return index < count_ ? off : end();
+    for (size_t i = 0; i < index; ++i) off = next(off);
+    return off;
   }
   // Inserts before the entry at offset (end() appends). Returns the offset
   // of the new entry.
   size_t insert(size_t offset, std::string_view value) {
     char hdr[10];
-    size_t n = write_varint(value.size(), hdr);
-    buf_.insert(offset, hdr, n);
-    buf_.insert(offset + n, value.data(), value.size());
-    ++count_;
+    size_t n = packed_detail::put_varint(value.size(), hdr);
+    block_.splice(offset, offset, {std::string_view(hdr, n), value}, 1);
     return offset;
   }
   void push_back(std::string_view v) { insert(end(), v); }
@@ -57,57 +362,244 @@ class PackedList {
   // Removes the entry at offset; returns the offset of the entry after it
   // (which now sits at the same offset).
   size_t erase(size_t offset) {
-    buf_.erase(offset, next(offset) - offset);
-    --count_;
+    block_.splice(offset, next(offset), {}, -1);
     return offset;
   }
   // Replaces the entry at offset; returns the offset (unchanged).
   size_t replace(size_t offset, std::string_view value) {
-    erase(offset);
-    return insert(offset, value);
+    char hdr[10];
+    size_t n = packed_detail::put_varint(value.size(), hdr);
+    block_.splice(offset, next(offset), {std::string_view(hdr, n), value}, 0);
+    return offset;
   }
   // Offset of the first entry equal to value at or after from (stepping
   // `stride` entries at a time, e.g. 2 to search only the keys of key/value
   // pairs), or end().
   size_t find(std::string_view value, size_t from = 0, size_t stride = 1) const {
-    for (size_t off = from; off < buf_.size();) {
+    const size_t stop = end();
+    for (size_t off = from; off < stop;) {
       if (at(off) == value) return off;
-      for (size_t i = 0; i < stride && off < buf_.size(); ++i) off = next(off);
+      for (size_t i = 0; i < stride && off < stop; ++i) off = next(off);
     }
-    return end();
+    return stop;
   }
-  void clear() {
-    buf_.clear();
-    count_ = 0;
-  }
-  void shrink_to_fit() { buf_.shrink_to_fit(); }
+  void clear() { block_.clear(); }
+  // The block is always exactly sized; kept for callers written for a
+  // growable buffer.
+  void shrink_to_fit() {}
 
  private:
-  size_t read_varint(size_t offset, size_t* value) const {
-    size_t v = 0;
-    int shift = 0;
-    size_t i = offset;
-    for (;; ++i) {
-      auto b = static_cast<unsigned char>(buf_[i]);
-      v |= static_cast<size_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) break;
-      shift += 7;
-    }
-    *value = v;
-    return i - offset + 1;
+  PackedBlock<false> block_;
+};
+
+// ---------------------------------------------------------------- FrontCodedList
+
+enum class LaneCoding : uint8_t {
+  kPrefix,  // shares the longest common prefix with the lane's previous entry
+  kRepeat,  // shares only when it is a prefix of it (every entry is a view)
+};
+
+// kAux: whether the block carries an aux word for the owner (see aux()).
+template <bool kAux, LaneCoding... kLanes>
+class FrontCodedList {
+ public:
+  static constexpr size_t kStride = sizeof...(kLanes);
+  static_assert(kStride >= 1, "at least one lane");
+  static constexpr std::array<LaneCoding, kStride> kCoding{kLanes...};
+
+  size_t size() const { return block_.count(); }
+  bool empty() const { return size() == 0; }
+  // Bytes of encoded entries (the block adds an 8- or 16-byte header).
+  size_t bytes() const { return block_.bytes(); }
+  // A word kept in the block for the owner; 0 until set. clear() keeps it.
+  uint64_t aux() const
+    requires kAux
+  {
+    return block_.aux();
   }
-  static size_t write_varint(size_t v, char* out) {
-    size_t n = 0;
-    while (v >= 0x80) {
-      out[n++] = static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
+  void set_aux(uint64_t word)
+    requires kAux
+  {
+    block_.set_aux(word);
+  }
+  void clear() { block_.clear(); }
+
+  // A forward reader. It starts on entry 0 (or at the end of an empty
+  // list) and decodes one entry per advance(). Any change to the list
+  // invalidates it, except through the splice() it is handed to, after
+  // which it must not be used either.
+  class Cursor {
+   public:
+    explicit Cursor(const FrontCodedList& list)
+        : data_(list.block_.data()), size_(list.size()) {
+      if (size_ > 0) decode();
     }
-    out[n++] = static_cast<char>(v);
-    return n;
+    Cursor(const Cursor&) = delete;  // views may point into the scratch
+    Cursor& operator=(const Cursor&) = delete;
+
+    bool at_end() const { return index_ == size_; }
+    // Index of the current entry (size() at the end).
+    size_t index() const { return index_; }
+    // The current entry (not at the end). A view of a kRepeat lane points
+    // into the list and lives until the list changes; one of a kPrefix lane
+    // may point into the cursor and lives until the cursor decodes the next
+    // entry of the same lane (advancing from a hash's field to its value
+    // leaves the field's view intact).
+    std::string_view value() const { return lanes_[lane_].cur; }
+    void advance() {
+      offset_ = next_offset_;
+      ++index_;
+      lane_ = lane_ + 1 == kStride ? 0 : lane_ + 1;
+      if (!at_end()) decode();
+    }
+    // Advances n entries, stopping at the end.
+    void skip(size_t n) {
+      for (size_t i = 0; i < n && !at_end(); ++i) advance();
+    }
+    // Advances `step` entries at a time from the current one to the first
+    // entry equal to v; returns false (at the end) when there is none.
+    bool find(std::string_view v, size_t step = 1) {
+      while (!at_end()) {
+        if (value() == v) return true;
+        skip(step);
+      }
+      return false;
+    }
+
+   private:
+    friend class FrontCodedList;
+    struct Lane {
+      std::string_view prev;  // the entry before `cur` in this lane
+      std::string_view cur;   // the latest decoded entry of this lane
+      std::string scratch[2];
+    };
+
+    // The entry the next entry of `lane` is coded against, at the cursor's
+    // position (before the current entry when it is in that lane).
+    std::string_view predecessor(size_t lane) const {
+      return !at_end() && lane == lane_ ? lanes_[lane].prev : lanes_[lane].cur;
+    }
+
+    void decode() {
+      const char* p = data_ + offset_;
+      const auto head = static_cast<unsigned char>(*p++);
+      uint64_t shared = head >> 4, suffix_len = head & 0x0F, ext;
+      if (shared == 15) {
+        p += packed_detail::get_varint(p, &ext);
+        shared += ext;
+      }
+      if (suffix_len == 15) {
+        p += packed_detail::get_varint(p, &ext);
+        suffix_len += ext;
+      }
+      next_offset_ = static_cast<size_t>(p - data_) + suffix_len;
+      Lane& l = lanes_[lane_];
+      const std::string_view base = l.cur;
+      l.prev = base;
+      if (shared == 0) {
+        l.cur = std::string_view(p, suffix_len);
+      } else if (suffix_len == 0) {
+        l.cur = base.substr(0, shared);
+      } else {
+        // kPrefix only: assemble in whichever scratch `base` is not in.
+        std::string& out = base.data() == l.scratch[0].data() ? l.scratch[1] : l.scratch[0];
+        out.assign(base.data(), shared);
+        out.append(p, suffix_len);
+        l.cur = out;
+      }
+    }
+
+    const char* data_;
+    size_t size_;
+    size_t index_ = 0;
+    size_t offset_ = 0;       // byte offset of the current entry
+    size_t next_offset_ = 0;  // byte offset of the entry after it
+    size_t lane_ = 0;         // index_ % kStride
+    std::array<Lane, kStride> lanes_;
+  };
+
+  // Replaces the `erase` entries starting at the cursor's entry (the end
+  // for an append) with the entries of `insert`, re-encoding the first
+  // entry of each lane after them. Lanes must stay aligned:
+  // insert.size() - erase must be a multiple of the stride. The cursor is
+  // spent.
+  void splice(Cursor& at, size_t erase, std::span<const std::string_view> insert) {
+    const size_t first = at.index_;
+    const size_t start = at.offset_;
+    std::array<std::string, kStride> prev;
+    for (size_t l = 0; l < kStride; ++l) prev[l] = at.predecessor(l);
+    at.skip(erase);
+    // The entries after the cut that are coded against an entry before it:
+    // the next one of each lane.
+    std::array<std::string, kStride> follow;
+    size_t n_follow = 0;
+    for (; n_follow < kStride && !at.at_end(); at.advance()) follow[n_follow++] = at.value();
+    const size_t stop = at.at_end() ? bytes() : at.offset_;
+
+    std::string out;
+    size_t lane = first % kStride;
+    auto put = [&](std::string_view v) {
+      encode(out, prev[lane], v, kCoding[lane]);
+      prev[lane].assign(v);
+      lane = lane + 1 == kStride ? 0 : lane + 1;
+    };
+    for (std::string_view v : insert) put(v);
+    for (size_t i = 0; i < n_follow; ++i) put(follow[i]);
+    block_.splice(start, stop, {std::string_view(out)},
+                  static_cast<ptrdiff_t>(insert.size()) - static_cast<ptrdiff_t>(erase));
+  }
+  void splice(Cursor& at, size_t erase, std::initializer_list<std::string_view> insert) {
+    splice(at, erase, std::span<const std::string_view>(insert.begin(), insert.size()));
   }
 
-  std::string buf_;
-  uint32_t count_ = 0;
+  // Appends entries one at a time without walking the list again for each
+  // (building a list, converting into this encoding). Nothing else may
+  // change the list while an Appender is in use.
+  class Appender {
+   public:
+    explicit Appender(FrontCodedList& list) : list_(list) {
+      Cursor c(list);
+      c.skip(list.size());
+      for (size_t l = 0; l < kStride; ++l) prev_[l] = c.predecessor(l);
+      lane_ = list.size() % kStride;
+    }
+    void push(std::string_view v) {
+      std::string out;
+      encode(out, prev_[lane_], v, kCoding[lane_]);
+      prev_[lane_].assign(v);
+      lane_ = lane_ + 1 == kStride ? 0 : lane_ + 1;
+      const size_t end = list_.bytes();
+      list_.block_.splice(end, end, {std::string_view(out)}, 1);
+    }
+
+   private:
+    FrontCodedList& list_;
+    std::array<std::string, kStride> prev_;
+    size_t lane_;
+  };
+
+ private:
+  // Appends the encoding of v, coded against prev, to out.
+  static void encode(std::string& out, std::string_view prev, std::string_view v,
+                     LaneCoding coding) {
+    size_t shared = 0;
+    if (coding == LaneCoding::kPrefix) {
+      const size_t n = std::min(prev.size(), v.size());
+      while (shared < n && prev[shared] == v[shared]) ++shared;
+    } else if (!v.empty() && prev.starts_with(v)) {
+      shared = v.size();
+    }
+    const size_t suffix_len = v.size() - shared;
+    char head[21];
+    size_t n = 1;
+    head[0] = static_cast<char>((std::min<size_t>(shared, 15) << 4) | std::min<size_t>(suffix_len, 15));
+    if (shared >= 15) n += packed_detail::put_varint(shared - 15, head + n);
+    if (suffix_len >= 15) n += packed_detail::put_varint(suffix_len - 15, head + n);
+    out.append(head, n);
+    out.append(v.substr(shared));
+  }
+
+  PackedBlock<kAux> block_;
 };
 
 }  // namespace peregrine::store
