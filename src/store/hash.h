@@ -49,6 +49,7 @@
 // hash that becomes empty must be deleted by the caller.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -130,11 +131,7 @@ class HashValue final : public Collection {
       t->for_each([&](std::string_view f, const std::string& v) { fn(f, std::string_view(v)); });
       return;
     }
-    for (Pairs::Cursor c(lp_); !c.at_end(); c.advance()) {
-      std::string_view f = c.value();
-      c.advance();  // the value lane: the field's view stays valid
-      fn(f, c.value());
-    }
+    lp_.for_each_row([&](const std::array<std::string_view, 2>& pair) { fn(pair[0], pair[1]); });
   }
   // Every field,value pair, in for_each order.
   std::vector<std::pair<std::string, std::string>> entries() const;

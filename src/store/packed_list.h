@@ -102,6 +102,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <memory>
 #include <new>
 #include <span>
 #include <string>
@@ -143,6 +144,41 @@ inline size_t get_varint(const char* p, uint64_t* value) {
   }
   *value = v;
   return i + 1;
+}
+
+// memcmp(a, b, n) == 0 and memcpy(to, from, n) for the short runs the
+// cursor handles (a few bytes of suffix or prefix): up to 16 bytes take
+// two overlapping fixed-size loads instead of a library call.
+inline bool bytes_equal(const char* a, const char* b, size_t n) {
+  auto eq = [&](size_t at, auto word) {
+    decltype(word) x, y;
+    std::memcpy(&x, a + at, sizeof x);
+    std::memcpy(&y, b + at, sizeof y);
+    return x == y;
+  };
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return eq(0, uint64_t{}) && eq(n - 8, uint64_t{});
+  }
+  if (n >= 4) return eq(0, uint32_t{}) && eq(n - 4, uint32_t{});
+  return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+inline void copy_bytes(char* to, const char* from, size_t n) {
+  if (n >= 8) {
+    if (n > 16) {
+      std::memcpy(to, from, n);
+    } else {
+      std::memcpy(to, from, 8);
+      std::memcpy(to + n - 8, from + n - 8, 8);
+    }
+  } else if (n >= 4) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + n - 4, from + n - 4, 4);
+  } else if (n > 0) {
+    to[0] = from[0];
+    to[n / 2] = from[n / 2];
+    to[n - 1] = from[n - 1];
+  }
 }
 
 }  // namespace packed_detail
@@ -407,6 +443,60 @@ class FrontCodedList {
   static_assert(kStride >= 1, "at least one lane");
   static constexpr std::array<LaneCoding, kStride> kCoding{kLanes...};
 
+ private:
+  // Whether every lane but lane 0 is kRepeat (a hash, a set): then only
+  // lane 0 ever assembles entries, and find() and for_each_row() over whole
+  // rows run tight loops.
+  static constexpr bool kOnlyLaneZeroAssembles = [] {
+    for (size_t l = 1; l < kStride; ++l)
+      if (kCoding[l] != LaneCoding::kRepeat) return false;
+    return true;
+  }();
+
+  // Reads the head of the entry at p: its shared length and suffix length;
+  // returns where the suffix starts.
+  static const char* read_head(const char* p, size_t* shared, size_t* suffix_len) {
+    const auto head = static_cast<unsigned char>(*p++);
+    uint64_t s = head >> 4, l = head & 0x0F, ext;
+    if (s == 15) {
+      p += packed_detail::get_varint(p, &ext);
+      s += ext;
+    }
+    if (l == 15) {
+      p += packed_detail::get_varint(p, &ext);
+      l += ext;
+    }
+    *shared = static_cast<size_t>(s);
+    *suffix_len = static_cast<size_t>(l);
+    return p;
+  }
+
+  // Room for one assembled entry: inline for short ones, on the heap past
+  // that. A cursor holds one slot per lane and one for value(); handing an
+  // entry from the value() slot to its lane swaps slot numbers, so bytes
+  // never move while views of them are out.
+  struct Slot {
+    Slot() = default;
+    Slot(const Slot&) = delete;  // data may point into local
+    Slot& operator=(const Slot&) = delete;
+    char* reserve(size_t n, size_t keep) {
+      if (n > capacity) {
+        const size_t cap = std::max(n, 2 * capacity);
+        std::unique_ptr<char[]> grown(new char[cap]);
+        std::memcpy(grown.get(), data, keep);
+        heap = std::move(grown);
+        data = heap.get();
+        capacity = cap;
+      }
+      return data;
+    }
+    char local[48];
+    std::unique_ptr<char[]> heap;
+    char* data = local;
+    size_t capacity = sizeof local;
+  };
+
+ public:
   size_t size() const { return block_.count(); }
   bool empty() const { return size() == 0; }
   // Bytes of encoded entries (the block adds an 8- or 16-byte header).
@@ -425,32 +515,66 @@ class FrontCodedList {
   void clear() { block_.clear(); }
 
   // A forward reader. It starts on entry 0 (or at the end of an empty
-  // list) and decodes one entry per advance(). Any change to the list
-  // invalidates it, except through the splice() it is handed to, after
-  // which it must not be used either.
+  // list). Any change to the list invalidates it, except through the
+  // splice() it is handed to, after which it must not be used either.
+  //
+  // State: for each lane, the latest entry before the current one (what
+  // the current entry of that lane is coded against, and what splice()
+  // codes new entries against); for the current entry only its parsed
+  // head. An entry is assembled only when asked for (value()) or when the
+  // cursor moves past it, and then in place: the lane's buffer keeps the
+  // shared prefix and takes the new suffix, so walking a lane copies only
+  // suffix bytes. Comparing the current entry (matches(), find()) assembles
+  // nothing.
   class Cursor {
    public:
     explicit Cursor(const FrontCodedList& list)
         : data_(list.block_.data()), size_(list.size()) {
-      if (size_ > 0) decode();
+      if (size_ > 0) parse();
     }
-    Cursor(const Cursor&) = delete;  // views may point into the scratch
+    Cursor(const Cursor&) = delete;  // views may point into its buffers
     Cursor& operator=(const Cursor&) = delete;
 
     bool at_end() const { return index_ == size_; }
     // Index of the current entry (size() at the end).
     size_t index() const { return index_; }
     // The current entry (not at the end). A view of a kRepeat lane points
-    // into the list and lives until the list changes; one of a kPrefix lane
-    // may point into the cursor and lives until the cursor decodes the next
-    // entry of the same lane (advancing from a hash's field to its value
-    // leaves the field's view intact).
-    std::string_view value() const { return lanes_[lane_].cur; }
+    // into the list and lives until the list changes. One of a kPrefix lane
+    // may point into the cursor: it lives until the cursor moves past the
+    // next entry of the same lane (so a hash's field stays readable while
+    // the cursor moves on to its value).
+    std::string_view value() {
+      if (shared_ == 0) return {suffix_, suffix_len_};
+      const std::string_view base = lanes_[lane_].cur;
+      if (suffix_len_ == 0) return base.substr(0, shared_);
+      if (!peeked_) {
+        char* out = slots_[peek_slot_].reserve(shared_ + suffix_len_, 0);
+        packed_detail::copy_bytes(out, base.data(), shared_);
+        packed_detail::copy_bytes(out + shared_, suffix_, suffix_len_);
+        peek_view_ = {out, shared_ + suffix_len_};
+        peeked_ = true;
+      }
+      return peek_view_;
+    }
+    // value() then advance(), cheaper when the entry has to be assembled:
+    // it is assembled once, in place, in its lane's buffer. The view lives
+    // as value()'s does.
+    std::string_view read() {
+      apply();
+      const std::string_view v = lanes_[lane_].cur;
+      move_on();
+      return v;
+    }
+    // Whether the current entry (not at the end) equals v, without
+    // assembling it.
+    bool matches(std::string_view v) const {
+      return shared_ + suffix_len_ == v.size() &&
+             packed_detail::bytes_equal(suffix_, v.data() + shared_, suffix_len_) &&
+             packed_detail::bytes_equal(lanes_[lane_].cur.data(), v.data(), shared_);
+    }
     void advance() {
-      offset_ = next_offset_;
-      ++index_;
-      lane_ = lane_ + 1 == kStride ? 0 : lane_ + 1;
-      if (!at_end()) decode();
+      apply();
+      move_on();
     }
     // Advances n entries, stopping at the end.
     void skip(size_t n) {
@@ -459,8 +583,11 @@ class FrontCodedList {
     // Advances `step` entries at a time from the current one to the first
     // entry equal to v; returns false (at the end) when there is none.
     bool find(std::string_view v, size_t step = 1) {
+      if constexpr (kOnlyLaneZeroAssembles) {
+        if (step == kStride && lane_ == 0 && !at_end()) return find_by_rows(v);
+      }
       while (!at_end()) {
-        if (value() == v) return true;
+        if (matches(v)) return true;
         skip(step);
       }
       return false;
@@ -468,44 +595,90 @@ class FrontCodedList {
 
    private:
     friend class FrontCodedList;
+
     struct Lane {
-      std::string_view prev;  // the entry before `cur` in this lane
-      std::string_view cur;   // the latest decoded entry of this lane
-      std::string scratch[2];
+      std::string_view cur;  // the lane's latest entry before the current one
+      size_t slot;           // the slot that holds cur when it was assembled
     };
 
-    // The entry the next entry of `lane` is coded against, at the cursor's
-    // position (before the current entry when it is in that lane).
-    std::string_view predecessor(size_t lane) const {
-      return !at_end() && lane == lane_ ? lanes_[lane].prev : lanes_[lane].cur;
+    void parse() {
+      suffix_ = read_head(data_ + offset_, &shared_, &suffix_len_);
+      next_offset_ = static_cast<size_t>(suffix_ - data_) + suffix_len_;
+      peeked_ = false;
     }
 
-    void decode() {
+    // find(v, kStride) from an entry of lane 0: the same walk as advance()
+    // does, with the state in locals (the hot loop of HGET and HSET).
+    bool find_by_rows(std::string_view v) {
       const char* p = data_ + offset_;
-      const auto head = static_cast<unsigned char>(*p++);
-      uint64_t shared = head >> 4, suffix_len = head & 0x0F, ext;
-      if (shared == 15) {
-        p += packed_detail::get_varint(p, &ext);
-        shared += ext;
+      size_t index = index_;
+      Slot& slot = slots_[lanes_[0].slot];
+      std::array<std::string_view, kStride> cur;
+      for (size_t l = 0; l < kStride; ++l) cur[l] = lanes_[l].cur;
+      bool found = false;
+      while (index < size_) {
+        size_t shared, suffix_len;
+        const char* suffix = read_head(p, &shared, &suffix_len);
+        if (shared + suffix_len == v.size() &&
+            packed_detail::bytes_equal(suffix, v.data() + shared, suffix_len) &&
+            packed_detail::bytes_equal(cur[0].data(), v.data(), shared)) {
+          found = true;
+          break;
+        }
+        if (shared == 0) {
+          cur[0] = {suffix, suffix_len};
+        } else if (suffix_len == 0) {
+          cur[0] = cur[0].substr(0, shared);
+        } else {
+          const bool in_place = cur[0].data() == slot.data;
+          char* out = slot.reserve(shared + suffix_len, in_place ? shared : 0);
+          if (!in_place) packed_detail::copy_bytes(out, cur[0].data(), shared);
+          packed_detail::copy_bytes(out + shared, suffix, suffix_len);
+          cur[0] = {out, shared + suffix_len};
+        }
+        p = suffix + suffix_len;
+        ++index;
+        for (size_t l = 1; l < kStride && index < size_; ++l, ++index) {
+          suffix = read_head(p, &shared, &suffix_len);
+          cur[l] = shared == 0 ? std::string_view(suffix, suffix_len) : cur[l].substr(0, shared);
+          p = suffix + suffix_len;
+        }
       }
-      if (suffix_len == 15) {
-        p += packed_detail::get_varint(p, &ext);
-        suffix_len += ext;
-      }
-      next_offset_ = static_cast<size_t>(p - data_) + suffix_len;
+      for (size_t l = 0; l < kStride; ++l) lanes_[l].cur = cur[l];
+      index_ = index;
+      offset_ = static_cast<size_t>(p - data_);
+      lane_ = index % kStride;
+      if (!at_end()) parse();
+      return found;
+    }
+
+    // Steps to the next entry once the current one is applied.
+    void move_on() {
+      offset_ = next_offset_;
+      ++index_;
+      lane_ = lane_ + 1 == kStride ? 0 : lane_ + 1;
+      if (!at_end()) parse();
+    }
+
+    // Makes the current entry its lane's latest.
+    void apply() {
       Lane& l = lanes_[lane_];
-      const std::string_view base = l.cur;
-      l.prev = base;
-      if (shared == 0) {
-        l.cur = std::string_view(p, suffix_len);
-      } else if (suffix_len == 0) {
-        l.cur = base.substr(0, shared);
+      if (shared_ == 0) {
+        l.cur = {suffix_, suffix_len_};
+      } else if (suffix_len_ == 0) {
+        l.cur = l.cur.substr(0, shared_);
+      } else if (peeked_) {
+        // value() assembled it already: the lane takes that slot (views of
+        // it handed out stay valid; the lane's old slot becomes scratch).
+        std::swap(l.slot, peek_slot_);
+        l.cur = peek_view_;
       } else {
-        // kPrefix only: assemble in whichever scratch `base` is not in.
-        std::string& out = base.data() == l.scratch[0].data() ? l.scratch[1] : l.scratch[0];
-        out.assign(base.data(), shared);
-        out.append(p, suffix_len);
-        l.cur = out;
+        Slot& slot = slots_[l.slot];
+        const bool in_place = l.cur.data() == slot.data;  // the prefix is there
+        char* out = slot.reserve(shared_ + suffix_len_, in_place ? shared_ : 0);
+        if (!in_place) packed_detail::copy_bytes(out, l.cur.data(), shared_);
+        packed_detail::copy_bytes(out + shared_, suffix_, suffix_len_);
+        l.cur = {out, shared_ + suffix_len_};
       }
     }
 
@@ -515,8 +688,55 @@ class FrontCodedList {
     size_t offset_ = 0;       // byte offset of the current entry
     size_t next_offset_ = 0;  // byte offset of the entry after it
     size_t lane_ = 0;         // index_ % kStride
-    std::array<Lane, kStride> lanes_;
+    // The current entry's head: it is lanes_[lane_].cur[0, shared_) followed
+    // by suffix_len_ bytes at suffix_.
+    size_t shared_ = 0;
+    const char* suffix_ = nullptr;
+    size_t suffix_len_ = 0;
+    bool peeked_ = false;  // peek_view_ holds the current entry (value())
+    std::string_view peek_view_;
+    std::array<Slot, kStride + 1> slots_;
+    std::array<Lane, kStride> lanes_ = initial_lanes();
+    size_t peek_slot_ = kStride;  // the slot value() assembles into
+
+    static constexpr std::array<Lane, kStride> initial_lanes() {
+      std::array<Lane, kStride> lanes{};
+      for (size_t i = 0; i < kStride; ++i) lanes[i].slot = i;
+      return lanes;
+    }
   };
+
+  // Calls fn(row) for each row of kStride entries, row being a
+  // std::array<std::string_view, kStride>; the size must be a multiple of
+  // the stride. The views live for the duration of the call. (What a walk
+  // with a Cursor gives, in a tighter loop.)
+  template <typename Fn>
+  void for_each_row(Fn&& fn) const
+    requires kOnlyLaneZeroAssembles
+  {
+    Slot slot;
+    std::array<std::string_view, kStride> row{};
+    const char* p = block_.data();
+    for (size_t index = 0, n = size(); index < n;) {
+      for (size_t l = 0; l < kStride && index < n; ++l, ++index) {
+        size_t shared, suffix_len;
+        const char* suffix = read_head(p, &shared, &suffix_len);
+        p = suffix + suffix_len;
+        if (shared == 0) {
+          row[l] = {suffix, suffix_len};
+        } else if (suffix_len == 0) {
+          row[l] = row[l].substr(0, shared);
+        } else {  // lane 0: in place, the shared prefix is there or in the block
+          const bool in_place = row[0].data() == slot.data;
+          char* out = slot.reserve(shared + suffix_len, in_place ? shared : 0);
+          if (!in_place) packed_detail::copy_bytes(out, row[0].data(), shared);
+          packed_detail::copy_bytes(out + shared, suffix, suffix_len);
+          row[0] = {out, shared + suffix_len};
+        }
+      }
+      fn(static_cast<const std::array<std::string_view, kStride>&>(row));
+    }
+  }
 
   // Replaces the `erase` entries starting at the cursor's entry (the end
   // for an append) with the entries of `insert`, re-encoding the first
@@ -526,26 +746,47 @@ class FrontCodedList {
   void splice(Cursor& at, size_t erase, std::span<const std::string_view> insert) {
     const size_t first = at.index_;
     const size_t start = at.offset_;
-    std::array<std::string, kStride> prev;
-    for (size_t l = 0; l < kStride; ++l) prev[l] = at.predecessor(l);
+    // Views into the block stay valid until the block changes at the end;
+    // views into the cursor do not survive its moving on, so they are
+    // copied.
+    const char* const data = block_.data();
+    const size_t size_bytes = bytes();
+    auto stable = [&](std::string_view v, std::string& copy) {
+      if (v.empty() || (v.data() >= data && v.data() < data + size_bytes)) return v;
+      copy.assign(v);
+      return std::string_view(copy);
+    };
+    std::array<std::string, kStride> copies;
+    std::array<std::string_view, kStride> prev;
+    for (size_t l = 0; l < kStride; ++l) prev[l] = stable(at.lanes_[l].cur, copies[l]);
     at.skip(erase);
     // The entries after the cut that are coded against an entry before it:
     // the next one of each lane.
-    std::array<std::string, kStride> follow;
+    std::array<std::string, kStride> follow_copies;
+    std::array<std::string_view, kStride> follow;
     size_t n_follow = 0;
-    for (; n_follow < kStride && !at.at_end(); at.advance()) follow[n_follow++] = at.value();
-    const size_t stop = at.at_end() ? bytes() : at.offset_;
+    for (; n_follow < kStride && !at.at_end(); at.advance(), ++n_follow)
+      follow[n_follow] = stable(at.value(), follow_copies[n_follow]);
+    const size_t stop = at.at_end() ? size_bytes : at.offset_;
 
-    std::string out;
+    // Encode into a stack buffer when the worst case fits (it does for a
+    // hash field and value within the default listpack limits).
+    size_t worst = 0;
+    for (std::string_view v : insert) worst += kMaxHead + v.size();
+    for (size_t i = 0; i < n_follow; ++i) worst += kMaxHead + follow[i].size();
+    char stack[512];
+    std::unique_ptr<char[]> heap;
+    char* const out = worst <= sizeof stack ? stack : (heap.reset(new char[worst]), heap.get());
+    size_t n = 0;
     size_t lane = first % kStride;
     auto put = [&](std::string_view v) {
-      encode(out, prev[lane], v, kCoding[lane]);
-      prev[lane].assign(v);
+      n += encode(out + n, prev[lane], v, kCoding[lane]);
+      prev[lane] = v;
       lane = lane + 1 == kStride ? 0 : lane + 1;
     };
     for (std::string_view v : insert) put(v);
     for (size_t i = 0; i < n_follow; ++i) put(follow[i]);
-    block_.splice(start, stop, {std::string_view(out)},
+    block_.splice(start, stop, {std::string_view(out, n)},
                   static_cast<ptrdiff_t>(insert.size()) - static_cast<ptrdiff_t>(erase));
   }
   void splice(Cursor& at, size_t erase, std::initializer_list<std::string_view> insert) {
@@ -560,16 +801,19 @@ class FrontCodedList {
     explicit Appender(FrontCodedList& list) : list_(list) {
       Cursor c(list);
       c.skip(list.size());
-      for (size_t l = 0; l < kStride; ++l) prev_[l] = c.predecessor(l);
+      for (size_t l = 0; l < kStride; ++l) prev_[l] = c.lanes_[l].cur;
       lane_ = list.size() % kStride;
     }
     void push(std::string_view v) {
-      std::string out;
-      encode(out, prev_[lane_], v, kCoding[lane_]);
+      char stack[256];
+      std::unique_ptr<char[]> heap;
+      const size_t worst = kMaxHead + v.size();
+      char* const out = worst <= sizeof stack ? stack : (heap.reset(new char[worst]), heap.get());
+      const size_t n = encode(out, prev_[lane_], v, kCoding[lane_]);
       prev_[lane_].assign(v);
       lane_ = lane_ + 1 == kStride ? 0 : lane_ + 1;
       const size_t end = list_.bytes();
-      list_.block_.splice(end, end, {std::string_view(out)}, 1);
+      list_.block_.splice(end, end, {std::string_view(out, n)}, 1);
     }
 
    private:
@@ -579,9 +823,12 @@ class FrontCodedList {
   };
 
  private:
-  // Appends the encoding of v, coded against prev, to out.
-  static void encode(std::string& out, std::string_view prev, std::string_view v,
-                     LaneCoding coding) {
+  // The longest entry head: the head byte and two 10-byte varints.
+  static constexpr size_t kMaxHead = 21;
+
+  // Writes the encoding of v, coded against prev, at out (room for
+  // kMaxHead + v.size() bytes); returns the bytes written.
+  static size_t encode(char* out, std::string_view prev, std::string_view v, LaneCoding coding) {
     size_t shared = 0;
     if (coding == LaneCoding::kPrefix) {
       const size_t n = std::min(prev.size(), v.size());
@@ -590,13 +837,12 @@ class FrontCodedList {
       shared = v.size();
     }
     const size_t suffix_len = v.size() - shared;
-    char head[21];
     size_t n = 1;
-    head[0] = static_cast<char>((std::min<size_t>(shared, 15) << 4) | std::min<size_t>(suffix_len, 15));
-    if (shared >= 15) n += packed_detail::put_varint(shared - 15, head + n);
-    if (suffix_len >= 15) n += packed_detail::put_varint(suffix_len - 15, head + n);
-    out.append(head, n);
-    out.append(v.substr(shared));
+    out[0] = static_cast<char>((std::min<size_t>(shared, 15) << 4) | std::min<size_t>(suffix_len, 15));
+    if (shared >= 15) n += packed_detail::put_varint(shared - 15, out + n);
+    if (suffix_len >= 15) n += packed_detail::put_varint(suffix_len - 15, out + n);
+    if (suffix_len > 0) std::memcpy(out + n, v.data() + shared, suffix_len);
+    return n + suffix_len;
   }
 
   PackedBlock<kAux> block_;

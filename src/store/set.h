@@ -22,6 +22,7 @@
 // listpack member may be assembled from its shared prefix and its suffix.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -164,7 +165,7 @@ void SetValue::for_each(F&& fn) const {
       break;
     }
     case Kind::kListpack:
-      for (Members::Cursor c(packed_); !c.at_end(); c.advance()) fn(c.value());
+      packed_.for_each_row([&](const std::array<std::string_view, 1>& m) { fn(m[0]); });
       break;
     case Kind::kHashtable:
       dict_.for_each([&](std::string_view key, const NoValue&) { fn(key); });

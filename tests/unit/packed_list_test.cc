@@ -221,6 +221,36 @@ TEST(FrontCodedList, RepeatLaneViewsOutliveTheCursor) {
   }
 }
 
+// Walks l with a random mix of value()+advance() and read(), checking that
+// each view handed out still reads right until the cursor has moved past
+// the next entry of its lane (the documented lifetime), and that
+// for_each_row (where the list has it) sees the same rows.
+template <typename L>
+void check_views(const L& l, const std::vector<std::string>& model, uint64_t choices) {
+  constexpr size_t S = L::kStride;
+  std::vector<std::string_view> views;
+  typename L::Cursor c(l);
+  for (size_t i = 0; i < model.size(); ++i, choices = choices * 6364136223846793005ULL + 1) {
+    RC_ASSERT(c.index() == i);
+    if ((choices >> 33) & 1) {
+      views.push_back(c.read());
+    } else {
+      RC_ASSERT(c.matches(model[i]));
+      views.push_back(c.value());
+      c.advance();
+    }
+    for (size_t j = i + 1 > S ? i + 1 - S : 0; j <= i; ++j) RC_ASSERT(views[j] == model[j]);
+  }
+  RC_ASSERT(c.at_end());
+  if constexpr (requires { l.for_each_row([](const auto&) {}); }) {
+    std::vector<std::string> rows;
+    l.for_each_row([&](const std::array<std::string_view, S>& row) {
+      for (std::string_view v : row) rows.emplace_back(v);
+    });
+    RC_ASSERT(rows == model);
+  }
+}
+
 // Random edits on a list of `L::kStride` lanes against a vector: inserting
 // and erasing whole rows of kStride entries at any row, replacing any single
 // entry, appending, and finding.
@@ -289,6 +319,7 @@ void check_random_edits() {
     }
     RC_ASSERT(l.size() == model.size());
     RC_ASSERT(contents(l) == model);
+    check_views(l, model, pos);
   }
   L copy = l;
   RC_ASSERT(contents(copy) == model);
