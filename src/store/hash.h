@@ -7,7 +7,7 @@
 //                lanes (store/packed_list.h):
 //                  [f0][v0][f1][v1] ... [fN-1][vN-1]
 //                A field shares its longest common prefix with the previous
-//                field ("field:001" after "field:000" costs 3 bytes); a
+//                field ("field:001" after "field:000" takes 2 bytes); a
 //                value is either stored whole or marked as a repeat of the
 //                previous value, so every value is a run of bytes in the
 //                block and get() returns a view of it. Lookups are linear
