@@ -20,14 +20,17 @@
 //                had) a TTL. Reported through encoding(); the hash's
 //                behaviour does not change.
 //
-// Layout: the object is a vtable pointer and one pointer to the listpack
-// block (16 bytes). The block's aux word tells the rest:
+// Layout: the object is a vtable pointer and one pointer into the listpack
+// block (16 bytes in all; the pointer points at the entries, the block's
+// header lies before them). The block's aux word tells the rest:
 //
-//   HashValue                 listpack block
-//   +--------+--------+       +-------+-------+-----------+---------------+
-//   | vtable | block -+-----> | count | bytes | aux word  | entries ...   |
-//   +--------+--------+       +-------+-------+-----+-----+---------------+
-//                                                   |
+//   HashValue (16 bytes)     listpack block (one malloc)
+//   +--------+---------+     +-------+-------+----------+-------------+
+//   | vtable | block --+--+  | count | bytes | aux word | entries ... |
+//   +--------+---------+  |  +-------+-------+----------+-------------+
+//                         |                       |     ^
+//                         +-----------------------|-----+
+//                                                 v
 //     aux odd:  the table seed (low bit forced on); a plain listpack hash,
 //               nothing else allocated.
 //     aux even: a pointer to Ext, which holds the seed, the hash table once

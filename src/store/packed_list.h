@@ -19,20 +19,26 @@
 //
 // ---------------------------------------------------------------- PackedBlock
 //
-// Null means empty (count 0, bytes 0, aux 0). Otherwise it points at
+// Null means empty (count 0, bytes 0, aux 0). Otherwise it points at the
+// data of a block laid out as
 //
 //   small header, while count and bytes both stay below 0xFFFFFFFF:
 //     +-----------+-----------+-------------+----------------------+
 //     | count u32 | bytes u32 | aux u64 (*) | data: `bytes` bytes  |
 //     +-----------+-----------+-------------+----------------------+
-//     0           4           8             8 or 16
+//                                           ^ the stored pointer
 //
 //   large header (a 4 GiB list element, say):
-//     +------------+------------+-----------+-----------+---------+------+
-//     | 0xFFFFFFFF | 0xFFFFFFFF | count u64 | bytes u64 | aux (*) | data |
-//     +------------+------------+-----------+-----------+---------+------+
-//
+//     +-----------+-----------+------------+------------+---------+------+
+//     | count u64 | bytes u64 | 0xFFFFFFFF | 0xFFFFFFFF | aux (*) | data |
+//     +-----------+-----------+------------+------------+---------+------+
+//                                                                 ^
 //   (*) only in PackedBlock<true>.
+//
+// Pointing at the data keeps reading entries as cheap as with a plain
+// buffer; the header fields sit at fixed offsets before it (the two 32-bit
+// fields always right before the aux word or the data, so their marker
+// tells the large header apart).
 //
 // The block is reallocated to the exact size at every change (no capacity
 // field, no doubling): with jemalloc a realloc that stays within the size
@@ -195,10 +201,11 @@ class PackedBlock {
   PackedBlock() = default;
   PackedBlock(const PackedBlock& other) {
     if (other.p_ == nullptr) return;
-    const size_t n = other.header_size() + other.bytes();
-    p_ = static_cast<char*>(std::malloc(n));
-    if (p_ == nullptr) throw std::bad_alloc();
-    std::memcpy(p_, other.p_, n);
+    const size_t header = other.header_size();
+    char* q = static_cast<char*>(std::malloc(header + other.bytes()));
+    if (q == nullptr) throw std::bad_alloc();
+    std::memcpy(q, other.p_ - header, header + other.bytes());
+    p_ = q + header;
   }
   PackedBlock& operator=(const PackedBlock& other) {
     if (this != &other) {
@@ -210,41 +217,43 @@ class PackedBlock {
   PackedBlock(PackedBlock&& other) noexcept : p_(std::exchange(other.p_, nullptr)) {}
   PackedBlock& operator=(PackedBlock&& other) noexcept {
     if (this != &other) {
-      std::free(p_);
+      release();
       p_ = std::exchange(other.p_, nullptr);
     }
     return *this;
   }
-  ~PackedBlock() { std::free(p_); }
+  ~PackedBlock() { release(); }
   void swap(PackedBlock& other) noexcept { std::swap(p_, other.p_); }
 
   size_t count() const {
     if (p_ == nullptr) return 0;
-    return large() ? load64(8) : load32(0);
+    return large() ? load64(kCount64) : load32(kCount32);
   }
   size_t bytes() const {
     if (p_ == nullptr) return 0;
-    return large() ? load64(16) : load32(4);
+    return large() ? load64(kBytes64) : load32(kBytes32);
   }
-  const char* data() const { return p_ == nullptr ? nullptr : p_ + header_size(); }
+  // The data (null for a null block): what the stored pointer points at.
+  const char* data() const { return p_; }
 
   // The owner's aux word (PackedBlock<true> only); 0 for a null block.
   uint64_t aux() const
     requires kAux
   {
-    return p_ == nullptr ? 0 : load64(header_size() - 8);
+    return p_ == nullptr ? 0 : load64(kAuxAt);
   }
   void set_aux(uint64_t word)
     requires kAux
   {
     if (p_ == nullptr) {
       if (word == 0) return;
-      p_ = static_cast<char*>(std::malloc(header_size_for(false)));
-      if (p_ == nullptr) throw std::bad_alloc();
-      store32(0, 0);
-      store32(4, 0);
+      char* q = static_cast<char*>(std::malloc(header_size_for(false)));
+      if (q == nullptr) throw std::bad_alloc();
+      p_ = q + header_size_for(false);
+      store32(kCount32, 0);
+      store32(kBytes32, 0);
     }
-    store64(header_size() - 8, word);
+    store64(kAuxAt, word);
   }
 
   // Replaces data[from, to) with the concatenation of pieces and adds
@@ -254,10 +263,9 @@ class PackedBlock {
     size_t n = 0;
     for (std::string_view s : pieces) n += s.size();
     const size_t old_bytes = bytes();
-    const char* d = data();
     bool aliased = false;
     for (std::string_view s : pieces)
-      aliased |= !s.empty() && d != nullptr && s.data() >= d && s.data() < d + old_bytes;
+      aliased |= !s.empty() && p_ != nullptr && s.data() >= p_ && s.data() < p_ + old_bytes;
     if (aliased) {
       std::string copy;
       copy.reserve(n);
@@ -272,35 +280,47 @@ class PackedBlock {
     if (p_ == nullptr) return;
     if constexpr (kAux) {
       const uint64_t word = aux();
-      std::free(std::exchange(p_, nullptr));
+      release();
       set_aux(word);
     } else {
-      std::free(std::exchange(p_, nullptr));
+      release();
     }
   }
 
  private:
-  static constexpr size_t kAuxBytes = kAux ? 8 : 0;
+  // Where the header fields sit, in bytes back from the data.
+  static constexpr ptrdiff_t kAuxBytes = kAux ? 8 : 0;
+  static constexpr ptrdiff_t kAuxAt = -8;
+  static constexpr ptrdiff_t kBytes32 = -kAuxBytes - 4;
+  static constexpr ptrdiff_t kCount32 = -kAuxBytes - 8;
+  static constexpr ptrdiff_t kBytes64 = -kAuxBytes - 16;
+  static constexpr ptrdiff_t kCount64 = -kAuxBytes - 24;
   static constexpr uint32_t kLargeMark = 0xFFFFFFFF;
   static size_t header_size_for(bool large) { return (large ? 24 : 8) + kAuxBytes; }
   static bool needs_large(size_t count, size_t bytes) {
     return count >= kLargeAt || bytes >= kLargeAt;
   }
 
-  bool large() const { return load32(4) == kLargeMark; }
+  bool large() const { return load32(kBytes32) == kLargeMark; }
   size_t header_size() const { return header_size_for(large()); }
-  uint32_t load32(size_t at) const {
+  void release() {
+    if (p_ == nullptr) return;
+    char* const base = p_ - header_size();
+    p_ = nullptr;
+    std::free(base);
+  }
+  uint32_t load32(ptrdiff_t at) const {
     uint32_t v;
     std::memcpy(&v, p_ + at, sizeof v);
     return v;
   }
-  uint64_t load64(size_t at) const {
+  uint64_t load64(ptrdiff_t at) const {
     uint64_t v;
     std::memcpy(&v, p_ + at, sizeof v);
     return v;
   }
-  void store32(size_t at, uint32_t v) { std::memcpy(p_ + at, &v, sizeof v); }
-  void store64(size_t at, uint64_t v) { std::memcpy(p_ + at, &v, sizeof v); }
+  void store32(ptrdiff_t at, uint32_t v) { std::memcpy(p_ + at, &v, sizeof v); }
+  void store64(ptrdiff_t at, uint64_t v) { std::memcpy(p_ + at, &v, sizeof v); }
 
   // splice() without the aliasing check.
   void rebuild(size_t from, size_t to, ptrdiff_t count_delta,
@@ -311,7 +331,7 @@ class PackedBlock {
     uint64_t word = 0;
     if constexpr (kAux) word = aux();
     if (new_bytes == 0 && new_count == 0 && word == 0) {
-      std::free(std::exchange(p_, nullptr));
+      release();
       return;
     }
     const bool new_large = needs_large(new_count, new_bytes);
@@ -321,40 +341,42 @@ class PackedBlock {
       // A fresh block (first entry, or the header changes size).
       char* q = static_cast<char*>(std::malloc(new_header + new_bytes));
       if (q == nullptr) throw std::bad_alloc();
+      char* d = q + new_header;
       if (p_ != nullptr) {
-        std::memcpy(q + new_header, data(), from);
-        std::memcpy(q + new_header + from + n, data() + to, tail);
+        std::memcpy(d, p_, from);
+        std::memcpy(d + from + n, p_ + to, tail);
       }
-      std::free(p_);
-      p_ = q;
+      release();
+      p_ = d;
     } else if (new_bytes >= old_bytes) {
-      char* q = static_cast<char*>(std::realloc(p_, new_header + new_bytes));
+      char* q = static_cast<char*>(std::realloc(p_ - new_header, new_header + new_bytes));
       if (q == nullptr) throw std::bad_alloc();
-      p_ = q;
-      std::memmove(p_ + new_header + from + n, p_ + new_header + to, tail);
+      p_ = q + new_header;
+      std::memmove(p_ + from + n, p_ + to, tail);
     } else {
-      std::memmove(p_ + new_header + from + n, p_ + new_header + to, tail);
+      std::memmove(p_ + from + n, p_ + to, tail);
       // A failed shrink leaves the larger block, which is still valid.
-      if (char* q = static_cast<char*>(std::realloc(p_, new_header + new_bytes))) p_ = q;
+      if (char* q = static_cast<char*>(std::realloc(p_ - new_header, new_header + new_bytes)))
+        p_ = q + new_header;
     }
-    char* out = p_ + new_header + from;
+    char* out = p_ + from;
     for (std::string_view s : pieces) {
       if (!s.empty()) std::memcpy(out, s.data(), s.size());
       out += s.size();
     }
     if (new_large) {
-      store32(0, kLargeMark);
-      store32(4, kLargeMark);
-      store64(8, new_count);
-      store64(16, new_bytes);
+      store64(kCount64, new_count);
+      store64(kBytes64, new_bytes);
+      store32(kCount32, kLargeMark);
+      store32(kBytes32, kLargeMark);
     } else {
-      store32(0, static_cast<uint32_t>(new_count));
-      store32(4, static_cast<uint32_t>(new_bytes));
+      store32(kCount32, static_cast<uint32_t>(new_count));
+      store32(kBytes32, static_cast<uint32_t>(new_bytes));
     }
-    if constexpr (kAux) store64(new_header - 8, word);
+    if constexpr (kAux) store64(kAuxAt, word);
   }
 
-  char* p_ = nullptr;
+  char* p_ = nullptr;  // the data; the header lies just before it
 };
 
 // ---------------------------------------------------------------- PackedList
