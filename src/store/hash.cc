@@ -4,78 +4,94 @@
 
 namespace peregrine::store {
 
+static_assert(sizeof(HashValue) == 2 * sizeof(void*),
+              "a HashValue is its vtable pointer and the listpack block pointer");
+
+HashValue::~HashValue() { delete ext(); }
+
+HashValue::Ext& HashValue::ext_or_create() {
+  if (Ext* e = ext()) return *e;
+  auto e = std::make_unique<Ext>();
+  e->seed = lp_.aux();
+  static_assert(alignof(Ext) >= 2, "an Ext pointer must have its low bit clear");
+  lp_.set_aux(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(e.get())));
+  return *e.release();
+}
+
 std::unique_ptr<Collection> HashValue::clone() const {
-  auto copy = std::make_unique<HashValue>(seed_);
-  copy->listpack_ = listpack_;
-  copy->listpack_ex_ = listpack_ex_;
-  copy->lp_ = lp_;
-  if (!listpack_) {
-    copy->table_ = std::make_unique<Dict<std::string>>(seed_);
-    copy->table_->reserve(table_->size());
-    table_->for_each([&](std::string_view f, const std::string& v) { copy->table_->insert(f, v); });
+  auto copy = std::make_unique<HashValue>(seed());
+  Pairs entries = lp_;
+  entries.set_aux(seed());  // not this hash's Ext pointer
+  copy->lp_ = std::move(entries);
+  if (const Ext* e = ext()) {
+    Ext& c = copy->ext_or_create();
+    c.listpack_ex = e->listpack_ex;
+    if (e->table) {
+      c.table = std::make_unique<Dict<std::string>>(e->seed);
+      c.table->reserve(e->table->size());
+      e->table->for_each([&](std::string_view f, const std::string& v) { c.table->insert(f, v); });
+    }
+    if (e->ttls) c.ttls = std::make_unique<FieldTtls>(*e->ttls);
   }
-  if (ttls_) copy->ttls_ = std::make_unique<FieldTtls>(*ttls_);
   return copy;
 }
 
 std::string_view HashValue::encoding_name() const {
-  if (!listpack_) return "hashtable";
-  return listpack_ex_ ? "listpackex" : "listpack";
+  switch (encoding()) {
+    case Encoding::kHashtable: return "hashtable";
+    case Encoding::kListpackEx: return "listpackex";
+    default: return "listpack";
+  }
 }
 
 void HashValue::convert_to_hashtable() {
-  if (!listpack_) return;
-  auto table = std::make_unique<Dict<std::string>>(seed_);
-  table->reserve(lp_.size() / 2);
-  for_each([&](std::string_view f, std::string_view v) { table->insert(f, std::string(v)); });
-  table_ = std::move(table);
-  lp_.clear();
-  lp_.shrink_to_fit();
-  listpack_ = false;
+  if (!is_listpack()) return;
+  auto t = std::make_unique<Dict<std::string>>(seed());
+  t->reserve(lp_.size() / 2);
+  for_each([&](std::string_view f, std::string_view v) { t->insert(f, std::string(v)); });
+  Ext& e = ext_or_create();
+  lp_.clear();  // keeps the aux word, the Ext pointer
+  e.table = std::move(t);
 }
 
 void HashValue::fit_lengths(std::string_view field, std::string_view value,
                             const HashLimits& limits) {
-  if (listpack_ &&
+  if (is_listpack() &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
     convert_to_hashtable();
   }
 }
 
 std::optional<std::string_view> HashValue::get(std::string_view field) const {
-  if (listpack_) {
-    size_t off = lp_.find(field, 0, 2);
-    if (off == lp_.end()) return std::nullopt;
-    return lp_.at(lp_.next(off));
+  if (const Dict<std::string>* t = table()) {
+    const std::string* v = t->find(field);
+    if (v == nullptr) return std::nullopt;
+    return std::string_view(*v);
   }
-  const std::string* v = table_->find(field);
-  if (v == nullptr) return std::nullopt;
-  return std::string_view(*v);
+  Pairs::Cursor c(lp_);
+  if (!c.find(field, 2)) return std::nullopt;
+  c.advance();
+  return c.value();  // a value-lane view: points into the block
 }
 
 bool HashValue::set(std::string_view field, std::string_view value, const HashLimits& limits,
                     bool keep_ttl) {
   fit_lengths(field, value, limits);
   bool added;
-  if (listpack_) {
-    size_t off = lp_.find(field, 0, 2);
-    if (off != lp_.end()) {
-      lp_.replace(lp_.next(off), value);
-      added = false;
-    } else {
-      lp_.push_back(field);
-      lp_.push_back(value);
-      added = true;
-      if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable();
-    }
+  if (Dict<std::string>* t = table()) {
+    std::string* v = t->find(field);
+    added = v == nullptr;
+    if (added) t->insert(field, std::string(value));
+    else v->assign(value);
   } else {
-    std::string* v = table_->find(field);
-    if (v != nullptr) {
-      v->assign(value);
-      added = false;
+    Pairs::Cursor c(lp_);
+    added = !c.find(field, 2);
+    if (added) {
+      lp_.splice(c, 0, {field, value});  // c is at the end: an append
+      if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable();
     } else {
-      table_->insert(field, std::string(value));
-      added = true;
+      c.advance();
+      if (c.value() != value) lp_.splice(c, 1, {value});
     }
   }
   if (!added && !keep_ttl) drop_ttl(field);
@@ -84,15 +100,12 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
 
 bool HashValue::erase(std::string_view field) {
   bool removed;
-  if (listpack_) {
-    size_t off = lp_.find(field, 0, 2);
-    removed = off != lp_.end();
-    if (removed) {
-      lp_.erase(off);  // the field; its value now sits at off
-      lp_.erase(off);
-    }
+  if (Dict<std::string>* t = table()) {
+    removed = t->erase(field);
   } else {
-    removed = table_->erase(field);
+    Pairs::Cursor c(lp_);
+    removed = c.find(field, 2);
+    if (removed) lp_.splice(c, 2, {});
   }
   if (removed) drop_ttl(field);
   return removed;
@@ -105,35 +118,40 @@ std::vector<std::pair<std::string, std::string>> HashValue::entries() const {
   return out;
 }
 
-std::pair<std::string_view, std::string_view> HashValue::random_entry(rt::Random& random) {
-  if (listpack_) {
-    size_t off = lp_.offset_of(2 * random.uniform(lp_.size() / 2));
-    return {lp_.at(off), lp_.at(lp_.next(off))};
+std::pair<std::string, std::string_view> HashValue::random_entry(rt::Random& random) {
+  if (Dict<std::string>* t = table()) {
+    auto e = t->random_entry(random);
+    return {std::string(e->first), std::string_view(*e->second)};
   }
-  auto e = table_->random_entry(random);
-  return {e->first, std::string_view(*e->second)};
+  Pairs::Cursor c(lp_);
+  c.skip(2 * random.uniform(lp_.size() / 2));
+  std::string field(c.value());
+  c.advance();
+  return {std::move(field), c.value()};
 }
 
 // ------------------------------------------------------------ field TTLs
 
 int64_t HashValue::expire_at(std::string_view field) const {
-  if (!ttls_) return -1;
-  auto it = ttls_->deadlines.find(field);
-  return it == ttls_->deadlines.end() ? -1 : it->second;
+  const FieldTtls* t = ttls();
+  if (t == nullptr) return -1;
+  auto it = t->deadlines.find(field);
+  return it == t->deadlines.end() ? -1 : it->second;
 }
 
 void HashValue::set_expire(std::string_view field, int64_t when_ms) {
-  if (!ttls_) ttls_ = std::make_unique<FieldTtls>();
-  auto& deadlines = ttls_->deadlines;
+  Ext& e = ext_or_create();
+  if (!e.ttls) e.ttls = std::make_unique<FieldTtls>();
+  auto& deadlines = e.ttls->deadlines;
   auto it = deadlines.find(field);
   if (it != deadlines.end()) {
-    ttls_->by_deadline.erase({it->second, it->first});
+    e.ttls->by_deadline.erase({it->second, it->first});
     it->second = when_ms;
   } else {
     it = deadlines.emplace(std::string(field), when_ms).first;
   }
-  ttls_->by_deadline.emplace(when_ms, it->first);
-  if (listpack_) listpack_ex_ = true;
+  e.ttls->by_deadline.emplace(when_ms, it->first);
+  if (!e.table) e.listpack_ex = true;
 }
 
 bool HashValue::persist(std::string_view field) {
@@ -143,19 +161,20 @@ bool HashValue::persist(std::string_view field) {
 }
 
 void HashValue::drop_ttl(std::string_view field) {
-  if (!ttls_) return;
-  auto it = ttls_->deadlines.find(field);
-  if (it == ttls_->deadlines.end()) return;
-  ttls_->by_deadline.erase({it->second, it->first});
-  ttls_->deadlines.erase(it);
-  if (ttls_->deadlines.empty()) ttls_.reset();
+  Ext* e = ext();
+  if (e == nullptr || !e->ttls) return;
+  auto it = e->ttls->deadlines.find(field);
+  if (it == e->ttls->deadlines.end()) return;
+  e->ttls->by_deadline.erase({it->second, it->first});
+  e->ttls->deadlines.erase(it);
+  if (e->ttls->deadlines.empty()) e->ttls.reset();
 }
 
 size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {
   size_t removed = 0;
   while (removed < max_fields && has_expired(now_ms)) {
     // Copied: erase() frees the index entry that holds the name.
-    std::string field = ttls_->by_deadline.begin()->second;
+    std::string field = ttls()->by_deadline.begin()->second;
     erase(field);
     ++removed;
   }
@@ -164,14 +183,20 @@ size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {
 
 // ------------------------------------------------------------ cron helpers
 
+size_t expire_hash_fields(HashValue& hash, int64_t now_ms, size_t max_fields) {
+  return hash.remove_expired(now_ms, max_fields);
+}
+
+int64_t hash_next_field_expiry(const HashValue& hash) { return hash.next_expiry(); }
+
 size_t expire_hash_fields(Value& value, int64_t now_ms, size_t max_fields) {
   if (value.type != ObjType::kHash || !value.coll) return 0;
-  return value.as<HashValue>().remove_expired(now_ms, max_fields);
+  return expire_hash_fields(value.as<HashValue>(), now_ms, max_fields);
 }
 
 int64_t hash_next_field_expiry(const Value& value) {
   if (value.type != ObjType::kHash || !value.coll) return -1;
-  return value.as<HashValue>().next_expiry();
+  return hash_next_field_expiry(value.as<HashValue>());
 }
 
 }  // namespace peregrine::store

@@ -2,10 +2,16 @@
 // per-field expiry.
 //
 // Encodings (OBJECT ENCODING)
-//   "listpack"   small hashes: one PackedList holding field,value pairs back
-//                to back, in insertion order (an update keeps the position):
+//   "listpack"   small hashes: field,value pairs in insertion order (an
+//                update keeps the position) in a FrontCodedList with two
+//                lanes (store/packed_list.h):
 //                  [f0][v0][f1][v1] ... [fN-1][vN-1]
-//                Lookups are linear scans over the fields (stride 2).
+//                A field shares its longest common prefix with the previous
+//                field ("field:001" after "field:000" takes 2 bytes); a
+//                value is either stored whole or marked as a repeat of the
+//                previous value, so every value is a run of bytes in the
+//                block and get() returns a view of it. Lookups are linear
+//                scans over the fields.
 //   "hashtable"  a Dict<std::string> keyed by field. A hash converts once it
 //                has more than hash-max-listpack-entries fields, or when a
 //                field or value longer than hash-max-listpack-value bytes is
@@ -13,6 +19,25 @@
 //   "listpackex" the listpack encoding while at least one field has (or has
 //                had) a TTL. Reported through encoding(); the hash's
 //                behaviour does not change.
+//
+// Layout: the object is a vtable pointer and one pointer into the listpack
+// block (16 bytes in all; the pointer points at the entries, the block's
+// header lies before them). The block's aux word tells the rest:
+//
+//   HashValue (16 bytes)     listpack block (one malloc)
+//   +--------+---------+     +-------+-------+----------+-------------+
+//   | vtable | block --+--+  | count | bytes | aux word | entries ... |
+//   +--------+---------+  |  +-------+-------+----------+-------------+
+//                         |                       |     ^
+//                         +-----------------------|-----+
+//                                                 v
+//     aux odd:  the table seed (low bit forced on); a plain listpack hash,
+//               nothing else allocated.
+//     aux even: a pointer to Ext, which holds the seed, the hash table once
+//               converted (the block then has no entries), the field TTL
+//               indexes and the listpackex mark:
+//
+//               Ext { seed | listpack_ex | table* | ttls* }
 //
 // Field expiry
 //   Only fields with a TTL are recorded, in two side indexes: deadlines
@@ -27,6 +52,7 @@
 // hash that becomes empty must be deleted by the caller.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -51,24 +77,33 @@ struct HashLimits {
   size_t max_listpack_value = 64;
 };
 
-class HashValue : public Collection {
+class HashValue final : public Collection {
  public:
-  // seed: the hash seed of the table used once the hash converts.
-  explicit HashValue(uint64_t seed = 0) : seed_(seed) {}
+  // seed: the hash seed of the table used once the hash converts (its low
+  // bit is ignored).
+  explicit HashValue(uint64_t seed = 0) { lp_.set_aux(seed | 1); }
+  HashValue(const HashValue&) = delete;
+  HashValue& operator=(const HashValue&) = delete;
+  ~HashValue() override;
 
   std::unique_ptr<Collection> clone() const override;
-  size_t size() const override { return listpack_ ? lp_.size() / 2 : table_->size(); }
+  size_t size() const override {
+    const Dict<std::string>* t = table();
+    return t == nullptr ? lp_.size() / 2 : t->size();
+  }
   bool empty() const { return size() == 0; }
 
   // ------------------------------------------------------------ encoding
-  bool is_listpack() const { return listpack_; }
+  bool is_listpack() const { return table() == nullptr; }
   // What OBJECT ENCODING reports: listpack, listpackex or hashtable.
   std::string_view encoding_name() const;
   // The Value::encoding tag for this hash (kListpack, kListpackEx or
   // kHashtable).
   Encoding encoding() const {
-    if (!listpack_) return Encoding::kHashtable;
-    return listpack_ex_ ? Encoding::kListpackEx : Encoding::kListpack;
+    const Ext* e = ext();
+    if (e == nullptr) return Encoding::kListpack;
+    if (e->table) return Encoding::kHashtable;
+    return e->listpack_ex ? Encoding::kListpackEx : Encoding::kListpack;
   }
   // Converts to the hashtable encoding (no-op when already converted).
   void convert_to_hashtable();
@@ -77,8 +112,9 @@ class HashValue : public Collection {
   void fit_lengths(std::string_view field, std::string_view value, const HashLimits& limits);
 
   // ------------------------------------------------------------ fields
-  // The value of field, or nullopt. Expiry is not checked here: callers
-  // remove due fields first (remove_expired).
+  // The value of field, or nullopt; the view lives until the hash changes.
+  // Expiry is not checked here: callers remove due fields first
+  // (remove_expired).
   std::optional<std::string_view> get(std::string_view field) const;
   bool contains(std::string_view field) const { return get(field).has_value(); }
   // Stores field = value, converting first when the limits require it.
@@ -90,21 +126,15 @@ class HashValue : public Collection {
   bool erase(std::string_view field);
 
   // Calls fn(std::string_view field, std::string_view value) for every
-  // field: listpack order, or the table's bucket order.
+  // field: listpack order, or the table's bucket order. The views live for
+  // the duration of the call.
   template <typename F>
   void for_each(F&& fn) const {
-    if (listpack_) {
-      for (size_t off = lp_.begin(); off < lp_.end();) {
-        std::string_view f = lp_.at(off);
-        off = lp_.next(off);
-        std::string_view v = lp_.at(off);
-        off = lp_.next(off);
-        fn(f, v);
-      }
-    } else {
-      table_->for_each(
-          [&](std::string_view f, const std::string& v) { fn(f, std::string_view(v)); });
+    if (const Dict<std::string>* t = table()) {
+      t->for_each([&](std::string_view f, const std::string& v) { fn(f, std::string_view(v)); });
+      return;
     }
+    lp_.for_each_row([&](const std::array<std::string_view, 2>& pair) { fn(pair[0], pair[1]); });
   }
   // Every field,value pair, in for_each order.
   std::vector<std::pair<std::string, std::string>> entries() const;
@@ -114,13 +144,15 @@ class HashValue : public Collection {
   // done), with Dict::scan's guarantee. Only for the hashtable encoding.
   template <typename F>
   uint64_t scan(uint64_t cursor, F&& fn) {
-    return table_->scan(cursor, [&](std::string_view f, std::string& v) {
+    return table()->scan(cursor, [&](std::string_view f, std::string& v) {
       fn(f, std::string_view(v));
     });
   }
 
-  // A uniformly chosen field,value pair (the hash must not be empty).
-  std::pair<std::string_view, std::string_view> random_entry(rt::Random& random);
+  // A uniformly chosen field,value pair (the hash must not be empty). The
+  // field is a copy (a listpack field is front-coded, not a run of bytes in
+  // the block); the value's view lives until the hash changes.
+  std::pair<std::string, std::string_view> random_entry(rt::Random& random);
 
   // ------------------------------------------------------------ field TTLs
   // Absolute expiry of field in Unix ms, or -1 when it has none (or does not
@@ -131,46 +163,81 @@ class HashValue : public Collection {
   // Removes field's TTL. Returns whether it had one.
   bool persist(std::string_view field);
   // Number of fields with a TTL.
-  size_t volatile_count() const { return ttls_ ? ttls_->deadlines.size() : 0; }
+  size_t volatile_count() const {
+    const FieldTtls* t = ttls();
+    return t == nullptr ? 0 : t->deadlines.size();
+  }
   // The earliest field deadline, or -1 when no field has a TTL.
   int64_t next_expiry() const {
-    return !ttls_ ? -1 : ttls_->by_deadline.begin()->first;
+    const FieldTtls* t = ttls();
+    return t == nullptr ? -1 : t->by_deadline.begin()->first;
   }
   // Whether some field is due at now_ms.
   bool has_expired(int64_t now_ms) const {
-    return ttls_ && ttls_->by_deadline.begin()->first <= now_ms;
+    const FieldTtls* t = ttls();
+    return t != nullptr && t->by_deadline.begin()->first <= now_ms;
   }
   // Removes up to max_fields fields whose deadline is <= now_ms, earliest
   // first. Returns how many it removed.
   size_t remove_expired(int64_t now_ms, size_t max_fields = SIZE_MAX);
 
  private:
-  void drop_ttl(std::string_view field);
-
-  bool listpack_ = true;
-  // Set once a field of a listpack hash got a TTL ("listpackex").
-  bool listpack_ex_ = false;
-  uint64_t seed_;
-  PackedList lp_;                                 // listpack encoding
-  std::unique_ptr<Dict<std::string>> table_;      // hashtable encoding
+  // Fields, values: a field shares a prefix with the previous field, a
+  // value is stored whole or as a repeat of the previous value.
+  using Pairs = FrontCodedList<true, LaneCoding::kPrefix, LaneCoding::kRepeat>;
   // The TTL indexes exist only while some field has a TTL (most hashes
   // never have one, and two empty ordered containers cost ~100 bytes).
   struct FieldTtls {
     std::map<std::string, int64_t, std::less<>> deadlines;  // field -> expiry
     std::set<std::pair<int64_t, std::string>> by_deadline;  // (expiry, field)
   };
-  std::unique_ptr<FieldTtls> ttls_;  // null, or holds at least one field
+  // What a hash has beyond a plain listpack (see the layout above).
+  struct Ext {
+    uint64_t seed = 0;
+    // Set once a field of a listpack hash got a TTL ("listpackex").
+    bool listpack_ex = false;
+    std::unique_ptr<Dict<std::string>> table;  // hashtable encoding
+    std::unique_ptr<FieldTtls> ttls;           // null, or holds a field
+  };
+
+  Ext* ext() const {
+    const uint64_t word = lp_.aux();
+    return (word & 1) != 0 ? nullptr : reinterpret_cast<Ext*>(static_cast<uintptr_t>(word));
+  }
+  // The Ext, created on first need.
+  Ext& ext_or_create();
+  uint64_t seed() const {
+    const Ext* e = ext();
+    return e != nullptr ? e->seed : lp_.aux();
+  }
+  Dict<std::string>* table() const {
+    Ext* e = ext();
+    return e != nullptr ? e->table.get() : nullptr;
+  }
+  FieldTtls* ttls() const {
+    Ext* e = ext();
+    return e != nullptr ? e->ttls.get() : nullptr;
+  }
+  void drop_ttl(std::string_view field);
+
+  Pairs lp_;
 };
 
-// Active expiry of hash fields, for the server cron. value must be a hash.
-// Removes up to max_fields of its fields whose deadline is <= now_ms and
-// returns how many it removed. When the hash is left empty the caller must
-// delete the key (and report it as modified, as for any write).
-size_t expire_hash_fields(Value& value, int64_t now_ms, size_t max_fields);
+// Active expiry of hash fields, for the server cron (the caller has checked
+// that the value is a hash). Removes up to max_fields of its fields whose
+// deadline is <= now_ms and returns how many it removed. When the hash is
+// left empty the caller must delete the key (and report it as modified, as
+// for any write).
+size_t expire_hash_fields(HashValue& hash, int64_t now_ms, size_t max_fields);
 
-// The earliest field deadline of a hash value (Unix ms), or -1 when none of
-// its fields has a TTL (also for values that are not hashes). The cron can
-// use it to skip hashes with nothing due.
+// The earliest field deadline of a hash (Unix ms), or -1 when none of its
+// fields has a TTL. The cron can use it to skip hashes with nothing due.
+int64_t hash_next_field_expiry(const HashValue& hash);
+
+// Transitional forms taking any Value (0 / -1 for values that are not
+// hashes), kept until src/server/server.cc and src/commands/sort.cc call the
+// HashValue forms above; remove them then.
+size_t expire_hash_fields(Value& value, int64_t now_ms, size_t max_fields);
 int64_t hash_next_field_expiry(const Value& value);
 
 }  // namespace peregrine::store

@@ -241,12 +241,13 @@ bool SetValue::add(std::string_view member, const SetLimits& limits) {
     convert(fits_listpack ? Kind::kListpack : Kind::kHashtable);
   }
   if (kind_ == Kind::kListpack) {
-    if (packed_.find(member) != packed_.end()) return false;
+    Members::Cursor c(packed_);
+    if (c.find(member)) return false;
     if (packed_.size() + 1 > limits.max_listpack_entries ||
         member.size() > limits.max_listpack_value) {
       convert(Kind::kHashtable);
     } else {
-      packed_.push_back(member);
+      packed_.splice(c, 0, {member});  // c is at the end: an append
       return true;
     }
   }
@@ -260,9 +261,9 @@ bool SetValue::remove(std::string_view member) {
       return parse_set_integer(member, &v) && ints_.erase(v);
     }
     case Kind::kListpack: {
-      size_t off = packed_.find(member);
-      if (off == packed_.end()) return false;
-      packed_.erase(off);
+      Members::Cursor c(packed_);
+      if (!c.find(member)) return false;
+      packed_.splice(c, 1, {});
       return true;
     }
     case Kind::kHashtable:
@@ -278,7 +279,7 @@ bool SetValue::contains(std::string_view member) const {
       return parse_set_integer(member, &v) && ints_.contains(v);
     }
     case Kind::kListpack:
-      return packed_.find(member) != packed_.end();
+      return Members::Cursor(packed_).find(member);
     case Kind::kHashtable:
       return dict_.contains(member);
   }
@@ -297,8 +298,11 @@ std::string SetValue::random_member(rt::Random& random) {
   switch (kind_) {
     case Kind::kIntset:
       return std::to_string(ints_.at(random.uniform(ints_.size())));
-    case Kind::kListpack:
-      return std::string(packed_.at(packed_.offset_of(random.uniform(packed_.size()))));
+    case Kind::kListpack: {
+      Members::Cursor c(packed_);
+      c.skip(random.uniform(packed_.size()));
+      return std::string(c.value());
+    }
     case Kind::kHashtable:
       return std::string(dict_.random_entry(random)->first);
   }
@@ -315,9 +319,10 @@ std::string SetValue::pop_random(rt::Random& random) {
       return out;
     }
     case Kind::kListpack: {
-      size_t off = packed_.offset_of(random.uniform(packed_.size()));
-      std::string out(packed_.at(off));
-      packed_.erase(off);
+      Members::Cursor c(packed_);
+      c.skip(random.uniform(packed_.size()));
+      std::string out(c.value());
+      packed_.splice(c, 1, {});
       return out;
     }
     case Kind::kHashtable: {
@@ -334,7 +339,6 @@ void SetValue::convert(Kind to) {
   std::vector<std::string> all = members();
   ints_ = IntSet();
   packed_.clear();
-  packed_.shrink_to_fit();
   dict_.clear();
   kind_ = to;
   switch (to) {
@@ -347,9 +351,11 @@ void SetValue::convert(Kind to) {
         ints_.insert(v);
       }
       break;
-    case Kind::kListpack:
-      for (const std::string& m : all) packed_.push_back(m);
+    case Kind::kListpack: {
+      Members::Appender append(packed_);
+      for (const std::string& m : all) append.push(m);
       break;
+    }
     case Kind::kHashtable:
       dict_.reserve(all.size());
       for (const std::string& m : all) dict_.insert(m, {});

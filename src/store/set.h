@@ -6,7 +6,9 @@
 //                of fixed-width integers (2, 4 or 8 bytes each, the width of
 //                the widest member), searched by bisection.
 //   "listpack"   few, short members (set-max-listpack-entries,
-//                set-max-listpack-value): a PackedList, searched linearly.
+//                set-max-listpack-value): a FrontCodedList with one lane
+//                (store/packed_list.h), each member sharing its longest
+//                common prefix with the previous one; searched linearly.
 //   "hashtable"  anything else: a Dict keyed by the members.
 //
 // A set only moves towards the general encoding as it grows or takes a
@@ -15,10 +17,12 @@
 // The limits come in with every add (SetLimits), read from the config by the
 // caller, so CONFIG SET takes effect on the next write to each set.
 //
-// Members are handed out as std::string_view; an intset member is formatted
-// into a buffer that lives only for the duration of the callback.
+// Members are handed out as std::string_view that live only for the
+// duration of the callback: an intset member is formatted into a buffer, a
+// listpack member may be assembled from its shared prefix and its suffix.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -138,10 +142,12 @@ class SetValue final : public Collection {
 
   static size_t decimal_length(int64_t v);
 
+  using Members = FrontCodedList<false, LaneCoding::kPrefix>;
+
   Kind kind_;
   uint64_t seed_;
   IntSet ints_;
-  PackedList packed_;
+  Members packed_;
   Dict<NoValue> dict_;
 };
 
@@ -159,9 +165,7 @@ void SetValue::for_each(F&& fn) const {
       break;
     }
     case Kind::kListpack:
-      for (size_t off = packed_.begin(); off != packed_.end(); off = packed_.next(off)) {
-        fn(packed_.at(off));
-      }
+      packed_.for_each_row([&](const std::array<std::string_view, 1>& m) { fn(m[0]); });
       break;
     case Kind::kHashtable:
       dict_.for_each([&](std::string_view key, const NoValue&) { fn(key); });

@@ -4,12 +4,17 @@
 # --pipe, and reports each server's RSS growth divided by N, and the ratio.
 #
 #   tests/bench/memory.sh [--keys N] [--ttl] [--value-bytes 16] [--peregrine PATH]
-#   tests/bench/memory.sh --shape hash100    # 1M fields in 10k hashes of 100
-#   tests/bench/memory.sh --shape zset1000   # 1M members in 1k sorted sets
-#   tests/bench/memory.sh --shape hash5      # 1M hashes of 5 fields
+#   tests/bench/memory.sh --shape hash100               # 1M fields: 10k hashes of 100
+#   tests/bench/memory.sh --shape zset1000              # 1M members: 1k sorted sets of 1000
+#   tests/bench/memory.sh --shape hash5 --keys 5000000  # 5M fields: 1M hashes of 5
+#   tests/bench/memory.sh --shape list100               # 1M elements: 10k lists of 100
 #
-# For the shapes, N counts elements (fields/members); the per-key figure is
-# then bytes per element.
+# For the shapes, N (--keys, default 1M) counts elements (fields/members),
+# so a shape of k elements a key loads N/k keys: hash5 with the default N
+# is 200k hashes, and the 1M-hash figure needs --keys 5000000. The per-key
+# figure is then bytes per element. Fields are named field:000,
+# field:001, ... and every value (and list element) is the same
+# --value-bytes string.
 #
 # Both servers run on free ports of 127.0.0.1 with persistence off.
 set -euo pipefail
@@ -52,7 +57,7 @@ def cmd(*args):
     return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 if shape != "strings":
-    per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5}[shape]
+    per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5, "list100": 100}[shape]
     chunk = []
     for i in range(n // per_key):
         key = b"obj:%08d" % i
@@ -61,9 +66,12 @@ if shape != "strings":
             for f in range(j, min(per_key, j + 50)):
                 if shape == "zset1000":
                     args += [b"%d" % f, b"member:%06d" % f]
+                elif shape == "list100":
+                    args += [value]
                 else:
                     args += [b"field:%03d" % f, value]
-            chunk.append(cmd(b"ZADD" if shape == "zset1000" else b"HSET", key, *args))
+            verb = {"zset1000": b"ZADD", "list100": b"RPUSH"}.get(shape, b"HSET")
+            chunk.append(cmd(verb, key, *args))
         if len(chunk) >= 2000:
             out.write(b"".join(chunk)); chunk = []
     out.write(b"".join(chunk))

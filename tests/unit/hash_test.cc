@@ -79,6 +79,40 @@ TEST(HashValue, BinaryAndEmptyStrings) {
   EXPECT_EQ(h.size(), 2u);
 }
 
+// Values are read as views into the listpack: several of them, taken one
+// after the other (as HMGET does), all stay valid until the hash changes,
+// including values stored as repeats or prefixes of the previous value.
+TEST(HashValue, ValueViewsStayValidUntilAChange) {
+  HashValue h;
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"user:name", "abcdef"}, {"user:mail", "abcdef"}, {"user:age", "abc"},
+      {"user:", ""},           {"", "abcdefgh"},        {"user:x", std::string("a\0b", 3)},
+      {"user:xy", "a"}};
+  for (const auto& [f, v] : pairs) h.set(f, v, kDefault);
+  std::vector<std::string_view> views;
+  for (const auto& [f, v] : pairs) views.push_back(*h.get(f));
+  for (size_t i = 0; i < pairs.size(); ++i) EXPECT_EQ(views[i], pairs[i].second) << i;
+  EXPECT_EQ(fields_in_order(h), (std::vector<std::string>{"user:name", "user:mail", "user:age",
+                                                          "user:", "", "user:x", "user:xy"}));
+}
+
+// Updating or deleting a field in the middle re-encodes the pair after it,
+// which was coded against the one changed.
+TEST(HashValue, MiddleChangesKeepTheFollowingPairs) {
+  HashValue h;
+  for (int i = 0; i < 20; ++i) h.set("field:" + std::to_string(100 + i), "same value", kDefault);
+  EXPECT_FALSE(h.set("field:105", "other", kDefault));
+  EXPECT_TRUE(h.erase("field:110"));
+  EXPECT_FALSE(h.set("field:111", "same", kDefault));  // a prefix of the previous value
+  EXPECT_EQ(h.size(), 19u);
+  for (int i = 0; i < 20; ++i) {
+    const std::string f = "field:" + std::to_string(100 + i);
+    const char* want = i == 5 ? "other" : i == 10 ? nullptr : i == 11 ? "same" : "same value";
+    if (want == nullptr) EXPECT_FALSE(h.contains(f));
+    else EXPECT_EQ(h.get(f), std::optional<std::string_view>(want)) << f;
+  }
+}
+
 // ------------------------------------------------------------ conversion
 
 TEST(HashValue, ConvertsPastEntryLimitAndNeverBack) {
@@ -316,6 +350,23 @@ TEST(HashValueTtl, CronHelpers) {
   Value s = Value::make_string("x");
   EXPECT_EQ(expire_hash_fields(s, 100, 10), 0u);
   EXPECT_EQ(hash_next_field_expiry(s), -1);
+}
+
+TEST(HashValueTtl, CronHelpersOnAHash) {
+  HashValue h;
+  EXPECT_EQ(hash_next_field_expiry(h), -1);
+  h.set("a", "1", kDefault);
+  h.set("b", "2", kDefault);
+  h.set_expire("a", 10);
+  h.set_expire("b", 20);
+  EXPECT_EQ(h.encoding_name(), "listpackex");
+  EXPECT_EQ(hash_next_field_expiry(h), 10);
+  EXPECT_EQ(expire_hash_fields(h, 15, 10), 1u);
+  EXPECT_EQ(hash_next_field_expiry(h), 20);
+  EXPECT_EQ(expire_hash_fields(h, 25, 10), 1u);
+  EXPECT_EQ(hash_next_field_expiry(h), -1);
+  EXPECT_TRUE(h.empty());
+  EXPECT_EQ(h.encoding_name(), "listpackex");  // stays, as before
 }
 
 // TTL bookkeeping agrees with a plain model over random operations.
