@@ -3,7 +3,7 @@
 # TTL on every key) into redis-server and into Peregrine with redis-cli
 # --pipe, and reports each server's RSS growth divided by N, and the ratio.
 #
-#   tests/bench/memory.sh [--keys N] [--ttl] [--value-bytes 16] [--peregrine PATH]
+#   tests/bench/memory.sh [--keys N] [--ttl] [--value-bytes 16] [--random-values] [--peregrine PATH]
 #   tests/bench/memory.sh --shape hash100               # 1M fields: 10k hashes of 100
 #   tests/bench/memory.sh --shape zset1000              # 1M members: 1k sorted sets of 1000
 #   tests/bench/memory.sh --shape hash5 --keys 5000000  # 5M fields: 1M hashes of 5
@@ -14,7 +14,8 @@
 # is 200k hashes, and the 1M-hash figure needs --keys 5000000. The per-key
 # figure is then bytes per element. Fields are named field:000,
 # field:001, ... and every value (and list element) is the same
-# --value-bytes string.
+# --value-bytes string, unless --random-values gives each its own random
+# lowercase-hex bytes (a fixed seed, so both servers load the same data).
 #
 # Both servers run on free ports of 127.0.0.1 with persistence off.
 set -euo pipefail
@@ -23,12 +24,14 @@ PEREGRINE="${PEREGRINE_BIN:-$ROOT/build/peregrine-server}"
 KEYS=1000000
 TTL=0
 VALUE_BYTES=16
+RANDOM_VALUES=0
 SHAPE=strings
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
     --ttl) TTL=1; shift ;;
     --value-bytes) VALUE_BYTES=$2; shift 2 ;;
+    --random-values) RANDOM_VALUES=1; shift ;;
     --peregrine) PEREGRINE=$2; shift 2 ;;
     --shape) SHAPE=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -47,11 +50,19 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # The load as RESP, generated once.
-/usr/bin/python3 - "$KEYS" "$TTL" "$VALUE_BYTES" "$SHAPE" > "$work/load.resp" <<'PY'
+/usr/bin/python3 - "$KEYS" "$TTL" "$VALUE_BYTES" "$SHAPE" "$RANDOM_VALUES" > "$work/load.resp" <<'PY'
 import sys
 n, ttl, vb, shape = int(sys.argv[1]), sys.argv[2] == "1", int(sys.argv[3]), sys.argv[4]
+random_values = sys.argv[5] == "1"
 out = sys.stdout.buffer
-value = b"v" * vb
+import random
+rnd = random.Random(7)
+const_value = b"v" * vb
+
+def next_value():
+    if not random_values:
+        return const_value
+    return (b"%0*x" % (vb, rnd.getrandbits(vb * 4)))[:vb]
 
 def cmd(*args):
     return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
@@ -67,9 +78,9 @@ if shape != "strings":
                 if shape == "zset1000":
                     args += [b"%d" % f, b"member:%06d" % f]
                 elif shape == "list100":
-                    args += [value]
+                    args += [next_value()]
                 else:
-                    args += [b"field:%03d" % f, value]
+                    args += [b"field:%03d" % f, next_value()]
             verb = {"zset1000": b"ZADD", "list100": b"RPUSH"}.get(shape, b"HSET")
             chunk.append(cmd(verb, key, *args))
         if len(chunk) >= 2000:
@@ -79,6 +90,7 @@ if shape != "strings":
 chunk = []
 for i in range(n):
     key = b"key:%010d" % i
+    value = next_value()
     if ttl:
         chunk.append(b"*5\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$2\r\nEX\r\n$6\r\n100000\r\n" % (len(key), key, vb, value))
     else:
@@ -109,7 +121,7 @@ r=$(measure redis redis-server)
 p=$(measure peregrine "$PEREGRINE")
 read -r _ rkeys rbytes <<<"$r"
 read -r _ pkeys pbytes <<<"$p"
-printf 'shape=%s elements=%s ttl=%s value=%sB\n' "$SHAPE" "$KEYS" "$TTL" "$VALUE_BYTES"
+printf 'shape=%s elements=%s ttl=%s value=%sB random=%s\n' "$SHAPE" "$KEYS" "$TTL" "$VALUE_BYTES" "$RANDOM_VALUES"
 printf '%-10s %10s %14s %12s\n' server keys rss_growth bytes/elem
 printf '%-10s %10s %14s %12.1f\n' redis "$rkeys" "$rbytes" "$(echo "$rbytes / $KEYS" | bc -l)"
 printf '%-10s %10s %14s %12.1f\n' peregrine "$pkeys" "$pbytes" "$(echo "$pbytes / $KEYS" | bc -l)"
