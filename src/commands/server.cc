@@ -186,8 +186,9 @@ void info_commandstats(CommandContext& ctx, InfoWriter& w) {
     char buf[256];
     std::snprintf(buf, sizeof(buf),
                   "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
-                  static_cast<unsigned long long>(c.calls), static_cast<unsigned long long>(c.usec),
-                  c.calls ? static_cast<double>(c.usec) / c.calls : 0.0,
+                  static_cast<unsigned long long>(c.calls),
+                  static_cast<unsigned long long>(c.usec_ns / 1000),
+                  c.calls ? static_cast<double>(c.usec_ns) / 1000.0 / c.calls : 0.0,
                   static_cast<unsigned long long>(c.rejected_calls),
                   static_cast<unsigned long long>(c.failed_calls));
     w.field("cmdstat_" + name, buf);

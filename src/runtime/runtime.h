@@ -37,6 +37,11 @@ class Clock {
   // INFO cpu. Simulated runtimes may report virtual figures.
   virtual void process_cpu_us(int64_t* user_us, int64_t* sys_us) = 0;
 
+  // A cheap monotonic nanosecond counter for timing short spans (how long
+  // a command ran). Its rate may differ slightly from monotonic_us(); never
+  // use it for deadlines. Defaults to monotonic_us().
+  virtual int64_t span_ns() { return monotonic_us() * 1000; }
+
   int64_t monotonic_ms() { return monotonic_us() / 1000; }
   int64_t wall_ms() { return wall_us() / 1000; }
 };

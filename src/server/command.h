@@ -108,7 +108,7 @@ struct CommandSpec {
 
   // Filled by CommandTable: statistics for INFO commandstats.
   mutable uint64_t calls = 0;
-  mutable uint64_t usec = 0;
+  mutable uint64_t usec_ns = 0;  // total run time; INFO commandstats reports microseconds
   mutable uint64_t rejected_calls = 0;
   mutable uint64_t failed_calls = 0;
 

@@ -254,8 +254,8 @@ void Server::reset_stats() {
   stats_ = Stats{};
   stats_.dirty = dirty;
   for (const auto& c : commands_.all()) {
-    c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
-    for (const auto& sub : c->subcommands) sub.calls = sub.usec = sub.rejected_calls = sub.failed_calls = 0;
+    c->calls = c->usec_ns = c->rejected_calls = c->failed_calls = 0;
+    for (const auto& sub : c->subcommands) sub.calls = sub.usec_ns = sub.rejected_calls = sub.failed_calls = 0;
   }
 }
 
@@ -283,10 +283,14 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     reply.error(msg);
   };
 
-  const int64_t start_us =
-      in_batch_ && clock_cached_ ? last_clock_us_ : runtime_.clock().wall_us();
+  // One wall-clock read per batch of pipelined commands: they run back to
+  // back, microseconds apart, and the command time has millisecond grain.
+  if (!(in_batch_ && clock_cached_)) {
+    last_clock_us_ = runtime_.clock().wall_us();
+    clock_cached_ = in_batch_;
+  }
   if (!client.in_exec) {
-    frozen_now_ms_ = start_us / 1000;
+    frozen_now_ms_ = last_clock_us_ / 1000;
     new_value_stamp_ =
         initial_access_stamp(frozen_now_ms_, is_lfu_policy(config_.maxmemory_policy));
   }
@@ -322,12 +326,10 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
                        frozen_now_ms_, *spec, timed_out};
     client.last_command = spec->name;
+    const int64_t t0 = runtime_.clock().span_ns();
     spec->handler(ctx);
-    // Wall time, as Redis measures it; a clock step backwards counts as 0.
-    const int64_t end_us = runtime_.clock().wall_us();
-    if (end_us > start_us) spec->usec += static_cast<uint64_t>(end_us - start_us);
-    last_clock_us_ = end_us;
-    clock_cached_ = true;
+    const int64_t t1 = runtime_.clock().span_ns();
+    spec->usec_ns += static_cast<uint64_t>(std::max<int64_t>(t1 - t0, 0));
     spec->calls++;
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }

@@ -168,11 +168,10 @@ class Server : public store::KeyspaceObserver {
   size_t active_expire_db_ = 0;
   std::vector<uint64_t> hash_field_cursors_;  // per db, for hash field expiry
   int64_t frozen_now_ms_ = 0;
-  // The wall clock read that ended the previous command, reused as the
-  // start of the next one while a batch of pipelined commands runs without
-  // suspending (one clock read per command instead of two). Used only
-  // inside a client's batch (begin_batch .. end_batch) and dropped whenever
-  // the engine may have waited (a flush).
+  // The wall clock read at the start of a client's batch of pipelined
+  // commands, used as the time of every command in it (they run back to
+  // back). Used only inside a batch (begin_batch .. end_batch) and dropped
+  // whenever the engine may have waited (a flush).
   int64_t last_clock_us_ = 0;
   bool clock_cached_ = false;
   bool in_batch_ = false;

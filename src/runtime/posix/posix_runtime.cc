@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 #include <cstdio>
 #include <cstring>
 
@@ -412,6 +415,26 @@ PosixRuntime::PosixRuntime() {
     for (auto& s : rng_state_) s = (t = t * 6364136223846793005ULL + 1442695040888963407ULL);
   }
   main_ = std::make_unique<PosixExecutor>(*this, "main");
+#if defined(__x86_64__)
+  // Calibrate the time-stamp counter against the monotonic clock over about
+  // a millisecond. The kernel keeps the TSC as its clocksource only when it
+  // is invariant; otherwise span_ns() falls back to the clock.
+  const int64_t t0 = monotonic_us();
+  const uint64_t c0 = __rdtsc();
+  int64_t t1;
+  do {
+    t1 = monotonic_us();
+  } while (t1 - t0 < 1000);
+  const uint64_t c1 = __rdtsc();
+  if (c1 > c0) ns_per_tick_ = static_cast<double>(t1 - t0) * 1000.0 / static_cast<double>(c1 - c0);
+#endif
+}
+
+int64_t PosixRuntime::span_ns() {
+#if defined(__x86_64__)
+  if (ns_per_tick_ > 0) return static_cast<int64_t>(static_cast<double>(__rdtsc()) * ns_per_tick_);
+#endif
+  return monotonic_us() * 1000;
 }
 
 PosixRuntime::~PosixRuntime() {

@@ -77,6 +77,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   // Clock
   int64_t monotonic_us() override;
   int64_t wall_us() override;
+  int64_t span_ns() override;
   void process_cpu_us(int64_t* user_us, int64_t* sys_us) override;
   // Random
   uint64_t next_u64() override;
@@ -102,6 +103,10 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   std::vector<std::thread> threads_;
   std::mutex random_mu_;
   uint64_t rng_state_[4];
+  // span_ns() from the CPU's time-stamp counter when it is usable:
+  // nanoseconds per tick, measured against CLOCK_MONOTONIC at start (0: use
+  // the clock instead).
+  double ns_per_tick_ = 0;
 };
 
 }  // namespace peregrine::rt::posix
