@@ -65,24 +65,34 @@
 //   lane 0:   f0 <--- f1 <--- f2          (each coded against the one before)
 //   lane 1:       v0 <--- v1 <--- v2
 //
-// Each entry is
+// An entry stands for (previous entry of its lane)[0, shared) + suffix; the
+// first entry of a lane has shared = 0. Its bytes depend on the lane's
+// coding (below):
 //
+//   kPrefix lane:
 //   +---------------+--------------+--------------+------------------+
 //   | head: 1 byte  | shared_ext   | suffix_ext   | suffix bytes     |
 //   | SSSS LLLL     | varint, opt. | varint, opt. | (suffix_len)     |
 //   +---------------+--------------+--------------+------------------+
 //
-//   S = min(shared, 15)      shared_ext = shared - 15      when S == 15
-//   L = min(suffix_len, 15)  suffix_ext = suffix_len - 15  when L == 15
+//     S = min(shared, 15)      shared_ext = shared - 15      when S == 15
+//     L = min(suffix_len, 15)  suffix_ext = suffix_len - 15  when L == 15
 //
-// and stands for (previous entry of the lane)[0, shared) + suffix. The first
-// entry of a lane has shared = 0. Example, fields "user:name", "user:mail":
+//   kRepeat lane:
+//   +--------------------------------+----------------------------------+
+//   | varint: length << 1 | repeat   | the bytes, when repeat == 0      |
+//   +--------------------------------+----------------------------------+
+//
+//     repeat == 1: the first `length` bytes of the previous entry
+//                  (shared = length, no suffix); repeat == 0: shared = 0.
+//
+// Example, fields "user:name", "user:mail" in a kPrefix lane:
 //
 //   "user:name"  ->  0x09 'u' 's' 'e' 'r' ':' 'n' 'a' 'm' 'e'   (shared 0)
 //   "user:mail"  ->  0x54 'm' 'a' 'i' 'l'                       (shared 5)
 //
-// A value repeated from the previous pair takes 1 or 2 bytes ("16 bytes
-// of the previous value, no suffix": 0xF0 0x01).
+// and a 16-byte value, then the same value again, in a kRepeat lane:
+// 0x20 followed by the 16 bytes, then 0x21 alone.
 //
 // How a lane shares is its LaneCoding:
 //   kPrefix   shared = the longest common prefix with the previous entry.
@@ -119,13 +129,6 @@ namespace peregrine::store {
 
 namespace packed_detail {
 
-// Bytes of v as a varint.
-inline size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  for (; v >= 0x80; v >>= 7) ++n;
-  return n;
-}
-
 // Writes v as a varint at out (room for 10 bytes); returns the bytes used.
 inline size_t put_varint(uint64_t v, char* out) {
   size_t n = 0;
@@ -152,31 +155,47 @@ inline size_t get_varint(const char* p, uint64_t* value) {
   return i + 1;
 }
 
-// memcmp(a, b, n) == 0 and memcpy(to, from, n) for the short runs the
-// cursor handles (a few bytes of suffix or prefix): up to 16 bytes take
-// two overlapping fixed-size loads instead of a library call.
-inline bool bytes_equal(const char* a, const char* b, size_t n) {
-  auto eq = [&](size_t at, auto word) {
+// Nonzero when a[0, n) and b[0, n) differ, and memcpy(to, from, n), for
+// the short runs the cursor handles (a suffix, a prefix): up to 32 bytes
+// take two or four overlapping fixed-size loads, combined without
+// branching on the bytes (a search compares many entries that differ at
+// unpredictable places), instead of a library call.
+inline uint64_t bytes_differ(const char* a, const char* b, size_t n) {
+  auto diff = [&](size_t at, auto word) -> uint64_t {
     decltype(word) x, y;
     std::memcpy(&x, a + at, sizeof x);
     std::memcpy(&y, b + at, sizeof y);
-    return x == y;
+    return static_cast<uint64_t>(x ^ y);
   };
   if (n >= 8) {
-    if (n > 16) return std::memcmp(a, b, n) == 0;
-    return eq(0, uint64_t{}) && eq(n - 8, uint64_t{});
+    if (n > 32) return std::memcmp(a, b, n) != 0;
+    // Four loads cover any n in [8, 32] (overlapping when n < 32); the
+    // offsets are computed, not branched on, as n varies from entry to
+    // entry.
+    const size_t mid1 = std::min<size_t>(8, n - 8), mid2 = n < 16 ? 0 : n - 16;
+    return diff(0, uint64_t{}) | diff(mid1, uint64_t{}) | diff(mid2, uint64_t{}) |
+           diff(n - 8, uint64_t{});
   }
-  if (n >= 4) return eq(0, uint32_t{}) && eq(n - 4, uint32_t{});
-  return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+  if (n >= 4) return diff(0, uint32_t{}) | diff(n - 4, uint32_t{});
+  if (n == 0) return 0;
+  return diff(0, uint8_t{}) | diff(n / 2, uint8_t{}) | diff(n - 1, uint8_t{});
 }
 inline void copy_bytes(char* to, const char* from, size_t n) {
   if (n >= 8) {
-    if (n > 16) {
+    if (n > 32) {
       std::memcpy(to, from, n);
-    } else {
-      std::memcpy(to, from, 8);
-      std::memcpy(to + n - 8, from + n - 8, 8);
+      return;
     }
+    const size_t mid1 = std::min<size_t>(8, n - 8), mid2 = n < 16 ? 0 : n - 16;
+    uint64_t w0, w1, w2, w3;  // all loads first: the runs may not overlap
+    std::memcpy(&w0, from, 8);
+    std::memcpy(&w1, from + mid1, 8);
+    std::memcpy(&w2, from + mid2, 8);
+    std::memcpy(&w3, from + n - 8, 8);
+    std::memcpy(to, &w0, 8);
+    std::memcpy(to + mid1, &w1, 8);
+    std::memcpy(to + mid2, &w2, 8);
+    std::memcpy(to + n - 8, &w3, 8);
   } else if (n >= 4) {
     std::memcpy(to, from, 4);
     std::memcpy(to + n - 4, from + n - 4, 4);
@@ -475,18 +494,30 @@ class FrontCodedList {
     return true;
   }();
 
-  // Reads the head of the entry at p: its shared length and suffix length;
-  // returns where the suffix starts.
-  static const char* read_head(const char* p, size_t* shared, size_t* suffix_len) {
-    const auto head = static_cast<unsigned char>(*p++);
-    uint64_t s = head >> 4, l = head & 0x0F, ext;
-    if (s == 15) {
-      p += packed_detail::get_varint(p, &ext);
-      s += ext;
-    }
-    if (l == 15) {
-      p += packed_detail::get_varint(p, &ext);
-      l += ext;
+  // Reads the head of an entry of a lane coded `coding` at p: its shared
+  // length and suffix length; returns where the suffix starts.
+  static const char* read_head(const char* p, LaneCoding coding, size_t* shared,
+                               size_t* suffix_len) {
+    uint64_t s, l;
+    if (coding == LaneCoding::kRepeat) {
+      uint64_t word;
+      p += packed_detail::get_varint(p, &word);
+      const bool repeat = (word & 1) != 0;
+      s = repeat ? word >> 1 : 0;
+      l = repeat ? 0 : word >> 1;
+    } else {
+      const auto head = static_cast<unsigned char>(*p++);
+      uint64_t ext;
+      s = head >> 4;
+      l = head & 0x0F;
+      if (s == 15) {
+        p += packed_detail::get_varint(p, &ext);
+        s += ext;
+      }
+      if (l == 15) {
+        p += packed_detail::get_varint(p, &ext);
+        l += ext;
+      }
     }
     *shared = static_cast<size_t>(s);
     *suffix_len = static_cast<size_t>(l);
@@ -517,6 +548,27 @@ class FrontCodedList {
     char* data = local;
     size_t capacity = sizeof local;
   };
+
+  // Reads the entry at p, of lane kLane, whose previous entry is cur, into
+  // cur: a view into the block, or (a kPrefix lane) assembled in place in
+  // slot. Returns where the next entry starts.
+  template <size_t kLane>
+  static const char* read_entry(const char* p, std::string_view& cur, Slot& slot) {
+    size_t shared, suffix_len;
+    const char* suffix = read_head(p, kCoding[kLane], &shared, &suffix_len);
+    if (shared == 0) {
+      cur = {suffix, suffix_len};
+    } else if (kCoding[kLane] == LaneCoding::kRepeat || suffix_len == 0) {
+      cur = cur.substr(0, shared);
+    } else {
+      const bool in_place = cur.data() == slot.data;  // the prefix is there
+      char* out = slot.reserve(shared + suffix_len, in_place ? shared : 0);
+      if (!in_place) packed_detail::copy_bytes(out, cur.data(), shared);
+      packed_detail::copy_bytes(out + shared, suffix, suffix_len);
+      cur = {out, shared + suffix_len};
+    }
+    return suffix + suffix_len;
+  }
 
  public:
   size_t size() const { return block_.count(); }
@@ -591,8 +643,8 @@ class FrontCodedList {
     // assembling it.
     bool matches(std::string_view v) const {
       return shared_ + suffix_len_ == v.size() &&
-             packed_detail::bytes_equal(suffix_, v.data() + shared_, suffix_len_) &&
-             packed_detail::bytes_equal(lanes_[lane_].cur.data(), v.data(), shared_);
+             packed_detail::bytes_differ(suffix_, v.data() + shared_, suffix_len_) == 0 &&
+             packed_detail::bytes_differ(lanes_[lane_].cur.data(), v.data(), shared_) == 0;
     }
     void advance() {
       apply();
@@ -624,7 +676,7 @@ class FrontCodedList {
     };
 
     void parse() {
-      suffix_ = read_head(data_ + offset_, &shared_, &suffix_len_);
+      suffix_ = read_head(data_ + offset_, kCoding[lane_], &shared_, &suffix_len_);
       next_offset_ = static_cast<size_t>(suffix_ - data_) + suffix_len_;
       peeked_ = false;
     }
@@ -640,10 +692,11 @@ class FrontCodedList {
       bool found = false;
       while (index < size_) {
         size_t shared, suffix_len;
-        const char* suffix = read_head(p, &shared, &suffix_len);
+        const char* suffix = read_head(p, kCoding[0], &shared, &suffix_len);
+        // The suffix first: consecutive entries mostly differ there.
         if (shared + suffix_len == v.size() &&
-            packed_detail::bytes_equal(suffix, v.data() + shared, suffix_len) &&
-            packed_detail::bytes_equal(cur[0].data(), v.data(), shared)) {
+            packed_detail::bytes_differ(suffix, v.data() + shared, suffix_len) == 0 &&
+            packed_detail::bytes_differ(cur[0].data(), v.data(), shared) == 0) {
           found = true;
           break;
         }
@@ -660,8 +713,9 @@ class FrontCodedList {
         }
         p = suffix + suffix_len;
         ++index;
+        // The rest of the row: kRepeat lanes, which assemble nothing.
         for (size_t l = 1; l < kStride && index < size_; ++l, ++index) {
-          suffix = read_head(p, &shared, &suffix_len);
+          suffix = read_head(p, LaneCoding::kRepeat, &shared, &suffix_len);
           cur[l] = shared == 0 ? std::string_view(suffix, suffix_len) : cur[l].substr(0, shared);
           p = suffix + suffix_len;
         }
@@ -739,23 +793,10 @@ class FrontCodedList {
     Slot slot;
     std::array<std::string_view, kStride> row{};
     const char* p = block_.data();
-    for (size_t index = 0, n = size(); index < n;) {
-      for (size_t l = 0; l < kStride && index < n; ++l, ++index) {
-        size_t shared, suffix_len;
-        const char* suffix = read_head(p, &shared, &suffix_len);
-        p = suffix + suffix_len;
-        if (shared == 0) {
-          row[l] = {suffix, suffix_len};
-        } else if (suffix_len == 0) {
-          row[l] = row[l].substr(0, shared);
-        } else {  // lane 0: in place, the shared prefix is there or in the block
-          const bool in_place = row[0].data() == slot.data;
-          char* out = slot.reserve(shared + suffix_len, in_place ? shared : 0);
-          if (!in_place) packed_detail::copy_bytes(out, row[0].data(), shared);
-          packed_detail::copy_bytes(out + shared, suffix, suffix_len);
-          row[0] = {out, shared + suffix_len};
-        }
-      }
+    for (size_t rows = size() / kStride; rows > 0; --rows) {
+      [&]<size_t... kLane>(std::index_sequence<kLane...>) {
+        ((p = read_entry<kLane>(p, row[kLane], slot)), ...);
+      }(std::make_index_sequence<kStride>{});
       fn(static_cast<const std::array<std::string_view, kStride>&>(row));
     }
   }
@@ -851,13 +892,15 @@ class FrontCodedList {
   // Writes the encoding of v, coded against prev, at out (room for
   // kMaxHead + v.size() bytes); returns the bytes written.
   static size_t encode(char* out, std::string_view prev, std::string_view v, LaneCoding coding) {
-    size_t shared = 0;
-    if (coding == LaneCoding::kPrefix) {
-      const size_t n = std::min(prev.size(), v.size());
-      while (shared < n && prev[shared] == v[shared]) ++shared;
-    } else if (!v.empty() && prev.starts_with(v)) {
-      shared = v.size();
+    if (coding == LaneCoding::kRepeat) {
+      const bool repeat = !v.empty() && prev.starts_with(v);
+      size_t n = packed_detail::put_varint((uint64_t{v.size()} << 1) | (repeat ? 1 : 0), out);
+      if (!repeat && !v.empty()) std::memcpy(out + n, v.data(), v.size());
+      return repeat ? n : n + v.size();
     }
+    size_t shared = 0;
+    const size_t limit = std::min(prev.size(), v.size());
+    while (shared < limit && prev[shared] == v[shared]) ++shared;
     const size_t suffix_len = v.size() - shared;
     size_t n = 1;
     out[0] = static_cast<char>((std::min<size_t>(shared, 15) << 4) | std::min<size_t>(suffix_len, 15));

@@ -172,9 +172,10 @@ TEST(FrontCodedList, SharesPrefixesAndRepeats) {
   }
   EXPECT_EQ(l.size(), 200u);
   EXPECT_EQ(l.aux(), 99u);
-  // First pair 10 + 18 bytes; then 3 bytes a field ("field:00" shared) and
-  // 2 a repeated value (except when the shared prefix is shorter).
-  EXPECT_LE(l.bytes(), 28u + 99u * 6u);
+  // The first pair takes 10 + 17 bytes. Then a field takes 2 bytes (a head
+  // and its last digit; 3 when the tens digit changes too, 9 times) and a
+  // repeated value 1.
+  EXPECT_EQ(l.bytes(), 27u + 99u * 2u + 9u + 99u);
   std::vector<std::string> all = contents(l);
   EXPECT_EQ(all[0], "field:000");
   EXPECT_EQ(all[199], "vvvvvvvvvvvvvvvv");
