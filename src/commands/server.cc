@@ -610,6 +610,63 @@ void cmd_shutdown(CommandContext& ctx) {
   ctx.server.stop();
 }
 
+// SLOWLOG GET [count]
+void slowlog_get(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    return ctx.reply.error(
+        "ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP.");
+  }
+  int64_t count = 10;
+  if (ctx.argc() == 3 && (!parse_int64(ctx.arg(2), &count) || count < -1)) {
+    return ctx.reply.error("ERR count should be greater than or equal to -1");
+  }
+  const auto& log = ctx.server.slowlog();
+  const size_t n = count == -1 ? log.size() : std::min(log.size(), static_cast<size_t>(count));
+  ctx.reply.array(n);
+  for (size_t i = 0; i < n; ++i) {
+    const SlowlogEntry& e = log[i];
+    ctx.reply.array(6);
+    ctx.reply.integer(e.id);
+    ctx.reply.integer(e.time_s);
+    ctx.reply.integer(e.duration_us);
+    ctx.reply.array(e.argv.size());
+    for (const auto& a : e.argv) ctx.reply.bulk(a);
+    ctx.reply.bulk(e.addr);
+    ctx.reply.bulk(e.name);
+  }
+}
+
+// SLOWLOG LEN
+void slowlog_len(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<int64_t>(ctx.server.slowlog().size()));
+}
+
+// SLOWLOG RESET
+void slowlog_reset(CommandContext& ctx) {
+  ctx.server.slowlog_reset();
+  ctx.reply.ok();
+}
+
+// SLOWLOG HELP
+void slowlog_help(CommandContext& ctx) {
+  static constexpr const char* kLines[] = {
+      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET [<count>]",
+      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+      "    Entries are made of:",
+      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+      "    client name",
+      "LEN",
+      "    Return the length of the slowlog.",
+      "RESET",
+      "    Reset the slowlog.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.array(std::size(kLines));
+  for (const char* line : kLines) ctx.reply.simple(line);
+}
+
 CommandSpec sub(std::string name, int arity, uint32_t flags, CommandHandler h, std::string summary,
                 std::string since, uint32_t acl = 0) {
   return CommandSpec{.name = std::move(name), .arity = arity, .flags = flags, .acl = acl,
@@ -646,6 +703,15 @@ void register_server_commands(CommandTable& t) {
              sub("list", -2, kCmdLoading | kCmdStale, &command_list, "Returns a list of command names.", "7.0.0", kAclConnection),
              sub("getkeys", -3, kCmdLoading | kCmdStale, &command_getkeys, "Extracts the key names from an arbitrary command.", "2.8.13", kAclConnection),
              sub("help", 2, kCmdLoading | kCmdStale, &command_help, "Returns helpful text about the different subcommands.", "5.0.0", kAclConnection),
+         }});
+  t.add({.name = "slowlog", .arity = -2, .group = "server", .since = "2.2.12",
+         .summary = "A container for slow log commands.",
+         .complexity = "Depends on subcommand.",
+         .subcommands = {
+             sub("get", -2, kAdminFlags, &slowlog_get, "Returns the slow log's entries.", "2.2.12", kAclDangerous),
+             sub("len", 2, kAdminFlags, &slowlog_len, "Returns the number of entries in the slow log.", "2.2.12", kAclDangerous),
+             sub("reset", 2, kAdminFlags, &slowlog_reset, "Clears all entries from the slow log.", "2.2.12", kAclDangerous),
+             sub("help", 2, kCmdLoading | kCmdStale, &slowlog_help, "Show helpful text about the different subcommands.", "6.2.0"),
          }});
   t.add({.name = "dbsize", .arity = 1, .flags = kCmdReadonly | kCmdFast, .acl = kAclKeyspace,
          .group = "server", .since = "1.0.0", .summary = "Returns the number of keys in the database.",

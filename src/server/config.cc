@@ -138,6 +138,8 @@ const std::vector<Param>& params() {
                            {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                             "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}));
     p.push_back(int_param("maxmemory-samples", &Config::maxmemory_samples, 1, 64));
+    p.push_back(int_param("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, INT64_MAX));
+    p.push_back(int_param("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX));
     p.push_back(int_param("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX));
     p.push_back(int_param("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX));
     p.push_back(int_param("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX));

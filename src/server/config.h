@@ -37,6 +37,9 @@ struct Config {
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int maxmemory_samples = 5;
+  // slow log
+  int64_t slowlog_log_slower_than = 10000;  // microseconds; < 0 disables
+  int64_t slowlog_max_len = 128;
   int lfu_log_factor = 10;
   int lfu_decay_time = 1;
   // compact encodings of small collections

@@ -233,6 +233,52 @@ void Server::expire_hash_fields_step(int64_t now_ms) {
   }
 }
 
+// Keeps at most 32 arguments (the last saying how many more there were)
+// and 128 bytes of each, as Redis does, so a huge command cannot make the
+// log huge.
+void Server::slowlog_push(Client& client, std::span<const std::string_view> argv,
+                          int64_t duration_us) {
+  constexpr size_t kMaxArgs = 32;
+  constexpr size_t kMaxArgBytes = 128;
+  if (config_.slowlog_max_len <= 0) return;
+  SlowlogEntry e;
+  e.id = slowlog_next_id_++;
+  e.time_s = frozen_now_ms_ / 1000;
+  e.duration_us = duration_us;
+  const size_t n = std::min(argv.size(), kMaxArgs);
+  for (size_t i = 0; i < n; ++i) {
+    if (i == kMaxArgs - 1 && argv.size() > kMaxArgs) {
+      e.argv.push_back("... (" + std::to_string(argv.size() - kMaxArgs + 1) + " more arguments)");
+      break;
+    }
+    const std::string_view a = argv[i];
+    if (a.size() > kMaxArgBytes) {
+      e.argv.push_back(std::string(a.substr(0, kMaxArgBytes)) + "... (" +
+                       std::to_string(a.size() - kMaxArgBytes) + " more bytes)");
+    } else {
+      e.argv.emplace_back(a);
+    }
+  }
+  // Credentials never reach the log (AUTH, HELLO ... AUTH user pass).
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string verb = lower(argv[0]);
+  for (size_t i = 1; i < e.argv.size(); ++i) {
+    if (verb == "auth") e.argv[i] = "(redacted)";
+    if (verb == "hello" && lower(argv[i]) == "auth") {
+      for (size_t j = i + 1; j < e.argv.size() && j <= i + 2; ++j) e.argv[j] = "(redacted)";
+      break;
+    }
+  }
+  e.addr = client.connection().peer_address();
+  e.name = client.name;
+  slowlog_.push_front(std::move(e));
+  while (slowlog_.size() > static_cast<size_t>(config_.slowlog_max_len)) slowlog_.pop_back();
+}
+
 void Server::swap_dbs(int a, int b) {
   dbs_[a]->swap_contents(*dbs_[b]);
   touch_all_watched_keys_in_db(a);
@@ -329,7 +375,12 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
     const int64_t t0 = runtime_.clock().span_ns();
     spec->handler(ctx);
     const int64_t t1 = runtime_.clock().span_ns();
-    spec->usec_ns += static_cast<uint64_t>(std::max<int64_t>(t1 - t0, 0));
+    const int64_t ran_ns = std::max<int64_t>(t1 - t0, 0);
+    spec->usec_ns += static_cast<uint64_t>(ran_ns);
+    if (config_.slowlog_log_slower_than >= 0 && ran_ns / 1000 >= config_.slowlog_log_slower_than &&
+        !(spec->flags & kCmdSkipSlowlog) && !client.block.active) {
+      slowlog_push(client, argv, ran_ns / 1000);
+    }
     spec->calls++;
     if (out.size() > reply_start && out[reply_start] == '-') spec->failed_calls++;
   }

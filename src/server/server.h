@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <span>
@@ -27,6 +28,17 @@ class Client;
 // The Redis version reported to clients (INFO, HELLO), as Valkey does for
 // client compatibility; Peregrine's own version is peregrine_version.
 inline constexpr const char* kRedisCompatVersion = "7.2.4";
+
+// One SLOWLOG entry: a command that ran for at least
+// slowlog-log-slower-than microseconds.
+struct SlowlogEntry {
+  int64_t id;
+  int64_t time_s;       // Unix time the command ran
+  int64_t duration_us;  // its run time
+  std::vector<std::string> argv;  // trimmed as Redis trims them
+  std::string addr;
+  std::string name;
+};
 
 struct Stats {
   uint64_t total_connections_received = 0;
@@ -64,6 +76,9 @@ class Server : public store::KeyspaceObserver {
   Config& config() { return config_; }
   const CommandTable& commands() const { return commands_; }
   Stats& stats() { return stats_; }
+  // The slow log, newest first.
+  const std::deque<SlowlogEntry>& slowlog() const { return slowlog_; }
+  void slowlog_reset() { slowlog_.clear(); }
 
   int db_count() const { return static_cast<int>(dbs_.size()); }
   store::Db& db(int index) { return *dbs_[index]; }
@@ -154,6 +169,9 @@ class Server : public store::KeyspaceObserver {
   rt::Runtime& runtime_;
   Config config_;
   CommandTable commands_;
+  std::deque<SlowlogEntry> slowlog_;
+  int64_t slowlog_next_id_ = 0;
+  void slowlog_push(Client& client, std::span<const std::string_view> argv, int64_t duration_us);
   Stats stats_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
   std::unique_ptr<rt::Listener> listener_;

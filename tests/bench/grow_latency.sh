@@ -5,8 +5,9 @@
 # connection sends PING once a millisecond and times every round trip. The
 # probe runs on the other CPU under SCHED_FIFO when allowed, so its own
 # scheduling does not show up as server latency. Reported per server: probe
-# count, max, p99.9, p99 (microseconds), the load's wall time, DBSIZE, and
-# the RSS growth per key.
+# count, max, p99.9, p99 (microseconds), the load's wall time, DBSIZE, the
+# RSS growth per key, and from the server's own SLOWLOG (threshold 100 us)
+# the longest single command's run time and how many ran 1 ms or more.
 #
 #   tests/bench/grow_latency.sh [--keys 10000000] [--peregrine PATH]
 #                               [--server-cpu 0] [--client-cpu 1]
@@ -92,6 +93,8 @@ measure() {  # name binary
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis-cli -p "$port" config set slowlog-log-slower-than 100 >/dev/null
+  redis-cli -p "$port" config set slowlog-max-len 1000000 >/dev/null
   local before; before=$(rss_kb "$pid")
   rm -f "$work/stop"
   run_probe "$port" "$work/stop" "$work/$name.probe" &
@@ -104,16 +107,51 @@ measure() {  # name binary
   sleep 0.5
   touch "$work/stop"
   wait "$probe"
-  local dbsize after
+  local dbsize after slow
   dbsize=$(redis-cli -p "$port" dbsize)
+  # SLOWLOG GET -1 as RESP: each entry's third field is its run time in us.
+  slow=$(printf '*3\r\n$7\r\nSLOWLOG\r\n$3\r\nGET\r\n$2\r\n-1\r\n' |
+    /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(sys.stdin.buffer.read())
+buf = b""
+def line():
+    global buf
+    while b"\r\n" not in buf:
+        buf += s.recv(1 << 16)
+    l, buf = buf.split(b"\r\n", 1)
+    return l
+def value():
+    global buf
+    l = line()
+    t, rest = l[:1], l[1:]
+    if t == b"*":
+        return [value() for _ in range(int(rest))]
+    if t == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        while len(buf) < n + 2:
+            buf += s.recv(1 << 16)
+        v, buf = buf[:n], buf[n + 2:]
+        return v
+    return int(rest) if t == b":" else rest
+entries = value()
+d = [e[2] for e in entries]
+print(max(d) if d else 0, sum(1 for x in d if x >= 1000))
+' "$port")
   after=$(rss_kb "$pid")
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$pid"
   read -r count max p999 p99 < "$work/$name.probe"
-  printf '%-10s %9s %9s %9s %9s %8.1f %10s %9.1f\n' "$name" "$count" "$max" "$p999" "$p99" \
-    "$(echo "$t1 - $t0" | bc -l)" "$dbsize" "$(echo "($after - $before) * 1024 / $KEYS" | bc -l)"
+  read -r slow_max slow_ms <<<"$slow"
+  printf '%-10s %9s %9s %9s %9s %8.1f %10s %9.1f %11s %8s\n' "$name" "$count" "$max" "$p999" "$p99" \
+    "$(echo "$t1 - $t0" | bc -l)" "$dbsize" "$(echo "($after - $before) * 1024 / $KEYS" | bc -l)" \
+    "$slow_max" "$slow_ms"
 }
 
 printf 'keys=%s, server on CPU %s, load and probe on CPU %s\n' "$KEYS" "$SERVER_CPU" "$CLIENT_CPU"
-printf '%-10s %9s %9s %9s %9s %8s %10s %9s\n' server probes max_us p99.9_us p99_us load_s dbsize B/key
+printf '%-10s %9s %9s %9s %9s %8s %10s %9s %11s %8s\n' server probes max_us p99.9_us p99_us load_s \
+  dbsize B/key slowest_us n_ge_1ms
 measure redis redis-server
 measure peregrine "$PEREGRINE"
