@@ -146,6 +146,7 @@ void Server::cron_loop() {
     int64_t now = runtime_.clock().wall_ms();
     active_expire_cycle(now);
     if (config_.activerehashing) active_rehash();
+    for (auto& db : dbs_) db->release_retired();
     if (config_.timeout_s > 0) {
       std::vector<Client*> idle;
       for (Client* c : clients_)

@@ -93,6 +93,13 @@ class Db {
   size_t expires_table_bytes() const { return expires_.memory_bytes(); }
   // Up to n steps of pending table resize work. Returns whether any remains.
   bool rehash_steps(size_t n);
+  // Gives back one slice of the bucket arrays retired by finished resizes
+  // (see KeyTable::release_retired). Returns whether some remains.
+  bool release_retired() {
+    const bool a = keys_.release_retired();
+    const bool b = expires_.release_retired();
+    return a || b;
+  }
 
   // Redis SCAN semantics: visits some keys, returns the next cursor, 0 when
   // the scan is complete. Every key present for the whole scan is visited at

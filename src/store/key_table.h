@@ -120,6 +120,7 @@ class KeyTable {
   };
   static constexpr size_t kNotRehashing = SIZE_MAX;
   static constexpr size_t kEmptyVisitsPerStep = 10;
+  static constexpr size_t kReleaseSlice = size_t{4} << 20;
 
  public:
   static constexpr size_t kMinBuckets = 2;
@@ -252,6 +253,9 @@ class KeyTable {
   void clear() {
     std::free(t_[0].b);
     std::free(t_[1].b);
+    std::free(retired_);
+    retired_ = nullptr;
+    retired_bytes_ = 0;
     t_[0] = Array{};
     t_[1] = Array{};
     rehash_idx_ = kNotRehashing;
@@ -260,7 +264,31 @@ class KeyTable {
     std::swap(t_, other.t_);
     std::swap(rehash_idx_, other.rehash_idx_);
     std::swap(seed_, other.seed_);
+    std::swap(retired_, other.retired_);
+    std::swap(retired_bytes_, other.retired_bytes_);
   }
+
+  // Returns up to kReleaseSlice bytes of a retired bucket array (the old
+  // array of a finished resize) to the allocator. Freeing a large array at
+  // once costs milliseconds (the allocator hands its pages back to the
+  // kernel at once), so it is shrunk a slice at a time by the server cron
+  // instead of freed inside the command that finished the resize. Returns
+  // whether some remains.
+  bool release_retired() {
+    if (retired_ == nullptr) return false;
+    if (retired_bytes_ <= kReleaseSlice) {
+      std::free(retired_);
+      retired_ = nullptr;
+      retired_bytes_ = 0;
+      return false;
+    }
+    retired_bytes_ -= kReleaseSlice;
+    // Shrinking in place; should the allocator move it, the copy is of
+    // memory no one reads, and it is still freed in the end.
+    if (void* p = std::realloc(retired_, retired_bytes_)) retired_ = p;
+    return true;
+  }
+  size_t retired_bytes() const { return retired_bytes_; }
 
   // Up to n steps of rehash work (the server cron calls this while idle).
   // Returns whether a rehash is still in progress.
@@ -512,15 +540,28 @@ class KeyTable {
       ++rehash_idx_;
     }
     if (from.used == 0) {
-      std::free(from.b);
+      retire(from.b, from.buckets() * sizeof(TableBucket));
       from = to;
       to = Array{};
       rehash_idx_ = kNotRehashing;
     }
   }
 
+  // Keeps a large old array for release_retired(); small ones are freed.
+  void retire(TableBucket* b, size_t bytes) {
+    if (bytes <= kReleaseSlice) {
+      std::free(b);
+      return;
+    }
+    std::free(retired_);  // a resize finished before the last was released
+    retired_ = b;
+    retired_bytes_ = bytes;
+  }
+
   Array t_[2];
   size_t rehash_idx_ = kNotRehashing;  // next bucket of t_[0] to move
+  void* retired_ = nullptr;
+  size_t retired_bytes_ = 0;
   uint64_t seed_;
 };
 
