@@ -63,6 +63,7 @@
 #include <xxhash.h>
 
 #include "runtime/runtime.h"
+#include "store/scan_cursor.h"
 
 namespace peregrine::store {
 
@@ -328,20 +329,7 @@ class Dict {
   static constexpr size_t kNotRehashing = ~size_t{0};
   static constexpr size_t kEmptyVisitsPerStep = 10;
 
-  static uint64_t reverse_bits(uint64_t v) {
-    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-    return __builtin_bswap64(v);
-  }
-  // Increments the masked bits of v in reverse-binary order. The bits above
-  // the mask are set first so the carry runs out of the masked range.
-  static uint64_t next_cursor(uint64_t v, uint64_t mask) {
-    v |= ~mask;
-    v = reverse_bits(v);
-    ++v;
-    return reverse_bits(v);
-  }
+  static uint64_t next_cursor(uint64_t v, uint64_t mask) { return next_scan_cursor(v, mask); }
 
   template <typename F>
   static void visit_chain(Node* n, F& fn) {

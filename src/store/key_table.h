@@ -70,6 +70,7 @@
 #include <xxhash.h>
 
 #include "runtime/runtime.h"
+#include "store/scan_cursor.h"
 
 namespace peregrine::store {
 
@@ -370,20 +371,9 @@ class KeyTable {
   }
 
   // Reverse-binary increment of the masked bits of v (the SCAN cursor).
-  static uint64_t next_cursor(uint64_t v, uint64_t mask) {
-    v |= ~mask;
-    v = reverse_bits(v);
-    ++v;
-    return reverse_bits(v);
-  }
+  static uint64_t next_cursor(uint64_t v, uint64_t mask) { return next_scan_cursor(v, mask); }
 
  private:
-  static uint64_t reverse_bits(uint64_t v) {
-    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-    return __builtin_bswap64(v);
-  }
   static uint8_t fingerprint(uint64_t h) { return static_cast<uint8_t>(h >> 56); }
 
   const TableBucket& bucket_at(size_t idx) const {

@@ -37,13 +37,6 @@ ZMemberIndex::~ZMemberIndex() {
   free_table(old_);
 }
 
-uint64_t ZMemberIndex::reverse_bits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-  return __builtin_bswap64(v);
-}
-
 ZMemberIndex::Table ZMemberIndex::alloc_table(size_t cap) {
   Table t;
   t.meta = static_cast<uint16_t*>(std::calloc(cap, sizeof(uint16_t)));

@@ -93,6 +93,8 @@
 #endif
 #include <xxhash.h>
 
+#include "store/scan_cursor.h"
+
 namespace peregrine::store {
 
 // ---------------------------------------------------------------- ZElem
@@ -200,11 +202,7 @@ class ZMemberIndex {
 
   static size_t max_load(size_t cap) { return cap - cap / 8; }
   static uint16_t meta_for(uint64_t h) { return static_cast<uint16_t>(((h >> 56) << 8) | 1); }
-  static uint64_t reverse_bits(uint64_t v);
-  static uint64_t next_cursor(uint64_t v, uint64_t mask) {
-    v |= ~mask;  // the carry runs out of the masked bits
-    return reverse_bits(reverse_bits(v) + 1);
-  }
+  static uint64_t next_cursor(uint64_t v, uint64_t mask) { return next_scan_cursor(v, mask); }
   template <typename F>
   static void visit_home(const Table& t, uint64_t home, F& fn) {
     uint64_t pos = home;
