@@ -65,9 +65,7 @@ void info_server(CommandContext& ctx, InfoWriter& w) {
   w.field("redis_mode", "standalone");
   w.field("os", "Linux");
   w.field("arch_bits", "64");
-  // The text Redis reports in this field (clients parse it); a string, not
-  // a clock read: the clock is read through the runtime seam.
-  w.field("monotonic_clock", "POSIX clock_gettime");
+  w.field("monotonic_clock", s.runtime().clock().monotonic_source());
   w.field("multiplexing_api", "epoll");
   w.field("process_id", s.runtime().process_id());
   w.field("process_supervised", "no");

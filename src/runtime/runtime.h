@@ -41,6 +41,8 @@ class Clock {
   // a command ran). Its rate may differ slightly from monotonic_us(); never
   // use it for deadlines. Defaults to monotonic_us().
   virtual int64_t span_ns() { return monotonic_us() * 1000; }
+  // What backs monotonic_us(), as INFO's monotonic_clock field names it.
+  virtual const char* monotonic_source() const { return "simulated"; }
 
   int64_t monotonic_ms() { return monotonic_us() / 1000; }
   int64_t wall_ms() { return wall_us() / 1000; }

@@ -78,6 +78,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   int64_t monotonic_us() override;
   int64_t wall_us() override;
   int64_t span_ns() override;
+  const char* monotonic_source() const override { return "POSIX clock_gettime"; }
   void process_cpu_us(int64_t* user_us, int64_t* sys_us) override;
   // Random
   uint64_t next_u64() override;
