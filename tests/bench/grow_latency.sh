@@ -27,16 +27,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# shellcheck source=tests/bench/lib.sh
+source "$ROOT/tests/bench/lib.sh"
 
 # The load, generated once: SET key:%010d <16 bytes>.
 /usr/bin/python3 - "$KEYS" > "$work/load.resp" <<'PY'
