@@ -146,8 +146,12 @@ size_t Client::prefetch_keys(size_t pos) {
     p += size;
   }
   if (n >= 2) {  // a lone request gains nothing from the extra hashing
-    for (size_t i = 0; i < n; ++i) db.prefetch_bucket(keys[i]);
-    for (size_t i = 0; i < n; ++i) db.prefetch_entry(keys[i]);
+    std::array<uint64_t, kWindow> hashes;
+    for (size_t i = 0; i < n; ++i) {
+      hashes[i] = db.key_hash(keys[i]);
+      db.prefetch_bucket(hashes[i]);
+    }
+    for (size_t i = 0; i < n; ++i) db.prefetch_entry(hashes[i]);
   }
   return std::max(p, pos + 1);
 }

@@ -67,13 +67,11 @@ class Db {
   std::optional<Value> extract(std::string_view key);
 
   // Prefetch hints for keys about to be looked up (see KeyTable): call
-  // prefetch_bucket for a batch of keys, then prefetch_entry for the same.
-  void prefetch_bucket(std::string_view key) const {
-    if (!keys_.empty()) keys_.prefetch_bucket(keys_.hash_of(key));
-  }
-  void prefetch_entry(std::string_view key) const {
-    if (!keys_.empty()) keys_.prefetch_entry(keys_.hash_of(key));
-  }
+  // prefetch_bucket for a batch of key hashes (key_hash), then
+  // prefetch_entry for the same.
+  uint64_t key_hash(std::string_view key) const { return keys_.hash_of(key); }
+  void prefetch_bucket(uint64_t h) const { keys_.prefetch_bucket(h); }
+  void prefetch_entry(uint64_t h) const { keys_.prefetch_entry(h); }
 
   // Absolute expiry time in Unix ms; -1 when the key has no TTL.
   int64_t expire_at(std::string_view key) const;
