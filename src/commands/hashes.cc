@@ -45,8 +45,11 @@ constexpr int64_t kMaxFieldDeadlineMs = (int64_t{1} << 46) - 1;
 
 store::HashLimits hash_limits(CommandContext& ctx) {
   const Config& c = ctx.server.config();
+  // A field table's seed: derived from the Db's key seed, so that no hash
+  // stores one of its own (the odd constant keeps the two functions apart).
   return {static_cast<size_t>(std::max<int64_t>(c.hash_max_listpack_entries, 0)),
-          static_cast<size_t>(std::max<int64_t>(c.hash_max_listpack_value, 0))};
+          static_cast<size_t>(std::max<int64_t>(c.hash_max_listpack_value, 0)),
+          ctx.db.hash_seed() ^ 0x9e3779b97f4a7c15ULL};
 }
 
 // The result of looking a hash up: value/hash are null when the key is
@@ -96,7 +99,7 @@ HashRef create_hash(CommandContext& ctx, std::string_view key) {
   v.type = ObjType::kHash;
   v.encoding = Encoding::kListpack;
   v.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
-  v.coll = std::make_unique<HashValue>(ctx.server.random().next_u64());
+  v.coll = std::make_unique<HashValue>();
   Obj* stored = ctx.db.set(key, std::move(v));
   HashRef ref;
   ref.value = stored;

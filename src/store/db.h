@@ -125,6 +125,9 @@ class Db {
                             size_t* sampled);
 
   uint64_t expired_keys() const { return expired_keys_; }
+  // The seed of this Db's key hashes (collections derive their tables'
+  // seeds from it).
+  uint64_t hash_seed() const { return keys_.seed(); }
 
  private:
   using Table = KeyTable<Obj, ObjKey>;

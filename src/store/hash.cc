@@ -12,19 +12,18 @@ HashValue::~HashValue() { delete ext(); }
 HashValue::Ext& HashValue::ext_or_create() {
   if (Ext* e = ext()) return *e;
   auto e = std::make_unique<Ext>();
-  e->seed = lp_.aux();
-  static_assert(alignof(Ext) >= 2, "an Ext pointer must have its low bit clear");
   lp_.set_aux(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(e.get())));
   return *e.release();
 }
 
 std::unique_ptr<Collection> HashValue::clone() const {
-  auto copy = std::make_unique<HashValue>(seed());
+  auto copy = std::make_unique<HashValue>();
   Pairs entries = lp_;
-  entries.set_aux(seed());  // not this hash's Ext pointer
+  entries.set_aux(0);  // not this hash's Ext pointer
   copy->lp_ = std::move(entries);
   if (const Ext* e = ext()) {
     Ext& c = copy->ext_or_create();
+    c.seed = e->seed;
     c.listpack_ex = e->listpack_ex;
     if (e->table) {
       c.table = std::make_unique<Dict<std::string>>(e->seed);
@@ -36,6 +35,27 @@ std::unique_ptr<Collection> HashValue::clone() const {
   return copy;
 }
 
+size_t HashValue::memory_usage() const {
+  size_t bytes = sizeof(HashValue) + lp_.footprint();
+  const Ext* e = ext();
+  if (e == nullptr) return bytes;
+  bytes += sizeof(Ext);
+  if (e->table) {
+    bytes += sizeof(Dict<std::string>) + e->table->bucket_count() * sizeof(void*);
+    e->table->for_each([&](std::string_view f, const std::string& v) {
+      // A node, plus each string's heap buffer when it is too long for the
+      // string's inline storage.
+      bytes += Dict<std::string>::kNodeSize + (f.size() > 15 ? f.size() + 1 : 0) +
+               (v.size() > 15 ? v.size() + 1 : 0);
+    });
+  }
+  if (e->ttls) {
+    // A map node and a set node (about 48 bytes of links each) per field.
+    bytes += sizeof(FieldTtls) + e->ttls->deadlines.size() * (2 * 48 + 2 * sizeof(std::string));
+  }
+  return bytes;
+}
+
 std::string_view HashValue::encoding_name() const {
   switch (encoding()) {
     case Encoding::kHashtable: return "hashtable";
@@ -44,13 +64,14 @@ std::string_view HashValue::encoding_name() const {
   }
 }
 
-void HashValue::convert_to_hashtable() {
+void HashValue::convert_to_hashtable(uint64_t seed) {
   if (!is_listpack()) return;
-  auto t = std::make_unique<Dict<std::string>>(seed());
+  auto t = std::make_unique<Dict<std::string>>(seed);
   t->reserve(lp_.size() / 2);
   for_each([&](std::string_view f, std::string_view v) { t->insert(f, std::string(v)); });
   Ext& e = ext_or_create();
   lp_.clear();  // keeps the aux word, the Ext pointer
+  e.seed = seed;
   e.table = std::move(t);
 }
 
@@ -58,7 +79,7 @@ void HashValue::fit_lengths(std::string_view field, std::string_view value,
                             const HashLimits& limits) {
   if (is_listpack() &&
       (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
-    convert_to_hashtable();
+    convert_to_hashtable(limits.seed);
   }
 }
 
@@ -88,7 +109,7 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
     added = !c.find(field, 2);
     if (added) {
       lp_.splice(c, 0, {field, value});  // c is at the end: an append
-      if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable();
+      if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable(limits.seed);
     } else {
       c.advance();
       if (c.value() != value) lp_.splice(c, 1, {value});

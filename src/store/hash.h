@@ -22,22 +22,26 @@
 //
 // Layout: the object is a vtable pointer and one pointer into the listpack
 // block (16 bytes in all; the pointer points at the entries, the block's
-// header lies before them). The block's aux word tells the rest:
+// header lies before them). A plain listpack hash is nothing more: its
+// block has the 8-byte header. Anything else hangs off the block's
+// optional aux word (PackedBlock<true>, which costs 8 bytes only while set):
 //
 //   HashValue (16 bytes)     listpack block (one malloc)
-//   +--------+---------+     +-------+-------+----------+-------------+
-//   | vtable | block --+--+  | count | bytes | aux word | entries ... |
-//   +--------+---------+  |  +-------+-------+----------+-------------+
-//                         |                       |     ^
-//                         +-----------------------|-----+
-//                                                 v
-//     aux odd:  the table seed (low bit forced on); a plain listpack hash,
-//               nothing else allocated.
-//     aux even: a pointer to Ext, which holds the seed, the hash table once
-//               converted (the block then has no entries), the field TTL
-//               indexes and the listpackex mark:
+//   +--------+---------+     +------------+-------+-------+-------------+
+//   | vtable | block --+--+  | [aux word] | count | bytes | entries ... |
+//   +--------+---------+  |  +------------+-------+-------+-------------+
+//                         |        |                      ^
+//                         +--------|----------------------+
+//                                  v
+//     no aux:   a plain listpack hash, nothing else allocated.
+//     aux set:  a pointer to Ext, which holds the hash table once converted
+//               (the block then has no entries) and its seed, the field
+//               TTL indexes and the listpackex mark:
 //
 //               Ext { seed | listpack_ex | table* | ttls* }
+//
+// The table's seed comes from the caller (HashLimits::seed) when the hash
+// converts, so a small hash stores none.
 //
 // Field expiry
 //   Only fields with a TTL are recorded, in two side indexes: deadlines
@@ -75,13 +79,12 @@ namespace peregrine::store {
 struct HashLimits {
   size_t max_listpack_entries = 512;
   size_t max_listpack_value = 64;
+  uint64_t seed = 0;  // seeds the hash table of a hash that converts
 };
 
 class HashValue final : public Collection {
  public:
-  // seed: the hash seed of the table used once the hash converts (its low
-  // bit is ignored).
-  explicit HashValue(uint64_t seed = 0) { lp_.set_aux(seed | 1); }
+  HashValue() = default;
   HashValue(const HashValue&) = delete;
   HashValue& operator=(const HashValue&) = delete;
   ~HashValue() override;
@@ -91,6 +94,7 @@ class HashValue final : public Collection {
     const Dict<std::string>* t = table();
     return t == nullptr ? lp_.size() / 2 : t->size();
   }
+  size_t memory_usage() const override;
   bool empty() const { return size() == 0; }
 
   // ------------------------------------------------------------ encoding
@@ -105,8 +109,9 @@ class HashValue final : public Collection {
     if (e->table) return Encoding::kHashtable;
     return e->listpack_ex ? Encoding::kListpackEx : Encoding::kListpack;
   }
-  // Converts to the hashtable encoding (no-op when already converted).
-  void convert_to_hashtable();
+  // Converts to the hashtable encoding, its table seeded with seed (no-op
+  // when already converted).
+  void convert_to_hashtable(uint64_t seed);
   // Converts when a field or value about to be written would not fit the
   // listpack encoding.
   void fit_lengths(std::string_view field, std::string_view value, const HashLimits& limits);
@@ -200,16 +205,9 @@ class HashValue final : public Collection {
     std::unique_ptr<FieldTtls> ttls;           // null, or holds a field
   };
 
-  Ext* ext() const {
-    const uint64_t word = lp_.aux();
-    return (word & 1) != 0 ? nullptr : reinterpret_cast<Ext*>(static_cast<uintptr_t>(word));
-  }
+  Ext* ext() const { return reinterpret_cast<Ext*>(static_cast<uintptr_t>(lp_.aux())); }
   // The Ext, created on first need.
   Ext& ext_or_create();
-  uint64_t seed() const {
-    const Ext* e = ext();
-    return e != nullptr ? e->seed : lp_.aux();
-  }
   Dict<std::string>* table() const {
     Ext* e = ext();
     return e != nullptr ? e->table.get() : nullptr;

@@ -22,23 +22,28 @@
 // Null means empty (count 0, bytes 0, aux 0). Otherwise it points at the
 // data of a block laid out as
 //
-//   small header, while count and bytes both stay below 0xFFFFFFFF:
-//     +-----------+-----------+-------------+----------------------+
-//     | count u32 | bytes u32 | aux u64 (*) | data: `bytes` bytes  |
-//     +-----------+-----------+-------------+----------------------+
+//   small header, while count and bytes both stay below 0xFFFFFFFF (the
+//   count below 2^31 in PackedBlock<true>):
+//     +-------------+-----------+-----------+----------------------+
+//     | aux u64 (*) | count u32 | bytes u32 | data: `bytes` bytes  |
+//     +-------------+-----------+-----------+----------------------+
 //                                           ^ the stored pointer
 //
 //   large header (a 4 GiB list element, say):
-//     +-----------+-----------+------------+------------+---------+------+
-//     | count u64 | bytes u64 | 0xFFFFFFFF | 0xFFFFFFFF | aux (*) | data |
-//     +-----------+-----------+------------+------------+---------+------+
+//     +---------+-----------+-----------+------------+------------+------+
+//     | aux (+) | count u64 | bytes u64 | 0xFFFFFFFF | 0xFFFFFFFF | data |
+//     +---------+-----------+-----------+------------+------------+------+
 //                                                                 ^
-//   (*) only in PackedBlock<true>.
+//   (*) only in PackedBlock<true>, and only while the aux word is nonzero:
+//       the top bit of the small count says it is there. A block whose
+//       owner has nothing to keep in it (a small hash without field TTLs)
+//       pays nothing for it.
+//   (+) only in PackedBlock<true>; 0 when the owner set none.
 //
 // Pointing at the data keeps reading entries as cheap as with a plain
 // buffer; the header fields sit at fixed offsets before it (the two 32-bit
-// fields always right before the aux word or the data, so their marker
-// tells the large header apart).
+// fields always right before the data, so their marker tells the large
+// header apart).
 //
 // The block is reallocated to the exact size at every change (no capacity
 // field, no doubling): with jemalloc a realloc that stays within the size
@@ -246,7 +251,7 @@ class PackedBlock {
 
   size_t count() const {
     if (p_ == nullptr) return 0;
-    return large() ? load64(kCount64) : load32(kCount32);
+    return large() ? load64(kCount64) : (load32(kCount32) & ~kAuxFlag);
   }
   size_t bytes() const {
     if (p_ == nullptr) return 0;
@@ -254,25 +259,29 @@ class PackedBlock {
   }
   // The data (null for a null block): what the stored pointer points at.
   const char* data() const { return p_; }
+  // Bytes of the allocation: header and data (0 for a null block).
+  size_t footprint() const { return p_ == nullptr ? 0 : header_size() + bytes(); }
 
-  // The owner's aux word (PackedBlock<true> only); 0 for a null block.
+  // The owner's aux word (PackedBlock<true> only); 0 when none was set.
   uint64_t aux() const
     requires kAux
   {
-    return p_ == nullptr ? 0 : load64(kAuxAt);
+    if (p_ == nullptr) return 0;
+    if (large()) return load64(kAuxLarge);
+    return small_has_aux() ? load64(kAuxSmall) : 0;
   }
+  // Setting 0 removes the word (and the block, when it holds no entries).
   void set_aux(uint64_t word)
     requires kAux
   {
-    if (p_ == nullptr) {
-      if (word == 0) return;
-      char* q = static_cast<char*>(std::malloc(header_size_for(false)));
-      if (q == nullptr) throw std::bad_alloc();
-      p_ = q + header_size_for(false);
-      store32(kCount32, 0);
-      store32(kBytes32, 0);
+    if (p_ != nullptr && (large() || (small_has_aux() && word != 0))) {
+      store64(large() ? kAuxLarge : kAuxSmall, word);
+      return;
     }
-    store64(kAuxAt, word);
+    if ((p_ == nullptr || !small_has_aux()) && word == 0) return;
+    // A small header gains or loses the word: the block is rebuilt with
+    // the other header size.
+    rebuild_with_aux(word);
   }
 
   // Replaces data[from, to) with the concatenation of pieces and adds
@@ -308,20 +317,30 @@ class PackedBlock {
 
  private:
   // Where the header fields sit, in bytes back from the data.
-  static constexpr ptrdiff_t kAuxBytes = kAux ? 8 : 0;
-  static constexpr ptrdiff_t kAuxAt = -8;
-  static constexpr ptrdiff_t kBytes32 = -kAuxBytes - 4;
-  static constexpr ptrdiff_t kCount32 = -kAuxBytes - 8;
-  static constexpr ptrdiff_t kBytes64 = -kAuxBytes - 16;
-  static constexpr ptrdiff_t kCount64 = -kAuxBytes - 24;
+  static constexpr ptrdiff_t kBytes32 = -4;
+  static constexpr ptrdiff_t kCount32 = -8;
+  static constexpr ptrdiff_t kAuxSmall = -16;
+  static constexpr ptrdiff_t kBytes64 = -16;
+  static constexpr ptrdiff_t kCount64 = -24;
+  static constexpr ptrdiff_t kAuxLarge = -32;
   static constexpr uint32_t kLargeMark = 0xFFFFFFFF;
-  static size_t header_size_for(bool large) { return (large ? 24 : 8) + kAuxBytes; }
+  // In PackedBlock<true>, the small count's top bit: the aux word is there.
+  static constexpr uint32_t kAuxFlag = kAux ? 0x80000000u : 0u;
+  static constexpr uint64_t kCountLimit = kAux ? std::min<uint64_t>(kLargeAt, 0x7FFFFFFF) : kLargeAt;
+  static size_t header_size_for(bool large, bool with_aux) {
+    if (large) return kAux ? 32 : 24;
+    return with_aux ? 16 : 8;
+  }
   static bool needs_large(size_t count, size_t bytes) {
-    return count >= kLargeAt || bytes >= kLargeAt;
+    return count >= kCountLimit || bytes >= kLargeAt;
   }
 
   bool large() const { return load32(kBytes32) == kLargeMark; }
-  size_t header_size() const { return header_size_for(large()); }
+  bool small_has_aux() const { return (load32(kCount32) & kAuxFlag) != 0; }
+  size_t header_size() const {
+    const bool l = large();
+    return header_size_for(l, !l && small_has_aux());
+  }
   void release() {
     if (p_ == nullptr) return;
     char* const base = p_ - header_size();
@@ -354,7 +373,7 @@ class PackedBlock {
       return;
     }
     const bool new_large = needs_large(new_count, new_bytes);
-    const size_t new_header = header_size_for(new_large);
+    const size_t new_header = header_size_for(new_large, word != 0);
     const size_t tail = old_bytes - to;
     if (p_ == nullptr || header_size() != new_header) {
       // A fresh block (first entry, or the header changes size).
@@ -388,11 +407,33 @@ class PackedBlock {
       store64(kBytes64, new_bytes);
       store32(kCount32, kLargeMark);
       store32(kBytes32, kLargeMark);
+      if constexpr (kAux) store64(kAuxLarge, word);
     } else {
-      store32(kCount32, static_cast<uint32_t>(new_count));
+      store32(kCount32, static_cast<uint32_t>(new_count) | (word != 0 ? kAuxFlag : 0u));
       store32(kBytes32, static_cast<uint32_t>(new_bytes));
+      if (word != 0) store64(kAuxSmall, word);
     }
-    if constexpr (kAux) store64(kAuxAt, word);
+  }
+
+  // Copies the block under a small header with (word != 0) or without the
+  // aux word.
+  void rebuild_with_aux(uint64_t word)
+    requires kAux
+  {
+    const size_t n = bytes(), c = count();
+    if (n == 0 && c == 0 && word == 0) {
+      release();
+      return;
+    }
+    const size_t header = header_size_for(false, word != 0);
+    char* q = static_cast<char*>(std::malloc(header + n));
+    if (q == nullptr) throw std::bad_alloc();
+    if (n != 0) std::memcpy(q + header, p_, n);
+    release();
+    p_ = q + header;
+    store32(kCount32, static_cast<uint32_t>(c) | (word != 0 ? kAuxFlag : 0u));
+    store32(kBytes32, static_cast<uint32_t>(n));
+    if (word != 0) store64(kAuxSmall, word);
   }
 
   char* p_ = nullptr;  // the data; the header lies just before it
@@ -405,6 +446,7 @@ class PackedList {
   size_t size() const { return block_.count(); }
   bool empty() const { return size() == 0; }
   size_t bytes() const { return block_.bytes(); }
+  size_t footprint() const { return block_.footprint(); }
   // Offset of the first entry / one past the last entry.
   size_t begin() const { return 0; }
   size_t end() const { return bytes(); }
@@ -575,6 +617,8 @@ class FrontCodedList {
   bool empty() const { return size() == 0; }
   // Bytes of encoded entries (the block adds an 8- or 16-byte header).
   size_t bytes() const { return block_.bytes(); }
+  // Bytes of the block's allocation, header included.
+  size_t footprint() const { return block_.footprint(); }
   // A word kept in the block for the owner; 0 until set. clear() keeps it.
   uint64_t aux() const
     requires kAux

@@ -1,6 +1,7 @@
 // HashValue: field operations in both encodings, conversion by entry count
 // and by field/value length (never back), clone, random_entry, the scan
 // walk, field TTLs and their removal (remove_expired, expire_hash_fields).
+#include <algorithm>
 #include "tests/unit/test_random.h"
 #include "store/hash.h"
 
@@ -53,6 +54,40 @@ TEST(HashValue, SetGetEraseListpack) {
   EXPECT_EQ(h.size(), 1u);
   EXPECT_TRUE(h.erase("b"));
   EXPECT_TRUE(h.empty());
+}
+
+TEST(HashValue, APlainListpackHashIsItsObjectAndOneHeaderedBlock) {
+  HashValue h;
+  h.set("field:000", "0123456789abcdef", kDefault);
+  h.set("field:001", "fedcba9876543210", kDefault);
+  // 16-byte object, 8-byte block header, then the entries: "field:000"
+  // whole (1 + 9), "field:001" as 1 shared-8 head + '1' (2), two values
+  // of 1 + 16.
+  EXPECT_EQ(h.memory_usage(), 16u + 8u + 10u + 2u + 17u + 17u);
+  // A field TTL hangs an Ext off the block (8 more header bytes)...
+  h.set_expire("field:000", 1000);
+  EXPECT_GT(h.memory_usage(), 16u + 16u + 46u);
+  // ...which stays when the TTL goes (the listpackex mark lives there).
+  EXPECT_TRUE(h.persist("field:000"));
+  EXPECT_EQ(h.encoding(), Encoding::kListpackEx);
+  EXPECT_EQ(h.get("field:001"), "fedcba9876543210");
+}
+
+TEST(HashValue, ConvertedTableUsesTheCallersSeed) {
+  HashValue a, b;
+  HashLimits limits{2, 64, 1234};
+  for (int i = 0; i < 20; ++i) {
+    a.set("f" + std::to_string(i), "v", limits);
+    b.set("f" + std::to_string(i), "v", limits);
+  }
+  EXPECT_EQ(a.encoding(), Encoding::kHashtable);
+  // Same seed, same insertions: the same bucket order.
+  EXPECT_EQ(a.entries(), b.entries());
+  auto copy = a.clone();
+  auto copied = static_cast<HashValue&>(*copy).entries(), original = a.entries();
+  std::sort(copied.begin(), copied.end());
+  std::sort(original.begin(), original.end());
+  EXPECT_EQ(copied, original);
 }
 
 TEST(HashValue, FieldsAndValuesAreNotConfused) {
@@ -117,7 +152,7 @@ TEST(HashValue, MiddleChangesKeepTheFollowingPairs) {
 
 TEST(HashValue, ConvertsPastEntryLimitAndNeverBack) {
   const HashLimits limits{4, 64};
-  HashValue h(42);
+  HashValue h;
   for (int i = 0; i < 4; ++i) h.set("f" + std::to_string(i), "v", limits);
   EXPECT_TRUE(h.is_listpack());
   h.set("f0", "updated", limits);  // an update does not add an entry
@@ -165,8 +200,8 @@ TEST(HashValue, ZeroLimitsConvertAtOnce) {
 TEST(HashValue, MatchesMapModel) {
   EXPECT_TRUE(rc::check("HashValue behaves like a map", [] {
     const auto max_entries = *rc::gen::inRange<size_t>(0, 12);
-    const HashLimits limits{max_entries, 6};
-    HashValue h(*rc::gen::arbitrary<uint64_t>());
+    const HashLimits limits{max_entries, 6, *rc::gen::arbitrary<uint64_t>()};
+    HashValue h;
     std::map<std::string, std::string> model;
     const auto ops = *rc::gen::container<std::vector<std::tuple<int, int, std::string>>>(
         rc::gen::tuple(rc::gen::inRange(0, 3), rc::gen::inRange(0, 16),
@@ -192,7 +227,7 @@ TEST(HashValue, MatchesMapModel) {
 TEST(HashValue, CloneIsDeepAndKeepsEncodingAndTtls) {
   for (size_t max_entries : {size_t{512}, size_t{1}}) {
     const HashLimits limits{max_entries, 64};
-    HashValue h(7);
+    HashValue h;
     h.set("a", "1", limits);
     h.set("b", "2", limits);
     h.set_expire("a", 5000);
@@ -212,7 +247,7 @@ TEST(HashValue, CloneIsDeepAndKeepsEncodingAndTtls) {
 TEST(HashValue, RandomEntryReachesEveryField) {
   TestRandom random(3);
   for (size_t max_entries : {size_t{512}, size_t{2}}) {
-    HashValue h(11);
+    HashValue h;
     for (int i = 0; i < 10; ++i) {
       h.set("f" + std::to_string(i), "v" + std::to_string(i), HashLimits{max_entries, 64});
     }
@@ -227,7 +262,7 @@ TEST(HashValue, RandomEntryReachesEveryField) {
 }
 
 TEST(HashValue, ScanVisitsEveryField) {
-  HashValue h(5);
+  HashValue h;
   const HashLimits limits{0, 64};
   for (int i = 0; i < 300; ++i) h.set("f" + std::to_string(i), "v", limits);
   ASSERT_FALSE(h.is_listpack());

@@ -69,6 +69,43 @@ TEST(PackedBlock, EmptyIsNullAndAuxAllocates) {
   EXPECT_EQ(copy.aux(), 0x1234567890abcdefULL);
 }
 
+TEST(PackedBlock, AuxWordCostsBytesOnlyWhileSet) {
+  PackedBlock<true> b;
+  b.splice(0, 0, {"abcdef"}, 3);
+  EXPECT_EQ(b.footprint(), 8u + 6u);  // no aux word: the 8-byte header
+  b.set_aux(42);
+  EXPECT_EQ(b.footprint(), 16u + 6u);
+  EXPECT_EQ(b.count(), 3u);  // the presence bit is not part of the count
+  EXPECT_EQ(std::string(b.data(), b.bytes()), "abcdef");
+  b.set_aux(0);
+  EXPECT_EQ(b.footprint(), 8u + 6u);
+  EXPECT_EQ(b.aux(), 0u);
+  EXPECT_EQ(b.count(), 3u);
+  b.splice(0, 6, {}, -3);
+  EXPECT_EQ(b.data(), nullptr);  // nothing left to keep
+
+  PackedBlock<true> header_only;
+  header_only.set_aux(7);
+  EXPECT_EQ(header_only.footprint(), 16u);
+  header_only.set_aux(0);
+  EXPECT_EQ(header_only.data(), nullptr);
+}
+
+TEST(PackedBlock, AuxSurvivesTheSwitchToTheLargeHeader) {
+  SmallLimitBlock b;
+  b.set_aux(99);
+  b.splice(0, 0, {std::string(150, 'x')}, 1);  // past 100 bytes: large header
+  EXPECT_EQ(b.aux(), 99u);
+  EXPECT_EQ(b.footprint(), 32u + 150u);
+  b.set_aux(0);
+  EXPECT_EQ(b.aux(), 0u);
+  b.set_aux(5);
+  b.splice(0, 150, {"y"}, 0);  // back to the small header
+  EXPECT_EQ(b.aux(), 5u);
+  EXPECT_EQ(b.footprint(), 16u + 1u);
+  EXPECT_EQ(b.count(), 1u);
+}
+
 TEST(PackedBlock, PiecesMayPointIntoTheBlock) {
   PackedBlock<false> b;
   b.splice(0, 0, {"hello world"}, 1);
@@ -82,7 +119,7 @@ TEST(PackedBlock, RandomSplicesMatchAStringAcrossTheLargeHeader) {
     SmallLimitBlock b;
     std::string model;
     size_t count = 0;
-    const uint64_t aux = *rc::gen::arbitrary<uint64_t>();
+    uint64_t aux = *rc::gen::arbitrary<uint64_t>();
     b.set_aux(aux);
     const auto ops = *rc::gen::container<std::vector<std::tuple<size_t, size_t, std::string, int>>>(
         rc::gen::tuple(rc::gen::arbitrary<size_t>(), rc::gen::arbitrary<size_t>(),
@@ -94,6 +131,10 @@ TEST(PackedBlock, RandomSplicesMatchAStringAcrossTheLargeHeader) {
       const int delta = dcount < 0 && count < static_cast<size_t>(-dcount) ? 0 : dcount;
       b.splice(from, to, {text}, delta);
       model.replace(from, to - from, text);
+      if (dcount == 39) {  // now and then the aux word comes or goes
+        aux = aux == 0 ? from + 1 : 0;
+        b.set_aux(aux);
+      }
       count += static_cast<size_t>(static_cast<ptrdiff_t>(delta));
       RC_ASSERT(contents(b) == model);
       RC_ASSERT(b.count() == count);
@@ -102,6 +143,7 @@ TEST(PackedBlock, RandomSplicesMatchAStringAcrossTheLargeHeader) {
     SmallLimitBlock copy(b);
     RC_ASSERT(contents(copy) == model);
     RC_ASSERT(copy.count() == count);
+    RC_ASSERT(copy.aux() == aux);
   }));
 }
 
