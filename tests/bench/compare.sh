@@ -7,6 +7,7 @@
 #                          [--tests set,get,incr,mset] [--pipelines "1 16"]
 #                          [--clients 50] [--rounds 2] [-r KEYSPACE]
 #                          [--pipeline-scale 8] [--server-cpu 0] [--client-cpu 1]
+#                          [--no-fill]
 #
 # Both servers run on free ports of 127.0.0.1, pinned to the same CPU
 # (taskset -c SERVER_CPU); redis-benchmark runs pinned to another CPU.  For
@@ -21,6 +22,16 @@
 # -P P sends N * min(P, pipeline-scale) requests, so that fast pipelined runs
 # last long enough for the CPU-time clock (1/CLK_TCK s) to resolve them.
 # --pipeline-scale 1 sends N requests in every run.
+#
+# Every run starts from an empty keyspace (FLUSHALL). A test that reads or
+# removes what another test writes is preceded by that test, as in
+# redis-benchmark's own order (`-t set,get` runs GET on the keys SET
+# wrote): GET after SET, LPOP and RPOP after LPUSH, SPOP after SADD,
+# ZPOPMIN after ZADD, each fill with the run's depth and keyspace and with
+# the run's request count (twice that for SADD and ZADD, whose random
+# members repeat). The fill is not timed and its server CPU is not counted.
+# --no-fill runs them on the empty keyspace instead (every reply is nil:
+# that measures the client, not the server).
 #
 # Comparing redis-server with itself checks the script and shows the noise:
 #   tests/bench/compare.sh --peregrine "$(command -v redis-server)"
@@ -40,6 +51,7 @@ SERVER_CPU=0
 CLIENT_CPU=1
 PIPELINE_SCALE=8
 RUN_TIMEOUT=120          # seconds one redis-benchmark run may take
+FILL=1
 
 usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
@@ -56,6 +68,7 @@ while [ $# -gt 0 ]; do
     -r|--keyspace) KEYSPACE="$2"; shift 2 ;;
     --server-cpu) SERVER_CPU="$2"; shift 2 ;;
     --client-cpu) CLIENT_CPU="$2"; shift 2 ;;
+    --no-fill) FILL=0; shift ;;
     -h|--help) usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 2 ;;
   esac
@@ -187,6 +200,24 @@ run_bench() {
   local extra=()
   [ -z "$KEYSPACE" ] || extra=(-r "$KEYSPACE")
   redis-cli -h 127.0.0.1 -p "$port" flushall >/dev/null 2>&1 || true
+  local fill="" fill_times=1
+  if [ "$FILL" = 1 ]; then
+    case "$test" in
+      get) fill=set ;;
+      lpop|rpop) fill=lpush ;;
+      spop) fill=sadd; fill_times=2 ;;
+      zpopmin) fill=zadd; fill_times=2 ;;
+    esac
+  fi
+  if [ -n "$fill" ]; then
+    timeout "$RUN_TIMEOUT" "${PIN_CLIENT[@]}" redis-benchmark -h 127.0.0.1 -p "$port" -q \
+      -c "$CLIENTS" -n "$(( $(requests_for "$pipeline") * fill_times ))" -P "$pipeline" \
+      -t "$fill" --csv \
+      "${extra[@]}" >/dev/null 2>&1 || {
+      echo "the $fill fill before $test failed against $name (port $port)" >&2
+      return 1
+    }
+  fi
   before="$(cpu_ticks "$pid")"
   out="$(timeout "$RUN_TIMEOUT" "${PIN_CLIENT[@]}" redis-benchmark \
           -h 127.0.0.1 -p "$port" -q -c "$CLIENTS" -n "$(requests_for "$pipeline")" \
@@ -225,7 +256,7 @@ if [ ${#PIN_SERVER[@]} -gt 0 ]; then
 else
   pinning="unpinned"
 fi
-echo "requests $REQUESTS (x min(P, $PIPELINE_SCALE) when pipelined), clients $CLIENTS, rounds $ROUNDS${KEYSPACE:+, keyspace $KEYSPACE}, $pinning, CLK_TCK $CLK_TCK"
+echo "requests $REQUESTS (x min(P, $PIPELINE_SCALE) when pipelined), clients $CLIENTS, rounds $ROUNDS${KEYSPACE:+, keyspace $KEYSPACE}, $pinning, CLK_TCK $CLK_TCK, fills $([ "$FILL" = 1 ] && echo on || echo off)"
 echo
 
 rows=()
