@@ -112,7 +112,7 @@ class ListCompressTest(unittest.TestCase):
                     self.assertEqual(g, w, "reply %d differs" % i)
         self.assertEqual(want[-1], b"$9\r\nquicklist\r\n")
 
-    def test_depth_change_applies_to_later_writes(self) -> None:
+    def test_depth_change_keeps_the_contents(self) -> None:
         self.set_depth(1)
         self.build("l")
         self.set_depth(0)
@@ -122,8 +122,6 @@ class ListCompressTest(unittest.TestCase):
         got = harness.decode(self.c.call("LRANGE", "l", "0", "-1"))
         self.assertEqual(got, [b"head"] + [element(i) for i in range(LENGTH)] + [b"tail"])
 
-    @unittest.skipIf(harness.is_redis_binary(BIN),
-                     "redis-server's MEMORY USAGE counts compressed nodes at their raw size")
     def test_memory_usage_shrinks(self) -> None:
         self.set_depth(0)
         self.build("plain")
@@ -132,6 +130,8 @@ class ListCompressTest(unittest.TestCase):
         plain = harness.decode(self.c.call("MEMORY", "USAGE", "plain"))
         compressed = harness.decode(self.c.call("MEMORY", "USAGE", "compressed"))
         self.assertLess(compressed * 3, plain, (compressed, plain))
+        if harness.is_redis_binary(BIN):
+            return  # Redis keeps the depth a list was created with
         # A write under depth 0 decompresses the list again.
         self.set_depth(0)
         self.c.call("RPUSH", "compressed", "x")
