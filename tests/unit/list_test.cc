@@ -1,5 +1,6 @@
 // store::ListValue: the packed and node representations, the conversions
-// between them, and every operation against a std::deque reference.
+// between them, compressed interior nodes (list-compress-depth), and every
+// operation, at compress depths 0 to 3, against a std::deque reference.
 #include <gtest/gtest.h>
 
 #include <algorithm>
