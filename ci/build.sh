@@ -16,12 +16,12 @@ case "$variant" in
     ninja -C build -j"$jobs" "${targets[@]}"
     ;;
   asan)
-    CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
       -DPEREGRINE_SANITIZE=ON -DPEREGRINE_WERROR=ON >/dev/null
     ninja -C build-asan -j"$jobs" "${targets[@]}"
     ;;
   fuzz)
-    CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DPEREGRINE_FUZZ=ON -DPEREGRINE_SANITIZE=ON -DPEREGRINE_TESTS=OFF >/dev/null
     ninja -C build-fuzz -j"$jobs" "${targets[@]}"
     ;;

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config g++ clang-14 libfuzzer-14-dev libclang-rt-14-dev
   libboost-context-dev librapidcheck-dev libgtest-dev libgmock-dev libjemalloc-dev
-  libxxhash-dev libfmt-dev liburing-dev
+  libxxhash-dev libfmt-dev liburing-dev liblzf-dev
   redis-server redis-tools python3 python3-redis netcat-openbsd procps util-linux
 )
 

@@ -49,10 +49,12 @@ bool parse_end(std::string_view s, End* out) {
   return true;
 }
 
-// The list under v, ready to be changed: it takes the current node limit.
+// The list under v, ready to be changed: it takes the current node limit
+// and compress depth.
 ListValue& list_for_write(CommandContext& ctx, Obj* v) {
   ListValue& l = v->as<ListValue>();
   l.set_fill(ctx.server.config().list_max_listpack_size);
+  l.set_compress_depth(static_cast<size_t>(ctx.server.config().list_compress_depth));
   return l;
 }
 
@@ -60,7 +62,8 @@ ListValue& list_for_write(CommandContext& ctx, Obj* v) {
 Obj* create_list(CommandContext& ctx, std::string_view key) {
   Value v;
   v.type = ObjType::kList;
-  auto list = std::make_unique<ListValue>(ctx.server.config().list_max_listpack_size);
+  auto list = std::make_unique<ListValue>(ctx.server.config().list_max_listpack_size,
+                                          static_cast<size_t>(ctx.server.config().list_compress_depth));
   v.encoding = store::reported_encoding(*list);
   v.coll = std::move(list);
   v.lru = initial_access_stamp(ctx.now_ms, is_lfu_policy(ctx.server.config().maxmemory_policy));
@@ -224,7 +227,10 @@ void cmd_lindex(CommandContext& ctx) {
   const ListValue& l = v->as<ListValue>();
   auto pos = resolve_index(index, l.size());
   if (!pos) return ctx.reply.null_bulk();
-  ctx.reply.bulk(l.at(*pos));
+  l.visit(*pos, false, [&](size_t, std::string_view e) {
+    ctx.reply.bulk(e);
+    return false;
+  });
 }
 
 // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]

@@ -127,7 +127,7 @@ std::vector<Element> load_elements(const Obj* v) {
     const auto& l = v->as<store::ListValue>();
     out.reserve(l.size());
     if (!l.empty())
-      for (std::string_view e : l.range(0, l.size() - 1)) out.push_back({std::string(e)});
+      for (std::string& e : l.range(0, l.size() - 1)) out.push_back({std::move(e)});
   } else if (v->type() == ObjType::kSet) {
     for (std::string& m : v->as<store::SetValue>().members()) out.push_back({std::move(m)});
   } else if (v->type() == ObjType::kZSet) {
@@ -205,7 +205,9 @@ void sort_generic(CommandContext& ctx, bool read_only) {
     if (!out.empty()) {
       Value v;
       v.type = ObjType::kList;
-      auto list = std::make_unique<store::ListValue>(ctx.server.config().list_max_listpack_size);
+      auto list = std::make_unique<store::ListValue>(
+          ctx.server.config().list_max_listpack_size,
+          static_cast<size_t>(ctx.server.config().list_compress_depth));
       for (const auto& e : out) list->push_back(e ? *e : std::string());
       v.encoding = store::reported_encoding(*list);
       v.coll = std::move(list);

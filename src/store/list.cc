@@ -1,6 +1,9 @@
 #include "store/list.h"
 
+#include <lzf.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 #include <utility>
 
@@ -10,6 +13,12 @@ namespace {
 // A node under a positive (entry count) fill never passes this many bytes
 // unless it holds a single element.
 constexpr size_t kCountFillSafetyBytes = 8192;
+
+// Compression, with Redis's quicklist thresholds: nodes whose entries take
+// fewer bytes are not compressed, and a compressed form must be at least
+// this many bytes smaller than the raw one to be kept.
+constexpr size_t kMinCompressBytes = 48;
+constexpr size_t kMinCompressImprove = 8;
 
 // Bytes a value takes in a PackedList: its varint length header and itself.
 size_t entry_bytes(std::string_view v) {
@@ -41,12 +50,81 @@ std::vector<size_t> packed_offsets(const PackedList& p) {
   return offs;
 }
 
+// ---------------------------------------------------------------- Node
+
+const PackedList& ListValue::Node::read(PackedList& scratch) const {
+  if (!compressed()) return raw_;
+  const auto raw_bytes = static_cast<size_t>(lzf_.aux());
+  char* out = scratch.assign_uninitialized(lzf_.count(), raw_bytes);
+  const unsigned got = lzf_decompress(lzf_.data(), static_cast<unsigned>(lzf_.bytes()), out,
+                                      static_cast<unsigned>(raw_bytes));
+  // The bytes were compressed here from raw_bytes bytes: anything else is
+  // memory corruption.
+  if (got != raw_bytes) std::abort();
+  return scratch;
+}
+
+PackedList& ListValue::Node::edit() {
+  decompress();
+  tried_ = false;
+  return raw_;
+}
+
+void ListValue::Node::assign(PackedList raw) {
+  raw_ = std::move(raw);
+  lzf_ = PackedBlock<true>();
+  tried_ = false;
+}
+
+bool ListValue::Node::compress() {
+  if (compressed()) return true;
+  if (tried_) return false;
+  const size_t n = raw_.bytes();
+  // lzf works on unsigned int lengths; a node past that stays raw.
+  if (n < kMinCompressBytes || n > std::numeric_limits<unsigned>::max()) {
+    tried_ = true;
+    return false;
+  }
+  // Room for as many bytes as the input, as Redis gives lzf, so the same
+  // nodes compress; then the saving must be at least kMinCompressImprove.
+  PackedBlock<true> out;
+  char* dst = out.assign_uninitialized(raw_.size(), n);
+  const unsigned got =
+      lzf_compress(raw_.data(), static_cast<unsigned>(n), dst, static_cast<unsigned>(n));
+  if (got == 0 || got + kMinCompressImprove >= n) {
+    tried_ = true;
+    return false;
+  }
+  out.splice(got, n, {}, 0);  // down to the compressed size
+  out.set_aux(n);
+  lzf_ = std::move(out);
+  raw_.clear();
+  tried_ = false;
+  return true;
+}
+
+void ListValue::Node::decompress() {
+  if (!compressed()) return;
+  PackedList raw;
+  read(raw);
+  raw_ = std::move(raw);
+  lzf_ = PackedBlock<true>();
+}
+
+// ---------------------------------------------------------------- ListValue
+
 std::unique_ptr<Collection> ListValue::clone() const { return std::make_unique<ListValue>(*this); }
 
 size_t ListValue::memory_usage() const {
   size_t bytes = sizeof(ListValue);
-  for (const PackedList& n : nodes_) bytes += sizeof(PackedList) + n.bytes();
+  for (const Node& n : nodes_) bytes += sizeof(Node) + n.stored_bytes();
   return bytes;
+}
+
+size_t ListValue::compressed_node_count() const {
+  size_t count = 0;
+  for (const Node& n : nodes_) count += n.compressed() ? 1 : 0;
+  return count;
 }
 
 bool ListValue::fits(size_t count, size_t bytes, bool half) const {
@@ -72,13 +150,64 @@ bool ListValue::fits(size_t count, size_t bytes, bool half) const {
 
 bool ListValue::check_invariants() const {
   size_t total = 0;
-  for (const PackedList& n : nodes_) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
     if (n.empty()) return false;
     if (kind_ == Kind::kNodes && !node_fits(n)) return false;
+    if (interior(i)) {
+      // Raw only when compressing does not pay, which trying again shows.
+      if (!n.compressed()) {
+        PackedList scratch;
+        Node fresh(n.read(scratch));  // the same entries, not tried yet
+        if (!n.tried() || fresh.compress()) return false;
+      }
+    } else if (n.compressed()) {
+      return false;
+    }
     total += n.size();
   }
   if (kind_ == Kind::kPacked && nodes_.size() > 1) return false;
   return total == size_;
+}
+
+void ListValue::set_compress_depth(size_t depth) {
+  if (depth == depth_) return;
+  depth_ = depth;
+  settle_all();
+}
+
+void ListValue::settle(size_t i) {
+  Node& n = nodes_[i];
+  if (interior(i)) {
+    n.compress();
+  } else {
+    n.decompress();
+  }
+}
+
+void ListValue::settle_after(size_t lo, size_t hi, size_t moved) {
+  // Without a depth every node is raw, and stays so.
+  if (depth_ == 0 || nodes_.empty()) return;
+  const auto count = static_cast<ptrdiff_t>(nodes_.size());
+  auto settle_span = [&](ptrdiff_t from, ptrdiff_t to) {  // [from, to], clipped
+    for (ptrdiff_t i = std::max<ptrdiff_t>(from, 0); i <= to && i < count; ++i)
+      settle(static_cast<size_t>(i));
+  };
+  settle_span(static_cast<ptrdiff_t>(lo), static_cast<ptrdiff_t>(hi));
+  // A node whose distance to an end changed by up to `moved` crossed the
+  // depth only if it now lies within moved of index depth_ (head end) or
+  // of index count - 1 - depth_ (tail end). One more on each side covers
+  // the node an end push or pop moved without adding or removing a node
+  // elsewhere.
+  const auto reach = static_cast<ptrdiff_t>(moved) + 1;
+  const auto head = static_cast<ptrdiff_t>(depth_);
+  const ptrdiff_t tail = count - 1 - head;
+  settle_span(head - reach, head + reach);
+  settle_span(tail - reach, tail + reach);
+}
+
+void ListValue::settle_all() {
+  for (size_t i = 0; i < nodes_.size(); ++i) settle(i);
 }
 
 ListValue::Pos ListValue::locate(size_t index) const {
@@ -98,23 +227,24 @@ ListValue::Pos ListValue::locate(size_t index) const {
   return {nodes_.size(), 0};  // unreachable for a valid index
 }
 
-void ListValue::split_node(size_t i) {
+size_t ListValue::split_node(size_t i) {
   drop_tail_marks();
-  PackedList src = std::move(nodes_[i]);
-  std::vector<PackedList> parts;
+  PackedList src = std::move(nodes_[i].edit());
+  std::vector<Node> parts;
   PackedList cur;
   for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
     std::string_view e = src.at(off);
     if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
-      parts.push_back(std::move(cur));
+      parts.emplace_back(std::move(cur));
       cur = PackedList();
     }
     cur.push_back(e);
   }
-  if (!cur.empty()) parts.push_back(std::move(cur));
+  if (!cur.empty()) parts.emplace_back(std::move(cur));
   nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(i));
   nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(i),
                 std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+  return parts.size();
 }
 
 void ListValue::merge_around(size_t i) {
@@ -122,10 +252,11 @@ void ListValue::merge_around(size_t i) {
   drop_tail_marks();
   auto try_merge = [this](size_t a) {  // a with a + 1
     if (a + 1 >= nodes_.size()) return false;
-    PackedList& x = nodes_[a];
-    PackedList& y = nodes_[a + 1];
+    Node& x = nodes_[a];
+    Node& y = nodes_[a + 1];
     if (!fits(x.size() + y.size(), x.bytes() + y.bytes())) return false;
-    append_all(x, y);
+    PackedList scratch;
+    append_all(x.edit(), y.read(scratch));
     nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(a + 1));
     return true;
   };
@@ -136,12 +267,13 @@ void ListValue::merge_around(size_t i) {
 
 void ListValue::compact() {
   drop_tail_marks();
-  std::deque<PackedList> out;
-  for (PackedList& n : nodes_) {
+  std::deque<Node> out;
+  PackedList scratch;
+  for (Node& n : nodes_) {
     if (n.empty()) continue;
     if (!out.empty() && kind_ == Kind::kNodes &&
         fits(out.back().size() + n.size(), out.back().bytes() + n.bytes())) {
-      append_all(out.back(), n);
+      append_all(out.back().edit(), n.read(scratch));
     } else {
       out.push_back(std::move(n));
     }
@@ -150,9 +282,11 @@ void ListValue::compact() {
 }
 
 void ListValue::after_growth(size_t i) {
-  if (i >= nodes_.size() || node_fits(nodes_[i])) return;
+  if (i >= nodes_.size()) return;
+  if (node_fits(nodes_[i])) return settle_after(i, i, 0);
   kind_ = Kind::kNodes;
-  split_node(i);
+  size_t parts = split_node(i);
+  settle_after(i, i + parts - 1, parts - 1);
 }
 
 void ListValue::after_shrink() {
@@ -165,11 +299,11 @@ void ListValue::push_front(std::string_view v) {
   if (nodes_.empty()) {
     nodes_.emplace_back();
   } else if (kind_ == Kind::kNodes) {
-    const PackedList& h = nodes_.front();
+    const Node& h = nodes_.front();
     if (!fits(h.size() + 1, h.bytes() + entry_bytes(v))) nodes_.emplace_front();
   }
   if (nodes_.size() == 1) drop_tail_marks();  // the head node is the tail node
-  nodes_.front().push_front(v);
+  nodes_.front().edit().push_front(v);
   ++size_;
   after_growth(0);
 }
@@ -177,14 +311,14 @@ void ListValue::push_front(std::string_view v) {
 void ListValue::push_back(std::string_view v) {
   bool new_node = nodes_.empty();
   if (!new_node && kind_ == Kind::kNodes) {
-    const PackedList& t = nodes_.back();
+    const Node& t = nodes_.back();
     new_node = !fits(t.size() + 1, t.bytes() + entry_bytes(v));
   }
   if (new_node) {
     nodes_.emplace_back();
     drop_tail_marks();
   }
-  PackedList& t = nodes_.back();
+  PackedList& t = nodes_.back().edit();
   size_t off = t.end();
   t.push_back(v);
   if (tail_marks_valid_ && (t.size() - 1) % kMarkStride == 0) tail_marks_.push_back(off);
@@ -194,17 +328,19 @@ void ListValue::push_back(std::string_view v) {
 
 std::string ListValue::pop_front() {
   if (nodes_.size() == 1) drop_tail_marks();
-  PackedList& h = nodes_.front();
+  PackedList& h = nodes_.front().edit();
   std::string out(h.at(h.begin()));
   h.erase(h.begin());
   --size_;
-  if (h.empty()) nodes_.pop_front();
+  bool gone = h.empty();
+  if (gone) nodes_.pop_front();
   after_shrink();
+  if (gone) settle_after(0, 0, 1);
   return out;
 }
 
 size_t ListValue::tail_last_offset() {
-  const PackedList& t = nodes_.back();
+  PackedList& t = nodes_.back().edit();
   size_t last = t.size() - 1;
   if (!tail_marks_valid_ && t.size() > 2 * kMarkStride) {
     tail_marks_.clear();
@@ -223,31 +359,34 @@ size_t ListValue::tail_last_offset() {
 }
 
 std::string ListValue::pop_back() {
-  PackedList& t = nodes_.back();
+  PackedList& t = nodes_.back().edit();
   size_t last = t.size() - 1;
   size_t off = tail_last_offset();
   std::string out(t.at(off));
   t.erase(off);
   --size_;
   if (tail_marks_valid_ && last % kMarkStride == 0) tail_marks_.pop_back();
-  if (t.empty()) {
+  bool gone = t.empty();
+  if (gone) {
     nodes_.pop_back();
     drop_tail_marks();
   }
   after_shrink();
+  if (gone && !nodes_.empty()) settle_after(nodes_.size() - 1, nodes_.size() - 1, 1);
   return out;
 }
 
-std::string_view ListValue::at(size_t index) const {
+std::string ListValue::at(size_t index) const {
   Pos p = locate(index);
-  const PackedList& n = nodes_[p.node];
-  return n.at(n.offset_of(p.within));
+  PackedList scratch;
+  const PackedList& n = nodes_[p.node].read(scratch);
+  return std::string(n.at(n.offset_of(p.within)));
 }
 
 void ListValue::set(size_t index, std::string_view v) {
   drop_tail_marks();
   Pos p = locate(index);
-  PackedList& n = nodes_[p.node];
+  PackedList& n = nodes_[p.node].edit();
   n.replace(n.offset_of(p.within), v);
   after_growth(p.node);
 }
@@ -257,7 +396,7 @@ void ListValue::insert(size_t index, std::string_view v) {
   if (index == 0) return push_front(v);
   drop_tail_marks();
   Pos p = locate(index);
-  PackedList& n = nodes_[p.node];
+  PackedList& n = nodes_[p.node].edit();
   n.insert(n.offset_of(p.within), v);
   ++size_;
   after_growth(p.node);
@@ -268,16 +407,18 @@ void ListValue::erase(size_t index, size_t count) {
   count = std::min(count, size_ - index);
   if (count == 0) return;
   drop_tail_marks();
+  const size_t nodes_before = nodes_.size();
   Pos p = locate(index);
   size_t n = p.node;
   size_t left = count;
   // A first node that loses only some of its entries.
   if (p.within > 0 || left < nodes_[n].size()) {
     size_t take = std::min(left, nodes_[n].size() - p.within);
+    PackedList& first = nodes_[n].edit();
     if (take == 1) {
-      nodes_[n].erase(nodes_[n].offset_of(p.within));
+      first.erase(first.offset_of(p.within));
     } else {
-      nodes_[n] = without_range(nodes_[n], p.within, take);
+      first = without_range(first, p.within, take);
     }
     left -= take;
     ++n;
@@ -291,11 +432,17 @@ void ListValue::erase(size_t index, size_t count) {
   nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(n),
                nodes_.begin() + static_cast<std::ptrdiff_t>(k));
   // A last node that loses its first entries.
-  if (left > 0) nodes_[n] = without_range(nodes_[n], 0, left);
+  if (left > 0) {
+    PackedList scratch;
+    nodes_[n].assign(without_range(nodes_[n].read(scratch), 0, left));
+  }
   size_ -= count;
   // No node is left empty; merge the nodes on either side of the cut.
-  merge_around(std::min(p.node, nodes_.empty() ? 0 : nodes_.size() - 1));
+  size_t cut = std::min(p.node, nodes_.empty() ? 0 : nodes_.size() - 1);
+  merge_around(cut);
   after_shrink();
+  // The nodes changed are the ones either side of the cut.
+  settle_after(cut > 0 ? cut - 1 : 0, cut + 1, nodes_before - nodes_.size());
 }
 
 size_t ListValue::remove(std::string_view v, int64_t count) {
@@ -304,17 +451,18 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
                    : count > 0 ? static_cast<uint64_t>(count)
                                : 0 - static_cast<uint64_t>(count);
   uint64_t removed = 0;
-  drop_tail_marks();
-  auto rebuild = [](PackedList& node, const std::vector<bool>& drop) {
+  PackedList scratch;
+  // Node n without the entries marked in drop.
+  auto rebuild = [this](size_t n, const PackedList& node, const std::vector<bool>& drop) {
     PackedList out;
     size_t i = 0;
     for (size_t off = node.begin(); off < node.end(); off = node.next(off), ++i)
       if (!drop[i]) out.push_back(node.at(off));
-    node = std::move(out);
+    nodes_[n].assign(std::move(out));
   };
   if (count >= 0) {
     for (size_t n = 0; n < nodes_.size() && removed < limit; ++n) {
-      PackedList& node = nodes_[n];
+      const PackedList& node = nodes_[n].read(scratch);
       if (node.find(v) == node.end()) continue;
       std::vector<bool> drop(node.size(), false);
       size_t i = 0;
@@ -324,11 +472,11 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
           ++removed;
         }
       }
-      rebuild(node, drop);
+      rebuild(n, node, drop);
     }
   } else {
     for (size_t n = nodes_.size(); n-- > 0 && removed < limit;) {
-      PackedList& node = nodes_[n];
+      const PackedList& node = nodes_[n].read(scratch);
       if (node.find(v) == node.end()) continue;
       std::vector<size_t> offs = packed_offsets(node);
       std::vector<bool> drop(node.size(), false);
@@ -338,23 +486,25 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
           ++removed;
         }
       }
-      rebuild(node, drop);
+      rebuild(n, node, drop);
     }
   }
   if (removed > 0) {
+    drop_tail_marks();
     size_ -= removed;
     compact();
     after_shrink();
+    settle_all();
   }
   return removed;
 }
 
-std::vector<std::string_view> ListValue::range(size_t start, size_t stop) const {
-  std::vector<std::string_view> out;
+std::vector<std::string> ListValue::range(size_t start, size_t stop) const {
+  std::vector<std::string> out;
   if (start > stop || stop >= size_) return out;
   out.reserve(stop - start + 1);
   visit(start, false, [&](size_t i, std::string_view e) {
-    out.push_back(e);
+    out.emplace_back(e);
     return i < stop;
   });
   return out;

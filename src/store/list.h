@@ -4,11 +4,12 @@
 //
 //   packed ("listpack")   one PackedList holding every element, while the
 //                         list fits the limit of a single node;
-//   nodes  ("quicklist")  a deque of PackedList nodes, each bounded by the
+//   nodes  ("quicklist")  a deque of nodes, each a PackedList bounded by the
 //                         node limit, once it does not.
 //
-//   nodes_: [PackedList]<->[PackedList]<->...<->[PackedList]
-//            head node                           tail node
+//   nodes_: [Node]<->[Node]<->[Node]<->...<->[Node]<->[Node]
+//            head    |<------ interior ------>|      tail
+//            `depth` nodes raw                `depth` nodes raw
 //
 // The node limit comes from list-max-listpack-size ("fill"): a positive fill
 // is the most entries a node holds (and a node never passes 8 KB unless it
@@ -20,10 +21,34 @@
 // a single node that holds at most half the limit (so a list hovering at
 // the limit does not flip at every push and pop).
 //
+// Compression (list-compress-depth, "depth"): with depth d > 0, the d nodes
+// at each end stay raw and every interior node (index i with d <= i and
+// i + d < node count) is stored LZF-compressed: the node then holds one
+// block of the compressed bytes, with the entry count and the raw byte size
+// in its header, in place of the PackedList:
+//
+//   raw node:         raw_ = PackedList (count | bytes | entries)    lzf_ = null
+//   compressed node:  raw_ = empty    lzf_ = (count | lzf bytes | raw bytes | data)
+//
+// As in Redis, a node is compressed only when its entries take at least 48
+// bytes and compression saves at least 8; otherwise it stays raw, marked as
+// tried, and is tried again only once its entries change. Counts and raw
+// sizes stay readable without decompressing, so index lookups and the node
+// limit work on compressed nodes as on raw ones. Reads decompress a
+// compressed node into a scratch copy and leave the node compressed; a
+// change decompresses the node in place, and the node is compressed again
+// at the end of the operation when it is still interior. A packed list has
+// a single node and is never compressed. The depth used is the one set last
+// (the list commands set the configured one before each change); changing
+// it settles every node once.
+//
 // Pushes and pops at either end touch only the end node, so they cost O(1)
 // in the length of the list: a push or pop at the head moves the bytes of
 // the head node, one at the tail finds the last entry from a mark at most
-// 32 entries before it. Index lookups walk node sizes from the nearer end.
+// 32 entries before it. With compression, a push that starts a new end node
+// compresses the one node that moves past the depth, and a pop that empties
+// an end node decompresses the one that moves within it. Index lookups walk
+// node sizes from the nearer end.
 //
 // Which encoding OBJECT ENCODING reports is decided by the list commands
 // (see reported_encoding below), not by the representation alone.
@@ -46,8 +71,8 @@ class ListValue final : public Collection {
  public:
   enum class Kind : uint8_t { kPacked, kNodes };
 
-  // fill: list-max-listpack-size at creation.
-  explicit ListValue(int64_t fill = -2) : fill_(fill) {}
+  // fill: list-max-listpack-size at creation; depth: list-compress-depth.
+  explicit ListValue(int64_t fill = -2, size_t depth = 0) : fill_(fill), depth_(depth) {}
 
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override { return size_; }
@@ -62,12 +87,21 @@ class ListValue final : public Collection {
   size_t node_count() const { return nodes_.size(); }
   // Elements in node i (tests and invariant checks).
   size_t node_size(size_t i) const { return nodes_[i].size(); }
-  // Whether every node respects the node limit and no node is empty.
+  // Whether node i is stored compressed, and how many are (tests).
+  bool node_compressed(size_t i) const { return nodes_[i].compressed(); }
+  size_t compressed_node_count() const;
+  // Whether every node respects the node limit, no node is empty, and the
+  // interior nodes, and only they, are compressed (or failed to compress).
   bool check_invariants() const;
 
   // The node limit used by later changes (list-max-listpack-size).
   int64_t fill() const { return fill_; }
   void set_fill(int64_t fill) { fill_ = fill; }
+  // The number of nodes kept raw at each end (list-compress-depth; 0: no
+  // compression). A new depth compresses or decompresses the nodes it
+  // moves in or out of the interior at once.
+  size_t compress_depth() const { return depth_; }
+  void set_compress_depth(size_t depth);
 
   void push_front(std::string_view v);
   void push_back(std::string_view v);
@@ -75,8 +109,9 @@ class ListValue final : public Collection {
   std::string pop_front();
   std::string pop_back();
 
-  // index in [0, size()).
-  std::string_view at(size_t index) const;
+  // A copy of the element at index, in [0, size()). visit() reads without
+  // copying.
+  std::string at(size_t index) const;
   void set(size_t index, std::string_view v);
   // Inserts before the element at index; index == size() appends.
   void insert(size_t index, std::string_view v);
@@ -86,16 +121,53 @@ class ListValue final : public Collection {
   // count > 0, the last -count from the tail when count < 0, all when 0.
   // Returns how many it removed.
   size_t remove(std::string_view v, int64_t count);
-  // The elements in [start, stop] (inclusive, both in range).
-  std::vector<std::string_view> range(size_t start, size_t stop) const;
+  // Copies of the elements in [start, stop] (inclusive, both in range).
+  std::vector<std::string> range(size_t start, size_t stop) const;
 
   // Calls fn(index, element) for the elements from index `from` towards the
   // tail (reverse = false) or towards the head (reverse = true) while fn
-  // returns true. from must be in range (or the list empty).
+  // returns true. from must be in range (or the list empty). An element's
+  // view is valid during the call only (it may point into a decompressed
+  // copy of its node).
   template <typename Fn>
   void visit(size_t from, bool reverse, Fn&& fn) const;
 
  private:
+  // One node: its entries raw, or LZF-compressed (see the header comment).
+  class Node {
+   public:
+    Node() = default;
+    explicit Node(PackedList raw) : raw_(std::move(raw)) {}
+
+    bool compressed() const { return lzf_.data() != nullptr; }
+    size_t size() const { return compressed() ? lzf_.count() : raw_.size(); }
+    bool empty() const { return size() == 0; }
+    // The bytes of the entries uncompressed (what the node limit counts).
+    size_t bytes() const { return compressed() ? static_cast<size_t>(lzf_.aux()) : raw_.bytes(); }
+    // The bytes the node keeps on the heap for its entries.
+    size_t stored_bytes() const { return compressed() ? lzf_.bytes() : raw_.bytes(); }
+    // Raw and already found not worth compressing.
+    bool tried() const { return tried_; }
+
+    // The entries, for reading: the node's own when raw, else decompressed
+    // into scratch.
+    const PackedList& read(PackedList& scratch) const;
+    // The entries, for changing: decompresses the node in place first.
+    PackedList& edit();
+    // Replaces the entries.
+    void assign(PackedList raw);
+
+    // Compresses a raw node when that pays; returns whether it is
+    // compressed. A node found not worth it is marked tried.
+    bool compress();
+    void decompress();
+
+   private:
+    PackedList raw_;         // the entries while raw
+    PackedBlock<true> lzf_;  // while compressed: count, compressed bytes, aux = raw bytes
+    bool tried_ = false;
+  };
+
   struct Pos {
     size_t node;
     size_t within;  // index inside the node
@@ -104,18 +176,33 @@ class ListValue final : public Collection {
   // Whether a node of `count` entries taking `bytes` of PackedList space
   // respects the node limit (halved when `half`).
   bool fits(size_t count, size_t bytes, bool half = false) const;
-  bool node_fits(const PackedList& n) const { return fits(n.size(), n.bytes()); }
-  // Splits node i into as few nodes within the limit as it takes.
-  void split_node(size_t i);
+  bool node_fits(const Node& n) const { return fits(n.size(), n.bytes()); }
+  // Splits node i into as few nodes within the limit as it takes; returns
+  // how many.
+  size_t split_node(size_t i);
   // Merges node i with a neighbour when the two fit in one node.
   void merge_around(size_t i);
   // Merges every run of adjacent nodes that fit together; drops empty nodes.
   void compact();
-  // After a change that may have grown the list: converts a packed list that
-  // passed the limit, splits node i when it did.
+  // After a change to node i that may have grown the list: converts a
+  // packed list that passed the limit, splits node i when it did, and
+  // settles the nodes around it.
   void after_growth(size_t i);
   // After a removal: converts back to packed when the list shrank enough.
   void after_shrink();
+
+  // Whether node i belongs compressed under the current depth.
+  bool interior(size_t i) const {
+    return depth_ > 0 && i >= depth_ && i + depth_ < nodes_.size();
+  }
+  // Compresses node i when it is interior and raw (and not tried),
+  // decompresses it when it is not interior.
+  void settle(size_t i);
+  // Settles what an operation may have unsettled: the nodes [lo, hi] it
+  // changed or created, and, when it added or removed `moved` nodes, the
+  // nodes that crossed the depth at either end (within moved + 1 of it).
+  void settle_after(size_t lo, size_t hi, size_t moved);
+  void settle_all();
 
   // The offset of the tail node's last entry. PackedList entries have no
   // back links, so finding it means walking the node; tail_marks_ keeps the
@@ -123,6 +210,7 @@ class ListValue final : public Collection {
   // so that the walk covers at most kMarkStride entries. push_back and
   // pop_back keep the marks up; any other change to the tail node drops
   // them, and the next pop_back of a large tail node builds them again.
+  // The tail node is never compressed (it is no interior node).
   size_t tail_last_offset();
   void drop_tail_marks() {
     tail_marks_valid_ = false;
@@ -130,11 +218,12 @@ class ListValue final : public Collection {
   }
   static constexpr size_t kMarkStride = 32;
 
-  std::deque<PackedList> nodes_;
+  std::deque<Node> nodes_;
   std::vector<size_t> tail_marks_;
   bool tail_marks_valid_ = false;
   size_t size_ = 0;
   int64_t fill_;
+  size_t depth_;
   Kind kind_ = Kind::kPacked;
 };
 
@@ -146,10 +235,11 @@ void ListValue::visit(size_t from, bool reverse, Fn&& fn) const {
   if (size_ == 0 || from >= size_) return;
   Pos p = locate(from);
   size_t index = from;
+  PackedList scratch;  // a compressed node's entries while it is visited
   if (!reverse) {
     size_t within = p.within;
     for (size_t n = p.node; n < nodes_.size(); ++n, within = 0) {
-      const PackedList& node = nodes_[n];
+      const PackedList& node = nodes_[n].read(scratch);
       for (size_t off = node.offset_of(within); off < node.end(); off = node.next(off)) {
         if (!fn(index++, node.at(off))) return;
       }
@@ -157,7 +247,7 @@ void ListValue::visit(size_t from, bool reverse, Fn&& fn) const {
   } else {
     size_t within = p.within;
     for (size_t n = p.node + 1; n-- > 0;) {
-      const PackedList& node = nodes_[n];
+      const PackedList& node = nodes_[n].read(scratch);
       std::vector<size_t> offs = packed_offsets(node);
       if (n != p.node) within = offs.size() - 1;
       for (size_t k = within + 1; k-- > 0;) {

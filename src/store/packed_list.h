@@ -303,6 +303,30 @@ class PackedBlock {
     rebuild(from, to, count_delta, pieces, n);
   }
 
+  // Replaces the contents with `bytes` uninitialized data bytes that count
+  // as `count` entries, and returns where they start (null when both are
+  // 0); the caller fills them in. The aux word becomes 0.
+  char* assign_uninitialized(size_t count, size_t bytes) {
+    release();
+    if (count == 0 && bytes == 0) return nullptr;
+    const bool large = needs_large(count, bytes);
+    const size_t header = header_size_for(large);
+    char* q = static_cast<char*>(std::malloc(header + bytes));
+    if (q == nullptr) throw std::bad_alloc();
+    p_ = q + header;
+    if (large) {
+      store64(kCount64, count);
+      store64(kBytes64, bytes);
+      store32(kCount32, kLargeMark);
+      store32(kBytes32, kLargeMark);
+    } else {
+      store32(kCount32, static_cast<uint32_t>(count));
+      store32(kBytes32, static_cast<uint32_t>(bytes));
+    }
+    if constexpr (kAux) store64(kAuxAt, 0);
+    return p_;
+  }
+
   // Drops every entry; the aux word stays.
   void clear() {
     if (p_ == nullptr) return;
@@ -503,6 +527,14 @@ class PackedList {
     return stop;
   }
   void clear() { block_.clear(); }
+  // The entry bytes, data()[begin(), end()) (null when empty).
+  const char* data() const { return block_.data(); }
+  // Replaces the contents with `bytes` uninitialized bytes holding `count`
+  // entries, and returns where they start; the caller must write exactly
+  // the bytes of that many entries (a copy of another list's data(), say).
+  char* assign_uninitialized(size_t count, size_t bytes) {
+    return block_.assign_uninitialized(count, bytes);
+  }
   // The block is always exactly sized; kept for callers written for a
   // growable buffer.
   void shrink_to_fit() {}

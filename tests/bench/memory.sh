@@ -8,6 +8,12 @@
 #   tests/bench/memory.sh --shape zset1000              # 1M members: 1k sorted sets of 1000
 #   tests/bench/memory.sh --shape hash5 --keys 5000000  # 5M fields: 1M hashes of 5
 #   tests/bench/memory.sh --shape list100               # 1M elements: 10k lists of 100
+#   tests/bench/memory.sh --shape list10000 --config "list-compress-depth 1"
+#                                                        # 1M elements: 100 lists of 10,000,
+#                                                        # interior list nodes compressed
+#
+# --config "NAME VALUE" (repeatable) starts both servers with that
+# directive (as --NAME VALUE on their command lines).
 #
 # For the shapes, N (--keys, default 1M) counts elements (fields/members),
 # so a shape of k elements a key loads N/k keys: hash5 with the default N
@@ -26,6 +32,7 @@ TTL=0
 VALUE_BYTES=16
 RANDOM_VALUES=0
 SHAPE=strings
+CONFIG_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
@@ -34,6 +41,9 @@ while [ $# -gt 0 ]; do
     --random-values) RANDOM_VALUES=1; shift ;;
     --peregrine) PEREGRINE=$2; shift 2 ;;
     --shape) SHAPE=$2; shift 2 ;;
+    --config)
+      read -r name value <<<"$2"
+      CONFIG_ARGS+=("--$name" "$value"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,7 +70,8 @@ def cmd(*args):
     return b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args)
 
 if shape != "strings":
-    per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5, "list100": 100}[shape]
+    per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5, "list100": 100,
+               "list10000": 10000}[shape]
     chunk = []
     for i in range(n // per_key):
         key = b"obj:%08d" % i
@@ -69,11 +80,11 @@ if shape != "strings":
             for f in range(j, min(per_key, j + 50)):
                 if shape == "zset1000":
                     args += [b"%d" % f, b"member:%06d" % f]
-                elif shape == "list100":
+                elif shape.startswith("list"):
                     args += [next_value()]
                 else:
                     args += [b"field:%03d" % f, next_value()]
-            verb = {"zset1000": b"ZADD", "list100": b"RPUSH"}.get(shape, b"HSET")
+            verb = b"ZADD" if shape == "zset1000" else b"RPUSH" if shape.startswith("list") else b"HSET"
             chunk.append(cmd(verb, key, *args))
         if len(chunk) >= 2000:
             out.write(b"".join(chunk)); chunk = []
@@ -109,11 +120,12 @@ measure() {  # name binary extra-args...
   echo "$name $dbsize $(( (after - before) * 1024 ))"
 }
 
-r=$(measure redis redis-server)
-p=$(measure peregrine "$PEREGRINE")
+r=$(measure redis redis-server "${CONFIG_ARGS[@]}")
+p=$(measure peregrine "$PEREGRINE" "${CONFIG_ARGS[@]}")
 read -r _ rkeys rbytes <<<"$r"
 read -r _ pkeys pbytes <<<"$p"
-printf 'shape=%s elements=%s ttl=%s value=%sB random=%s\n' "$SHAPE" "$KEYS" "$TTL" "$VALUE_BYTES" "$RANDOM_VALUES"
+printf 'shape=%s elements=%s ttl=%s value=%sB random=%s config=%s\n' "$SHAPE" "$KEYS" "$TTL" \
+  "$VALUE_BYTES" "$RANDOM_VALUES" "${CONFIG_ARGS[*]:-none}"
 printf '%-10s %10s %14s %12s\n' server keys rss_growth bytes/elem
 printf '%-10s %10s %14s %12.1f\n' redis "$rkeys" "$rbytes" "$(echo "$rbytes / $KEYS" | bc -l)"
 printf '%-10s %10s %14s %12.1f\n' peregrine "$pkeys" "$pbytes" "$(echo "$pbytes / $KEYS" | bc -l)"

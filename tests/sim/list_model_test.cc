@@ -3,7 +3,8 @@
 // on the same keys) and every reply of the engine must equal the model's,
 // byte for byte. Each case runs under a node limit drawn from small entry
 // counts and byte sizes, so the lists keep crossing between one packed node
-// and many nodes.
+// and many nodes, and under a compress depth of 0 (off) to 3, so interior
+// nodes are compressed and decompressed as the lists change.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -31,6 +32,8 @@ rc::Gen<std::string> gen_value() {
   return rc::gen::weightedOneOf<std::string>(
       {{8, rc::gen::element<std::string>("a", "b", "c", "", "1", "-2")},
        {2, rc::gen::map(rc::gen::inRange(0, 50), [](int i) { return "v" + std::to_string(i); })},
+       {1, rc::gen::map(rc::gen::inRange(0, 100),
+                        [](int n) { return "item:" + std::string(static_cast<size_t>(n), '-'); })},
        {1, rc::gen::map(rc::gen::inRange(0, 3000),
                         [](int n) { return std::string(static_cast<size_t>(n), 'x'); })}});
 }
@@ -144,9 +147,11 @@ rc::Gen<V> gen_command() {
 TEST(ListEngineVsModel, RandomListCommandSequences) {
   bool ok = rc::check("engine list replies equal model replies", [] {
     auto fill = *rc::gen::element<int64_t>(1, 2, 3, 4, 7, 128, -1, -2);
+    auto depth = *rc::gen::element<int64_t>(0, 1, 2, 3);
     auto steps = *rc::gen::container<std::vector<V>>(gen_command());
     peregrine::server::Config config;
     config.list_max_listpack_size = fill;
+    config.list_compress_depth = depth;
     EngineHarness engine(*rc::gen::arbitrary<uint32_t>(), config);
     ListModel model;
     for (const V& argv : steps) {

@@ -1,13 +1,17 @@
 // store::ListValue: the packed and node representations, the conversions
-// between them, and every operation against a std::deque reference.
+// between them, compressed interior nodes (list-compress-depth), and every
+// operation, at compress depths 0 to 3, against a std::deque reference.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <lzf.h>
 
 #include "store/list.h"
 
@@ -197,9 +201,10 @@ TEST(ListValue, ReportedEncodingFollowsTheReferenceServer) {
 // Long runs at both ends of big nodes (where pop_back walks from the tail
 // marks), mixed with pushes at the other end, as queues and stacks do.
 TEST(ListValue, EndOperationsOnBigNodes) {
+  for (size_t depth : {0, 1, 3})
   for (int64_t fill : {-5, -2, 1000, 3}) {
     std::mt19937_64 rng(static_cast<uint64_t>(fill + 7));
-    ListValue l(fill);
+    ListValue l(fill, depth);
     std::deque<std::string> ref;
     for (int round = 0; round < 6; ++round) {
       for (int i = 0; i < 3000; ++i) {
@@ -232,24 +237,34 @@ TEST(ListValue, EndOperationsOnBigNodes) {
         }
       }
       ASSERT_TRUE(l.check_invariants());
-      ASSERT_EQ(contents(l), as_vector(ref)) << "fill " << fill << " round " << round;
+      ASSERT_EQ(contents(l), as_vector(ref))
+          << "fill " << fill << " depth " << depth << " round " << round;
     }
   }
 }
 
-// Random operations on lists with different node limits against a deque.
+// Random operations on lists with different node limits and compress
+// depths against a deque. Values mix short ones, long runs (nodes that
+// compress well) and random bytes (nodes that do not).
 TEST(ListValue, RandomOperationsMatchADeque) {
+  for (size_t depth : {0, 1, 2, 3})
   for (int64_t fill : {1, 2, 3, 5, 16, 128, -1, -2, -5, 0, -7}) {
     std::mt19937_64 rng(static_cast<uint64_t>(fill + 100));
-    ListValue l(fill);
+    ListValue l(fill, depth);
     std::deque<std::string> ref;
-    size_t max_size = 0;
+    size_t max_size = 0, max_nodes = 0, max_compressed = 0;
     auto rnd = [&](uint64_t n) { return static_cast<size_t>(rng() % n); };
     auto value = [&] {
-      switch (rnd(4)) {
+      switch (rnd(6)) {
         case 0: return std::string(1, static_cast<char>('a' + rnd(3)));
         case 1: return std::to_string(rnd(1000));
         case 2: return std::string(rnd(3000), 'z');
+        case 3: {
+          std::string v(rnd(300), '\0');
+          for (char& c : v) c = static_cast<char>(rng());
+          return v;
+        }
+        case 4: return "item:" + std::to_string(rnd(100)) + std::string(rnd(60), '-');
         default: return std::string();
       }
     };
@@ -345,15 +360,190 @@ TEST(ListValue, RandomOperationsMatchADeque) {
           for (size_t k = 0; k < r.size(); ++k) ASSERT_EQ(r[k], ref[a + k]);
         }
       }
-      ASSERT_EQ(l.size(), ref.size()) << "fill " << fill << " step " << step;
-      ASSERT_TRUE(l.check_invariants()) << "fill " << fill << " step " << step;
+      ASSERT_EQ(l.size(), ref.size()) << "fill " << fill << " depth " << depth << " step " << step;
+      ASSERT_TRUE(l.check_invariants()) << "fill " << fill << " depth " << depth << " step " << step;
       max_size = std::max(max_size, ref.size());
+      max_nodes = std::max(max_nodes, l.node_count());
+      max_compressed = std::max(max_compressed, l.compressed_node_count());
       if (step % 97 == 0) {
         ASSERT_EQ(contents(l), as_vector(ref));
       }
     }
     EXPECT_EQ(contents(l), as_vector(ref));
     EXPECT_GT(max_size, 300u) << "fill " << fill;  // the lists did grow past many nodes
+    if (depth > 0 && max_nodes > 2 * depth + 2) {
+      EXPECT_GT(max_compressed, 0u) << "fill " << fill << " depth " << depth;
+    }
+  }
+}
+
+// ------------------------------------------------------------ compression
+
+// A compressible element: a counter followed by a long repeated run.
+std::string compressible(size_t i) { return "element:" + std::to_string(i) + std::string(40, '.'); }
+
+std::string random_bytes(std::mt19937_64& rng, size_t n) {
+  std::string v(n, '\0');
+  for (char& c : v) c = static_cast<char>(rng());
+  return v;
+}
+
+TEST(ListValue, InteriorNodesAreCompressed) {
+  for (size_t depth : {1, 2, 3}) {
+    ListValue l(-2, depth);
+    for (size_t i = 0; i < 10000; ++i) l.push_back(compressible(i));
+    ASSERT_GT(l.node_count(), 2 * depth + 5);
+    EXPECT_EQ(l.compressed_node_count(), l.node_count() - 2 * depth) << "depth " << depth;
+    for (size_t i = 0; i < l.node_count(); ++i) {
+      bool end = i < depth || i + depth >= l.node_count();
+      EXPECT_EQ(l.node_compressed(i), !end) << "depth " << depth << " node " << i;
+    }
+    EXPECT_TRUE(l.check_invariants());
+    // Reads leave the nodes compressed.
+    size_t before = l.compressed_node_count();
+    EXPECT_EQ(l.at(5000), compressible(5000));
+    auto r = l.range(4000, 4002);
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[2], compressible(4002));
+    size_t seen = 0;
+    l.visit(9999, true, [&](size_t i, std::string_view e) {
+      EXPECT_EQ(e, compressible(i));
+      return ++seen < 10000;
+    });
+    EXPECT_EQ(seen, 10000u);
+    EXPECT_EQ(l.compressed_node_count(), before);
+    // A change to an interior node recompresses it afterwards.
+    l.set(5000, "changed" + std::string(50, '!'));
+    l.insert(3000, "inserted");
+    EXPECT_EQ(l.at(5001), "changed" + std::string(50, '!'));
+    EXPECT_EQ(l.at(3000), "inserted");
+    EXPECT_EQ(l.compressed_node_count(), l.node_count() - 2 * depth);
+    EXPECT_TRUE(l.check_invariants());
+  }
+}
+
+TEST(ListValue, SmallListsAndNodesAreNotCompressed) {
+  // As many nodes as the depth keeps raw at both ends: nothing is interior.
+  ListValue l(2, 2);
+  for (int i = 0; i < 8; ++i) l.push_back(std::string(100, 'a'));
+  EXPECT_EQ(l.node_count(), 4u);
+  EXPECT_EQ(l.compressed_node_count(), 0u);
+  l.push_back(std::string(100, 'a'));  // a fifth node: the middle one is interior
+  EXPECT_EQ(l.compressed_node_count(), 1u);
+  EXPECT_TRUE(l.node_compressed(2));
+  EXPECT_TRUE(l.check_invariants());
+  // Nodes of fewer than 48 bytes stay raw however well they would compress.
+  for (size_t len : {46, 47}) {  // a node of one entry: a length byte and the bytes
+    ListValue m(1, 1);
+    for (int i = 0; i < 3; ++i) m.push_back(std::string(len, 'a'));
+    EXPECT_EQ(m.compressed_node_count(), len == 47 ? 1u : 0u) << len;
+    EXPECT_TRUE(m.check_invariants());
+  }
+}
+
+TEST(ListValue, IncompressibleNodesStayRaw) {
+  std::mt19937_64 rng(11);
+  ListValue l(-2, 1);
+  std::vector<std::string> ref;
+  for (int i = 0; i < 2000; ++i) {
+    ref.push_back(random_bytes(rng, 100));
+    l.push_back(ref.back());
+  }
+  ASSERT_GT(l.node_count(), 10u);
+  EXPECT_EQ(l.compressed_node_count(), 0u);
+  EXPECT_TRUE(l.check_invariants());
+  ListValue raw(-2, 0);
+  for (const std::string& v : ref) raw.push_back(v);
+  EXPECT_EQ(l.memory_usage(), raw.memory_usage());
+  EXPECT_EQ(contents(l), ref);
+}
+
+// Redis keeps a compressed node only when LZF saves at least 8 bytes.
+// Builds one-entry nodes whose compressed size is exactly 8 and 9 bytes
+// below their raw size and checks that only the second is compressed.
+TEST(ListValue, CompressionMustSaveEightBytes) {
+  std::mt19937_64 rng(3);
+  std::string saves8, saves9;
+  for (int attempt = 0; attempt < 100000 && (saves8.empty() || saves9.empty()); ++attempt) {
+    // Random bytes with a run in them: the run's length sets the saving.
+    std::string e = random_bytes(rng, 60 + rng() % 40);
+    e.insert(rng() % e.size(), std::string(rng() % 24, 'r'));
+    if (e.size() >= 0x80) continue;  // keep a one-byte length header
+    std::string raw = static_cast<char>(e.size()) + e;  // the node's bytes
+    std::vector<char> out(raw.size());
+    unsigned got = lzf_compress(raw.data(), static_cast<unsigned>(raw.size()), out.data(),
+                                static_cast<unsigned>(out.size()));
+    if (got == 0) continue;
+    if (got + 8 == raw.size() && saves8.empty()) saves8 = e;
+    if (got + 9 == raw.size() && saves9.empty()) saves9 = e;
+  }
+  ASSERT_FALSE(saves8.empty());
+  ASSERT_FALSE(saves9.empty());
+  for (const std::string* e : {&saves8, &saves9}) {
+    ListValue l(1, 1);  // one entry a node
+    l.push_back("head");
+    l.push_back(*e);
+    l.push_back("tail");
+    EXPECT_EQ(l.compressed_node_count(), e == &saves9 ? 1u : 0u);
+    EXPECT_TRUE(l.check_invariants());
+    EXPECT_EQ(l.at(1), *e);
+  }
+}
+
+TEST(ListValue, MemoryUsageShrinksWhenCompressed) {
+  ListValue raw(-2, 0), packed(-2, 1);
+  for (size_t i = 0; i < 10000; ++i) {
+    raw.push_back(compressible(i));
+    packed.push_back(compressible(i));
+  }
+  EXPECT_LT(packed.memory_usage() * 2, raw.memory_usage());
+}
+
+TEST(ListValue, ChangingTheDepthSettlesEveryNode) {
+  ListValue l(-1, 0);
+  for (size_t i = 0; i < 5000; ++i) l.push_back(compressible(i));
+  size_t nodes = l.node_count();
+  ASSERT_GT(nodes, 10u);
+  EXPECT_EQ(l.compressed_node_count(), 0u);
+  for (size_t depth : {1, 3, 2, 0, 4}) {
+    l.set_compress_depth(depth);
+    EXPECT_EQ(l.compressed_node_count(), depth == 0 ? 0 : nodes - 2 * depth);
+    EXPECT_TRUE(l.check_invariants());
+  }
+  std::vector<std::string> want;
+  for (size_t i = 0; i < 5000; ++i) want.push_back(compressible(i));
+  EXPECT_EQ(contents(l), want);
+  // A copy keeps the compressed nodes.
+  auto copy = l.clone();
+  auto& c = static_cast<ListValue&>(*copy);
+  EXPECT_EQ(c.compressed_node_count(), l.compressed_node_count());
+  EXPECT_EQ(contents(c), want);
+  EXPECT_TRUE(c.check_invariants());
+}
+
+// Pushes and pops at the ends compress or decompress only the node that
+// crosses the depth: in a queue of compressible elements the interior stays
+// compressed throughout.
+TEST(ListValue, QueueKeepsTheInteriorCompressed) {
+  for (size_t depth : {1, 2}) {
+    ListValue l(-2, depth);
+    std::deque<std::string> ref;
+    size_t next = 0;
+    for (int step = 0; step < 60000; ++step) {
+      if (step % 3 != 2 || ref.empty()) {
+        ref.push_back(compressible(next++));
+        l.push_back(ref.back());
+      } else {
+        ASSERT_EQ(l.pop_front(), ref.front());
+        ref.pop_front();
+      }
+      if (step % 1000 == 0) {
+        ASSERT_TRUE(l.check_invariants()) << step;
+        size_t n = l.node_count();
+        ASSERT_EQ(l.compressed_node_count(), n > 2 * depth ? n - 2 * depth : 0) << step;
+      }
+    }
+    EXPECT_EQ(contents(l), as_vector(ref));
   }
 }
 
