@@ -310,7 +310,7 @@ class PackedBlock {
     release();
     if (count == 0 && bytes == 0) return nullptr;
     const bool large = needs_large(count, bytes);
-    const size_t header = header_size_for(large);
+    const size_t header = header_size_for(large, /*with_aux=*/false);
     char* q = static_cast<char*>(std::malloc(header + bytes));
     if (q == nullptr) throw std::bad_alloc();
     p_ = q + header;
@@ -319,11 +319,11 @@ class PackedBlock {
       store64(kBytes64, bytes);
       store32(kCount32, kLargeMark);
       store32(kBytes32, kLargeMark);
+      if constexpr (kAux) store64(kAuxLarge, 0);
     } else {
       store32(kCount32, static_cast<uint32_t>(count));
       store32(kBytes32, static_cast<uint32_t>(bytes));
     }
-    if constexpr (kAux) store64(kAuxAt, 0);
     return p_;
   }
 
