@@ -172,7 +172,7 @@ bool ListValue::check_invariants() const {
 
 void ListValue::set_compress_depth(size_t depth) {
   if (depth == depth_) return;
-  depth_ = depth;
+  depth_ = clamp_depth(depth);
   settle_all();
 }
 
@@ -241,9 +241,8 @@ size_t ListValue::split_node(size_t i) {
     cur.push_back(e);
   }
   if (!cur.empty()) parts.emplace_back(std::move(cur));
-  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(i));
-  nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(i),
-                std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+  nodes_.erase(i);
+  nodes_.insert(i, parts.begin(), parts.end());
   return parts.size();
 }
 
@@ -257,7 +256,7 @@ void ListValue::merge_around(size_t i) {
     if (!fits(x.size() + y.size(), x.bytes() + y.bytes())) return false;
     PackedList scratch;
     append_all(x.edit(), y.read(scratch));
-    nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(a + 1));
+    nodes_.erase(a + 1);
     return true;
   };
   if (i >= nodes_.size()) return;
@@ -267,7 +266,7 @@ void ListValue::merge_around(size_t i) {
 
 void ListValue::compact() {
   drop_tail_marks();
-  std::deque<Node> out;
+  Ring<Node> out;
   PackedList scratch;
   for (Node& n : nodes_) {
     if (n.empty()) continue;
@@ -429,8 +428,7 @@ void ListValue::erase(size_t index, size_t count) {
     left -= nodes_[k].size();
     ++k;
   }
-  nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(n),
-               nodes_.begin() + static_cast<std::ptrdiff_t>(k));
+  nodes_.erase(n, k - n);
   // A last node that loses its first entries.
   if (left > 0) {
     PackedList scratch;

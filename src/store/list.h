@@ -4,8 +4,9 @@
 //
 //   packed ("listpack")   one PackedList holding every element, while the
 //                         list fits the limit of a single node;
-//   nodes  ("quicklist")  a deque of nodes, each a PackedList bounded by the
-//                         node limit, once it does not.
+//   nodes  ("quicklist")  a ring (store/ring.h) of nodes, each a
+//                         PackedList bounded by the node limit, once it
+//                         does not.
 //
 //   nodes_: [Node]<->[Node]<->[Node]<->...<->[Node]<->[Node]
 //            head    |<------ interior ------>|      tail
@@ -56,13 +57,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "store/packed_list.h"
+#include "store/ring.h"
 #include "store/value.h"
 
 namespace peregrine::store {
@@ -72,7 +74,7 @@ class ListValue final : public Collection {
   enum class Kind : uint8_t { kPacked, kNodes };
 
   // fill: list-max-listpack-size at creation; depth: list-compress-depth.
-  explicit ListValue(int64_t fill = -2, size_t depth = 0) : fill_(fill), depth_(depth) {}
+  explicit ListValue(int64_t fill = -2, size_t depth = 0) : fill_(fill), depth_(clamp_depth(depth)) {}
 
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override { return size_; }
@@ -218,12 +220,19 @@ class ListValue final : public Collection {
   }
   static constexpr size_t kMarkStride = 32;
 
-  std::deque<Node> nodes_;
+  static uint32_t clamp_depth(size_t depth) {
+    return static_cast<uint32_t>(std::min<size_t>(depth, UINT32_MAX));
+  }
+
+  // 72 bytes with the vtable pointer (an 80-byte allocator class): a small
+  // list is this object, one 24-byte node in the ring (a 32-byte buffer),
+  // and its block.
+  Ring<Node> nodes_;
   std::vector<size_t> tail_marks_;
-  bool tail_marks_valid_ = false;
   size_t size_ = 0;
   int64_t fill_;
-  size_t depth_;
+  uint32_t depth_;
+  bool tail_marks_valid_ = false;
   Kind kind_ = Kind::kPacked;
 };
 
