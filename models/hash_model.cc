@@ -1,172 +1,14 @@
 #include "models/hash_model.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <set>
 
+#include "models/common.h"
+
 namespace peregrine::models {
 namespace {
-
-// ------------------------------------------------------------ replies
-
-std::string simple(const std::string& s) { return "+" + s + "\r\n"; }
-std::string error(const std::string& s) { return "-" + s + "\r\n"; }
-std::string integer(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string nil() { return "$-1\r\n"; }
-std::string header(size_t n) { return "*" + std::to_string(n) + "\r\n"; }
-
-const std::string kWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
-const std::string kNotInteger = "ERR value is not an integer or out of range";
-const std::string kSyntax = "ERR syntax error";
-
-std::string arity_error(const std::string& name) {
-  return error("ERR wrong number of arguments for '" + name + "' command");
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-bool same_word(const std::string& arg, const char* word) { return lower(arg) == word; }
-
-// ------------------------------------------------------------ numbers
-
-// Canonical signed 64-bit decimal: optional '-', no '+', no leading zeros
-// (except "0" itself), no "-0", no spaces, in range.
-bool to_int64(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '-') {
-    neg = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  if (s[i] == '0') {
-    if (s.size() != 1) return false;
-    *out = 0;
-    return true;
-  }
-  unsigned long long magnitude = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    const unsigned digit = static_cast<unsigned>(s[i] - '0');
-    if (magnitude > (std::numeric_limits<unsigned long long>::max() - digit) / 10) return false;
-    magnitude = magnitude * 10 + digit;
-  }
-  const unsigned long long limit = neg ? 9223372036854775808ULL : 9223372036854775807ULL;
-  if (magnitude > limit) return false;
-  *out = neg ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
-  return true;
-}
-
-// A long double read the way strtold reads it, in full, with no leading
-// space, not NaN, not overflowing or underflowing while read, under 5120
-// bytes.
-bool to_long_double(const std::string& s, long double* out) {
-  if (s.empty() || s.size() >= 5120) return false;
-  const unsigned char first = static_cast<unsigned char>(s[0]);
-  if (first == ' ' || (first >= '\t' && first <= '\r')) return false;
-  errno = 0;
-  char* end = nullptr;
-  long double v = std::strtold(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return false;
-  if (std::isnan(v)) return false;
-  if (errno == ERANGE && (std::isinf(v) || v == 0)) return false;
-  *out = v;
-  return true;
-}
-
-// 17 digits after the point, trailing zeros and a trailing point removed.
-std::string format_long_double(long double v) {
-  char buf[6000];
-  int n = std::snprintf(buf, sizeof(buf), "%.17Lf", v);
-  std::string s(buf, static_cast<size_t>(n));
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
-}
-
-// ------------------------------------------------------------ glob
-
-// Matches a non-empty string against a glob pattern (* ? [set] [^set]
-// [a-z] \x).
-bool glob_rest(const std::string& p, size_t i, const std::string& s, size_t j) {
-  while (i < p.size() && j < s.size()) {
-    const char c = p[i];
-    if (c == '*') {
-      while (i + 1 < p.size() && p[i + 1] == '*') ++i;
-      if (i + 1 == p.size()) return true;
-      for (; j < s.size(); ++j) {
-        if (glob_rest(p, i + 1, s, j)) return true;
-      }
-      return false;
-    }
-    if (c == '?') {
-      ++i;
-      ++j;
-    } else if (c == '[') {
-      size_t k = i + 1;
-      bool negate = k < p.size() && p[k] == '^';
-      if (negate) ++k;
-      bool hit = false;
-      const unsigned char ch = static_cast<unsigned char>(s[j]);
-      for (;;) {
-        if (k + 1 < p.size() && p[k] == '\\') {
-          ++k;
-          if (p[k] == s[j]) hit = true;
-        } else if (k < p.size() && p[k] == ']') {
-          break;
-        } else if (k >= p.size()) {
-          k = p.size() - 1;  // an open class runs to the end of the pattern
-          break;
-        } else if (k + 2 < p.size() && p[k + 1] == '-') {
-          unsigned char lo = static_cast<unsigned char>(p[k]);
-          unsigned char hi = static_cast<unsigned char>(p[k + 2]);
-          if (lo > hi) std::swap(lo, hi);
-          if (ch >= lo && ch <= hi) hit = true;
-          k += 2;
-        } else if (p[k] == s[j]) {
-          hit = true;
-        }
-        ++k;
-      }
-      if (hit == negate) return false;
-      i = k + 1;
-      ++j;
-    } else if (c == '\\' && i + 1 < p.size()) {
-      if (p[i + 1] != s[j]) return false;
-      i += 2;
-      ++j;
-    } else {
-      if (c != s[j]) return false;
-      ++i;
-      ++j;
-    }
-    if (j == s.size()) {
-      while (i < p.size() && p[i] == '*') ++i;
-    }
-  }
-  return i == p.size() && j == s.size();
-}
-
-bool glob(const std::string& pattern, const std::string& s) {
-  if (s.empty()) return pattern.empty();
-  return glob_rest(pattern, 0, s, 0);
-}
 
 // Field deadlines are limited to 2^46 - 1 ms.
 constexpr int64_t kMaxDeadline = 70368744177663;
@@ -194,12 +36,12 @@ const std::map<std::string, CommandInfo>& commands() {
 // or "" with *first set to the first field's index.
 std::string fields_tail(const std::vector<std::string>& a, size_t pos, const std::string& name,
                         const std::string& count_error, size_t* first) {
-  if (pos >= a.size() || !same_word(a[pos], "fields")) {
+  if (pos >= a.size() || !iequals(a[pos], "fields")) {
     return error("ERR Mandatory argument FIELDS is missing or not at the right position");
   }
   if (pos + 1 >= a.size()) return arity_error(name);
   int64_t n = 0;
-  if (!to_int64(a[pos + 1], &n) || n <= 0) return error(count_error);
+  if (!parse_int64(a[pos + 1], &n) || n <= 0) return error(count_error);
   if (static_cast<uint64_t>(n) != a.size() - pos - 2) {
     return error("ERR The `numfields` parameter must match the number of arguments");
   }
@@ -213,9 +55,9 @@ const std::string kPositiveFields = "ERR Number of fields must be a positive int
 std::string deadline_arg(const std::string& arg, bool seconds, int64_t base,
                          const std::string& name, int64_t* out) {
   int64_t t = 0;
-  if (!to_int64(arg, &t)) return error(kNotInteger);
+  if (!parse_int64(arg, &t)) return kNotInteger;
   if (t < 0) return error("ERR invalid expire time, must be >= 0");
-  const std::string invalid = error("ERR invalid expire time in '" + name + "' command");
+  const std::string invalid = expire_time_error(name);
   if (seconds) {
     if (t > kMaxDeadline / 1000) return invalid;
     t *= 1000;
@@ -311,15 +153,7 @@ std::string HashModel::apply(const std::vector<std::string>& argv, int64_t now_m
   now_ = now_ms;
   const std::string name = lower(argv[0]);
   auto it = commands().find(name);
-  if (it == commands().end()) {
-    std::string args;
-    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
-      std::string shown(argv[i].c_str());  // up to a NUL, as a C string
-      args += "'" + shown.substr(0, 128 - args.size()) + "' ";
-    }
-    return error("ERR unknown command '" + std::string(argv[0].c_str()).substr(0, 128) +
-                 "', with args beginning with: " + args);
-  }
+  if (it == commands().end()) return unknown_command(argv);
   const int arity = it->second.arity;
   const int argc = static_cast<int>(argv.size());
   if ((arity > 0 && argc != arity) || (arity < 0 && argc < -arity)) return arity_error(name);
@@ -369,20 +203,20 @@ std::string HashModel::hset(const Argv& a, bool hmset) {
   if (a.size() % 2 != 0) return arity_error(hmset ? "hmset" : "hset");
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   if (k == nullptr) k = &create(a[1]);
   int64_t added = 0;
   for (size_t i = 2; i + 1 < a.size(); i += 2) {
     if (k->fields.count(a[i]) == 0) ++added;
     store(*k, a[i], a[i + 1], false);
   }
-  return hmset ? simple("OK") : integer(added);
+  return hmset ? kOk : integer(added);
 }
 
 std::string HashModel::hsetnx(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   if (k != nullptr && k->fields.count(a[2]) != 0) return integer(0);
   if (k == nullptr) k = &create(a[1]);
   store(*k, a[2], a[3], false);
@@ -392,19 +226,19 @@ std::string HashModel::hsetnx(const Argv& a) {
 std::string HashModel::hget(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
-  if (k == nullptr) return nil();
+  if (wrong) return kWrongType;
+  if (k == nullptr) return kNullBulk;
   auto f = k->fields.find(a[2]);
-  return f == k->fields.end() ? nil() : bulk(f->second.value);
+  return f == k->fields.end() ? kNullBulk : bulk(f->second.value);
 }
 
 std::string HashModel::hmget(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
-  std::string out = header(a.size() - 2);
+  if (wrong) return kWrongType;
+  std::string out = array_header(a.size() - 2);
   for (size_t i = 2; i < a.size(); ++i) {
-    if (k == nullptr || k->fields.count(a[i]) == 0) out += nil();
+    if (k == nullptr || k->fields.count(a[i]) == 0) out += kNullBulk;
     else out += bulk(k->fields.at(a[i]).value);
   }
   return out;
@@ -413,7 +247,7 @@ std::string HashModel::hmget(const Argv& a) {
 std::string HashModel::hdel(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   if (k == nullptr) return integer(0);
   int64_t n = 0;
   for (size_t i = 2; i < a.size(); ++i) n += static_cast<int64_t>(k->fields.erase(a[i]));
@@ -424,21 +258,21 @@ std::string HashModel::hdel(const Argv& a) {
 std::string HashModel::hlen(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   return integer(k == nullptr ? 0 : static_cast<int64_t>(k->fields.size()));
 }
 
 std::string HashModel::hexists(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   return integer(k != nullptr && k->fields.count(a[2]) != 0 ? 1 : 0);
 }
 
 std::string HashModel::hstrlen(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   if (k == nullptr || k->fields.count(a[2]) == 0) return integer(0);
   return integer(static_cast<int64_t>(k->fields.at(a[2]).value.size()));
 }
@@ -446,9 +280,9 @@ std::string HashModel::hstrlen(const Argv& a) {
 std::string HashModel::hgetall(const Argv& a, bool fields, bool values) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
-  if (k == nullptr) return header(0);
-  std::string out = header(k->fields.size() * ((fields && values) ? 2 : 1));
+  if (wrong) return kWrongType;
+  if (k == nullptr) return array_header(0);
+  std::string out = array_header(k->fields.size() * ((fields && values) ? 2 : 1));
   for (const auto& [name, f] : ordered(*k)) {
     if (fields) out += bulk(name);
     if (values) out += bulk(f->value);
@@ -458,12 +292,12 @@ std::string HashModel::hgetall(const Argv& a, bool fields, bool values) {
 
 std::string HashModel::hincrby(const Argv& a) {
   int64_t by = 0;
-  if (!to_int64(a[3], &by)) return error(kNotInteger);
+  if (!parse_int64(a[3], &by)) return kNotInteger;
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   int64_t cur = 0;
-  if (k != nullptr && k->fields.count(a[2]) != 0 && !to_int64(k->fields.at(a[2]).value, &cur)) {
+  if (k != nullptr && k->fields.count(a[2]) != 0 && !parse_int64(k->fields.at(a[2]).value, &cur)) {
     return error("ERR hash value is not an integer");
   }
   // Overflow check in a wider type.
@@ -478,14 +312,14 @@ std::string HashModel::hincrby(const Argv& a) {
 
 std::string HashModel::hincrbyfloat(const Argv& a) {
   long double by = 0;
-  if (!to_long_double(a[3], &by)) return error("ERR value is not a valid float");
+  if (!parse_long_double(a[3], &by)) return kNotFloat;
   if (std::isinf(by)) return error("ERR value is NaN or Infinity");
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   long double cur = 0;
   if (k != nullptr && k->fields.count(a[2]) != 0 &&
-      !to_long_double(k->fields.at(a[2]).value, &cur)) {
+      !parse_long_double(k->fields.at(a[2]).value, &cur)) {
     return error("ERR hash value is not a float");
   }
   const long double sum = cur + by;
@@ -502,25 +336,23 @@ std::string HashModel::hrandfield(const Argv& a, bool* random) {
   bool wrong = false;
   if (a.size() == 2) {
     Key* k = hash(a[1], &wrong);
-    if (wrong) return error(kWrongType);
-    if (k == nullptr) return nil();
+    if (wrong) return kWrongType;
+    if (k == nullptr) return kNullBulk;
     *random = k->fields.size() > 1;
     return bulk(ordered(*k).front().first);
   }
   int64_t n = 0;
-  if (!to_int64(a[2], &n)) return error(kNotInteger);
+  if (!parse_int64(a[2], &n)) return kNotInteger;
   if (n == std::numeric_limits<int64_t>::min()) {
-    return error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
+    return range_error(-std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max());
   }
-  if (a.size() > 4 || (a.size() == 4 && !same_word(a[3], "withvalues"))) return error(kSyntax);
+  if (a.size() > 4 || (a.size() == 4 && !iequals(a[3], "withvalues"))) return kSyntaxError;
   const bool withvalues = a.size() == 4;
   const int64_t half = std::numeric_limits<int64_t>::max() / 2;
   if (withvalues && (n < -half || n > half)) return error("ERR value is out of range");
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
-  if (k == nullptr || n == 0) return header(0);
+  if (wrong) return kWrongType;
+  if (k == nullptr || n == 0) return array_header(0);
   const auto all = ordered(*k);
   std::vector<const std::pair<std::string, const Field*>*> picked;
   if (n < 0) {
@@ -533,7 +365,7 @@ std::string HashModel::hrandfield(const Argv& a, bool* random) {
     *random = true;
     for (int64_t i = 0; i < n; ++i) picked.push_back(&all[static_cast<size_t>(i)]);
   }
-  std::string out = header(picked.size() * (withvalues ? 2 : 1));
+  std::string out = array_header(picked.size() * (withvalues ? 2 : 1));
   for (const auto* e : picked) {
     out += bulk(e->first);
     if (withvalues) out += bulk(e->second->value);
@@ -542,45 +374,35 @@ std::string HashModel::hrandfield(const Argv& a, bool* random) {
 }
 
 std::string HashModel::hscan(const Argv& a) {
-  const std::string& c = a[2];
-  // Cursor: what strtoull reads in full, no leading space, within 64 bits.
-  {
-    if (!c.empty() && (c[0] == ' ' || (c[0] >= '\t' && c[0] <= '\r'))) {
-      return error("ERR invalid cursor");
-    }
-    errno = 0;
-    char* end = nullptr;
-    std::strtoull(c.c_str(), &end, 10);
-    if (end != c.c_str() + c.size() || errno == ERANGE) return error("ERR invalid cursor");
-  }
+  if (!valid_scan_cursor(a[2])) return error("ERR invalid cursor");
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
-  if (k == nullptr) return header(2) + bulk("0") + header(0);
+  if (wrong) return kWrongType;
+  if (k == nullptr) return array_header(2) + bulk("0") + array_header(0);
   std::optional<std::string> pattern;
   bool novalues = false;
   for (size_t i = 3; i < a.size(); ++i) {
     const bool more = i + 1 < a.size();
-    if (same_word(a[i], "count") && more) {
+    if (iequals(a[i], "count") && more) {
       int64_t count = 0;
-      if (!to_int64(a[i + 1], &count)) return error(kNotInteger);
-      if (count < 1) return error(kSyntax);
+      if (!parse_int64(a[i + 1], &count)) return kNotInteger;
+      if (count < 1) return kSyntaxError;
       ++i;
-    } else if (same_word(a[i], "match") && more) {
+    } else if (iequals(a[i], "match") && more) {
       pattern = a[i + 1];
       if (*pattern == "*") pattern.reset();
       ++i;
-    } else if (same_word(a[i], "novalues")) {
+    } else if (iequals(a[i], "novalues")) {
       novalues = true;
     } else {
-      return error(kSyntax);
+      return kSyntaxError;
     }
   }
   std::vector<std::pair<std::string, std::string>> hits;
   for (const auto& [name, f] : ordered(*k)) {
-    if (!pattern || glob(*pattern, name)) hits.emplace_back(name, f->value);
+    if (!pattern || glob_match(*pattern, name)) hits.emplace_back(name, f->value);
   }
-  std::string out = header(2) + bulk("0") + header(hits.size() * (novalues ? 1 : 2));
+  std::string out = array_header(2) + bulk("0") + array_header(hits.size() * (novalues ? 1 : 2));
   for (const auto& [f, v] : hits) {
     out += bulk(f);
     if (!novalues) out += bulk(v);
@@ -592,7 +414,7 @@ std::string HashModel::hexpire(const Argv& a, bool seconds, bool absolute) {
   const std::string name = lower(a[0]);
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   int64_t when = 0;
   if (std::string e = deadline_arg(a[2], seconds, absolute ? 0 : now_, name, &when); !e.empty()) {
     return e;
@@ -605,7 +427,7 @@ std::string HashModel::hexpire(const Argv& a, bool seconds, bool absolute) {
       !e.empty()) {
     return e;
   }
-  std::string out = header(a.size() - first);
+  std::string out = array_header(a.size() - first);
   for (size_t i = first; i < a.size(); ++i) {
     if (k == nullptr || k->fields.count(a[i]) == 0) {
       out += integer(-2);
@@ -638,13 +460,13 @@ std::string HashModel::hexpire(const Argv& a, bool seconds, bool absolute) {
 std::string HashModel::httl(const Argv& a, bool ms, bool absolute) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   size_t first = 0;
   if (std::string e = fields_tail(a, 2, lower(a[0]), kPositiveFields, &first); !e.empty()) {
     return e;
   }
   const int64_t base = absolute ? 0 : now_;
-  std::string out = header(a.size() - first);
+  std::string out = array_header(a.size() - first);
   for (size_t i = first; i < a.size(); ++i) {
     if (k == nullptr || k->fields.count(a[i]) == 0) {
       out += integer(-2);
@@ -662,12 +484,12 @@ std::string HashModel::httl(const Argv& a, bool ms, bool absolute) {
 std::string HashModel::hpersist(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   size_t first = 0;
   if (std::string e = fields_tail(a, 2, "hpersist", kPositiveFields, &first); !e.empty()) {
     return e;
   }
-  std::string out = header(a.size() - first);
+  std::string out = array_header(a.size() - first);
   for (size_t i = first; i < a.size(); ++i) {
     if (k == nullptr || k->fields.count(a[i]) == 0) {
       out += integer(-2);
@@ -684,7 +506,7 @@ std::string HashModel::hpersist(const Argv& a) {
 std::string HashModel::hgetex(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   const std::string opt = lower(a[2]);
   size_t pos = 2;
   bool persist = false;
@@ -707,10 +529,10 @@ std::string HashModel::hgetex(const Argv& a) {
   if (std::string e = fields_tail(a, pos, "hgetex", kPositiveFields, &first); !e.empty()) {
     return e;
   }
-  std::string out = header(a.size() - first);
+  std::string out = array_header(a.size() - first);
   for (size_t i = first; i < a.size(); ++i) {
     if (k == nullptr || k->fields.count(a[i]) == 0) {
-      out += nil();
+      out += kNullBulk;
       continue;
     }
     Field& f = k->fields.at(a[i]);
@@ -742,7 +564,7 @@ std::string HashModel::hsetex(const Argv& a) {
     if (w == "fields") {
       if (i + 3 >= a.size()) return arity_error("hsetex");
       int64_t n = 0;
-      if (!to_int64(a[i + 1], &n) || n < 1 || n > 2147483647) {
+      if (!parse_int64(a[i + 1], &n) || n < 1 || n > 2147483647) {
         return error("ERR invalid number of fields");
       }
       const size_t rest = a.size() - i - 2;
@@ -770,12 +592,12 @@ std::string HashModel::hsetex(const Argv& a) {
       if (cond != 0) return error("ERR Only one of FXX or FNX arguments can be specified");
       cond = w == "fnx" ? 1 : 2;
     } else {
-      return error("ERR unknown argument: " + a[i]);
+      return formatted_error("ERR unknown argument: " + std::string(c_string(a[i])));
     }
   }
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   if (cond != 0) {
     size_t present = 0;
     for (size_t i = 0; i < count && k != nullptr; ++i) present += k->fields.count(a[first + 2 * i]);
@@ -796,15 +618,15 @@ std::string HashModel::hsetex(const Argv& a) {
 std::string HashModel::hgetdel(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
-  if (wrong) return error(kWrongType);
+  if (wrong) return kWrongType;
   size_t first = 0;
   if (std::string e = fields_tail(a, 2, "hgetdel", kPositiveFields, &first); !e.empty()) {
     return e;
   }
-  std::string out = header(a.size() - first);
+  std::string out = array_header(a.size() - first);
   for (size_t i = first; i < a.size(); ++i) {
     if (k == nullptr || k->fields.count(a[i]) == 0) {
-      out += nil();
+      out += kNullBulk;
       continue;
     }
     out += bulk(k->fields.at(a[i]).value);
@@ -842,13 +664,13 @@ std::string HashModel::set(const Argv& a) {
   k = Key{};
   k.is_hash = false;
   k.str = a[2];
-  return simple("OK");
+  return kOk;
 }
 
 std::string HashModel::get(const Argv& a) {
   auto it = keys_.find(a[1]);
-  if (it == keys_.end()) return nil();
-  if (it->second.is_hash) return error(kWrongType);
+  if (it == keys_.end()) return kNullBulk;
+  if (it->second.is_hash) return kWrongType;
   return bulk(it->second.str);
 }
 

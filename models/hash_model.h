@@ -1,10 +1,11 @@
 // Executable reference model of the hash commands, field expiry included,
 // with the exact RESP2 reply bytes a client would see.
 //
-// Independent of the server: it includes nothing from src/ and re-implements
-// every helper it needs (integer/float parsing and formatting, glob
-// matching, reply encoding). One database; a key holds a hash or (so that
-// type errors can be checked) a plain string.
+// Independent of the server: it includes nothing from src/; the helpers it
+// needs (integer/float parsing and formatting, glob matching, reply
+// encoding) come from models/common.h, written apart from the server too.
+// One database; a key holds a hash or (so that type errors can be checked)
+// a plain string.
 //
 // The state is std::map<key, std::map<field, Field>>. A field remembers the
 // order in which it was added (an update keeps it), because a small hash

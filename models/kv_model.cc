@@ -1,16 +1,13 @@
-// Reference model of the keyspace; see kv_model.h. Everything here is
-// self-contained on purpose: nothing from src/ may be used.
+// Reference model of the keyspace; see kv_model.h. Nothing from src/ may be
+// used here: what the models share is in models/common.h.
 #include "models/kv_model.h"
 
-#include <cctype>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <utility>
+
+#include "models/common.h"
 
 namespace peregrine::models {
 namespace {
@@ -30,139 +27,28 @@ constexpr unsigned kPx = 1u << 6;
 constexpr unsigned kExAt = 1u << 7;
 constexpr unsigned kPxAt = 1u << 8;
 
-// ------------------------------------------------------------ reply encoding
-
-std::string simple(std::string_view s) { return "+" + std::string(s) + "\r\n"; }
-
-std::string error(std::string_view s) {
-  // Error lines cannot carry CR or LF; they are replaced by spaces.
-  std::string line(s);
-  for (char& c : line) {
-    if (c == '\r' || c == '\n') c = ' ';
-  }
-  return "-" + line + "\r\n";
-}
-
-std::string integer(int64_t n) { return ":" + std::to_string(n) + "\r\n"; }
-
-std::string bulk(std::string_view s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
-}
-
-const std::string kNullBulk = "$-1\r\n";
-const std::string kOk = "+OK\r\n";
 const std::string kZero = ":0\r\n";
 const std::string kOne = ":1\r\n";
 
-const std::string kErrNotInteger = error("ERR value is not an integer or out of range");
-const std::string kErrNotFloat = error("ERR value is not a valid float");
-const std::string kErrSyntax = error("ERR syntax error");
-const std::string kErrWrongType =
-    error("WRONGTYPE Operation against a key holding the wrong kind of value");
 const std::string kErrDbRange = error("ERR DB index is out of range");
 const std::string kErrSameObject = error("ERR source and destination objects are the same");
 const std::string kErrNoSuchKey = error("ERR no such key");
 const std::string kErrTooBig =
     error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
 
-std::string err_arity(std::string_view cmd) {
-  return error("ERR wrong number of arguments for '" + std::string(cmd) + "' command");
-}
-
-std::string err_expire_time(std::string_view cmd) {
-  return error("ERR invalid expire time in '" + std::string(cmd) + "' command");
-}
-
 // ------------------------------------------------------------------- parsing
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
-
-// Strict decimal int64: optional '-', no '+', no spaces, no leading zeros,
-// no "-0", at most 20 characters.
-bool parse_i64(std::string_view s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '-') {
-    negative = true;
-    i = 1;
-    if (i == s.size()) return false;
-  }
-  if (s[i] < '1' || s[i] > '9') return false;
-  uint64_t v = 0;
-  for (; i < s.size(); i++) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t digit = static_cast<uint64_t>(s[i] - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  if (negative) {
-    if (v > static_cast<uint64_t>(kInt64Max) + 1) return false;
-    *out = static_cast<int64_t>(0 - v);  // two's complement wrap covers INT64_MIN
-  } else {
-    if (v > static_cast<uint64_t>(kInt64Max)) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
-}
 
 // An integer that must also fit a C int (database indexes). Returns an error
 // reply, or an empty string on success. A non-empty `msg` replaces both the
 // parse error and the range error.
 std::string parse_int(std::string_view s, int64_t* out, std::string_view msg = {}) {
-  if (!parse_i64(s, out)) {
-    return msg.empty() ? error("ERR value is not an integer or out of range")
-                       : error("ERR " + std::string(msg));
-  }
+  if (!parse_int64(s, out)) return msg.empty() ? kNotInteger : error("ERR " + std::string(msg));
   constexpr int64_t lo = std::numeric_limits<int>::min();
   constexpr int64_t hi = std::numeric_limits<int>::max();
   if (*out < lo || *out > hi) {
-    return msg.empty() ? error("ERR value is out of range, value must between " +
-                               std::to_string(lo) + " and " + std::to_string(hi))
-                       : error("ERR " + std::string(msg));
+    return msg.empty() ? range_error(lo, hi) : error("ERR " + std::string(msg));
   }
   return "";
-}
-
-// Long double as the C library reads it, rejecting empty input, leading
-// white space, unconsumed bytes (a NUL byte included), NaN and overflow or
-// underflow to 0 or infinity.
-bool parse_long_double(std::string_view s, long double* out) {
-  if (s.empty() || s.size() >= 5 * 1024) return false;
-  std::string buf(s);
-  if (std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  long double v = std::strtold(buf.c_str(), &end);
-  if (end != buf.c_str() + buf.size()) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0)) return false;
-  if (errno == EINVAL || std::isnan(v)) return false;
-  *out = v;
-  return true;
-}
-
-// Human-friendly rendering of a long double: 17 decimals, trailing zeros and
-// a dangling dot removed, "-0" shown as "0".
-std::string format_long_double(long double v) {
-  std::string s(6000, '\0');  // room for any finite long double at 17 decimals
-  int n = std::snprintf(s.data(), s.size(), "%.17Lf", v);
-  s.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  if (s == "-0") s = "0";
-  return s;
 }
 
 int64_t wrapping_add(int64_t a, int64_t b) {
@@ -227,11 +113,11 @@ bool parse_string_options(const std::vector<std::string>& a, bool is_set, unsign
 std::string string_expire_ms(const std::string& arg, unsigned flags, bool unit_seconds,
                              int64_t now, const char* cmd, int64_t* out) {
   int64_t ms = 0;
-  if (!parse_i64(arg, &ms)) return kErrNotInteger;
-  if (ms <= 0 || (unit_seconds && ms > kInt64Max / 1000)) return err_expire_time(cmd);
+  if (!parse_int64(arg, &ms)) return kNotInteger;
+  if (ms <= 0 || (unit_seconds && ms > kInt64Max / 1000)) return expire_time_error(cmd);
   if (unit_seconds) ms *= 1000;
   if (flags & (kEx | kPx)) ms = wrapping_add(ms, now);
-  if (ms <= 0) return err_expire_time(cmd);
+  if (ms <= 0) return expire_time_error(cmd);
   *out = ms;
   return "";
 }
@@ -331,22 +217,11 @@ std::string KvModel::apply(const std::vector<std::string>& argv, int64_t now_ms,
   now_ = now_ms;
   std::string name = lower(argv[0]);
   auto it = table().find(name);
-  if (it == table().end()) {
-    // Quote the name and up to ~128 bytes of arguments, each read as a C string.
-    std::string args;
-    for (size_t i = 1; i < argv.size() && args.size() < 128; i++) {
-      std::string arg(argv[i].c_str());
-      arg = arg.substr(0, 128 - args.size());
-      args += "'" + arg + "' ";
-    }
-    std::string shown(argv[0].c_str());
-    return error("ERR unknown command '" + shown.substr(0, 128) +
-                 "', with args beginning with: " + args);
-  }
+  if (it == table().end()) return unknown_command(argv);
   const Spec& spec = it->second;
   int argc = static_cast<int>(argv.size());
   if ((spec.arity > 0 && argc != spec.arity) || (spec.arity < 0 && argc < -spec.arity)) {
-    return err_arity(name);
+    return arity_error(name);
   }
   int selected = *db;
   std::string reply = (this->*spec.handler)(argv, selected);
@@ -357,7 +232,7 @@ std::string KvModel::apply(const std::vector<std::string>& argv, int64_t now_ms,
 // ------------------------------------------------------------- connection
 
 std::string KvModel::cmd_ping(const Argv& a, int&) {
-  if (a.size() > 2) return err_arity("ping");
+  if (a.size() > 2) return arity_error("ping");
   return a.size() == 1 ? simple("PONG") : bulk(a[1]);
 }
 
@@ -376,7 +251,7 @@ std::string KvModel::cmd_select(const Argv& a, int& db) {
 std::string KvModel::cmd_get(const Argv& a, int& db) {
   Entry* e = find(db, a[1]);
   if (!e) return kNullBulk;
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   return bulk(e->value.str);
 }
 
@@ -392,7 +267,7 @@ std::string KvModel::set_generic(int db, unsigned flags, const std::string& key,
   std::string get_reply;
   if (flags & kGet) {
     Entry* old = find(db, key);
-    if (old && old->value.type != ValueType::kString) return kErrWrongType;
+    if (old && old->value.type != ValueType::kString) return kWrongType;
     get_reply = old ? bulk(old->value.str) : kNullBulk;
   }
   Entry* existing = find(db, key);
@@ -411,7 +286,7 @@ std::string KvModel::cmd_set(const Argv& a, int& db) {
   unsigned flags = 0;
   bool unit_seconds = true;
   const std::string* expire = nullptr;
-  if (!parse_string_options(a, true, &flags, &unit_seconds, &expire)) return kErrSyntax;
+  if (!parse_string_options(a, true, &flags, &unit_seconds, &expire)) return kSyntaxError;
   return set_generic(db, flags, a[1], a[2], expire, unit_seconds, kOk, kNullBulk, "set");
 }
 
@@ -429,7 +304,7 @@ std::string KvModel::cmd_psetex(const Argv& a, int& db) {
 
 std::string KvModel::cmd_getset(const Argv& a, int& db) {
   Entry* e = find(db, a[1]);
-  if (e && e->value.type != ValueType::kString) return kErrWrongType;
+  if (e && e->value.type != ValueType::kString) return kWrongType;
   std::string reply = e ? bulk(e->value.str) : kNullBulk;
   dbs_[static_cast<size_t>(db)][a[1]] = make_string(a[2]);  // drops any TTL
   return reply;
@@ -438,7 +313,7 @@ std::string KvModel::cmd_getset(const Argv& a, int& db) {
 std::string KvModel::cmd_getdel(const Argv& a, int& db) {
   Entry* e = find(db, a[1]);
   if (!e) return kNullBulk;
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   std::string reply = bulk(e->value.str);
   dbs_[static_cast<size_t>(db)].erase(a[1]);
   return reply;
@@ -448,10 +323,10 @@ std::string KvModel::cmd_getex(const Argv& a, int& db) {
   unsigned flags = 0;
   bool unit_seconds = true;
   const std::string* expire = nullptr;
-  if (!parse_string_options(a, false, &flags, &unit_seconds, &expire)) return kErrSyntax;
+  if (!parse_string_options(a, false, &flags, &unit_seconds, &expire)) return kSyntaxError;
   Entry* e = find(db, a[1]);
   if (!e) return kNullBulk;
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   int64_t when = 0;
   if (expire) {
     std::string err = string_expire_ms(*expire, flags, unit_seconds, now_, "getex", &when);
@@ -469,7 +344,7 @@ std::string KvModel::cmd_getex(const Argv& a, int& db) {
 }
 
 std::string KvModel::cmd_mget(const Argv& a, int& db) {
-  std::string reply = "*" + std::to_string(a.size() - 1) + "\r\n";
+  std::string reply = array_header(a.size() - 1);
   for (size_t i = 1; i < a.size(); i++) {
     Entry* e = find(db, a[i]);
     reply += (e && e->value.type == ValueType::kString) ? bulk(e->value.str) : kNullBulk;
@@ -478,7 +353,7 @@ std::string KvModel::cmd_mget(const Argv& a, int& db) {
 }
 
 std::string KvModel::cmd_mset(const Argv& a, int& db) {
-  if (a.size() % 2 == 0) return err_arity("mset");
+  if (a.size() % 2 == 0) return arity_error("mset");
   for (size_t i = 1; i < a.size(); i += 2) {
     dbs_[static_cast<size_t>(db)][a[i]] = make_string(a[i + 1]);  // drops any TTL
   }
@@ -486,7 +361,7 @@ std::string KvModel::cmd_mset(const Argv& a, int& db) {
 }
 
 std::string KvModel::cmd_msetnx(const Argv& a, int& db) {
-  if (a.size() % 2 == 0) return err_arity("msetnx");
+  if (a.size() % 2 == 0) return arity_error("msetnx");
   for (size_t i = 1; i < a.size(); i += 2) {
     if (find(db, a[i])) return kZero;
   }
@@ -502,7 +377,7 @@ std::string KvModel::cmd_append(const Argv& a, int& db) {
     dbs_[static_cast<size_t>(db)][a[1]] = make_string(a[2]);
     return integer(static_cast<int64_t>(a[2].size()));
   }
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   if (too_long(static_cast<int64_t>(e->value.str.size()), static_cast<int64_t>(a[2].size()))) {
     return kErrTooBig;
   }
@@ -513,15 +388,15 @@ std::string KvModel::cmd_append(const Argv& a, int& db) {
 std::string KvModel::cmd_strlen(const Argv& a, int& db) {
   Entry* e = find(db, a[1]);
   if (!e) return kZero;
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   return integer(static_cast<int64_t>(e->value.str.size()));
 }
 
 std::string KvModel::incr_decr(int db, const std::string& key, int64_t by) {
   Entry* e = find(db, key);
-  if (e && e->value.type != ValueType::kString) return kErrWrongType;
+  if (e && e->value.type != ValueType::kString) return kWrongType;
   int64_t value = 0;
-  if (e && !parse_i64(e->value.str, &value)) return kErrNotInteger;
+  if (e && !parse_int64(e->value.str, &value)) return kNotInteger;
   if ((by < 0 && value < 0 && by < kInt64Min - value) ||
       (by > 0 && value > 0 && by > kInt64Max - value)) {
     return error("ERR increment or decrement would overflow");
@@ -541,24 +416,24 @@ std::string KvModel::cmd_decr(const Argv& a, int& db) { return incr_decr(db, a[1
 
 std::string KvModel::cmd_incrby(const Argv& a, int& db) {
   int64_t by = 0;
-  if (!parse_i64(a[2], &by)) return kErrNotInteger;
+  if (!parse_int64(a[2], &by)) return kNotInteger;
   return incr_decr(db, a[1], by);
 }
 
 std::string KvModel::cmd_decrby(const Argv& a, int& db) {
   int64_t by = 0;
-  if (!parse_i64(a[2], &by)) return kErrNotInteger;
+  if (!parse_int64(a[2], &by)) return kNotInteger;
   if (by == kInt64Min) return error("ERR decrement would overflow");
   return incr_decr(db, a[1], -by);
 }
 
 std::string KvModel::cmd_incrbyfloat(const Argv& a, int& db) {
   Entry* e = find(db, a[1]);
-  if (e && e->value.type != ValueType::kString) return kErrWrongType;
+  if (e && e->value.type != ValueType::kString) return kWrongType;
   long double value = 0;
   long double by = 0;
   if ((e && !parse_long_double(e->value.str, &value)) || !parse_long_double(a[2], &by)) {
-    return kErrNotFloat;
+    return kNotFloat;
   }
   value += by;
   if (std::isnan(value) || std::isinf(value)) {
@@ -576,10 +451,10 @@ std::string KvModel::cmd_incrbyfloat(const Argv& a, int& db) {
 std::string KvModel::cmd_getrange(const Argv& a, int& db) {
   int64_t start = 0;
   int64_t end = 0;
-  if (!parse_i64(a[2], &start) || !parse_i64(a[3], &end)) return kErrNotInteger;
+  if (!parse_int64(a[2], &start) || !parse_int64(a[3], &end)) return kNotInteger;
   Entry* e = find(db, a[1]);
   if (!e) return bulk("");
-  if (e->value.type != ValueType::kString) return kErrWrongType;
+  if (e->value.type != ValueType::kString) return kWrongType;
   const std::string& s = e->value.str;
   int64_t len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) return bulk("");
@@ -595,7 +470,7 @@ std::string KvModel::cmd_getrange(const Argv& a, int& db) {
 
 std::string KvModel::cmd_setrange(const Argv& a, int& db) {
   int64_t offset = 0;
-  if (!parse_i64(a[2], &offset)) return kErrNotInteger;
+  if (!parse_int64(a[2], &offset)) return kNotInteger;
   if (offset < 0) return error("ERR offset is out of range");
   const std::string& piece = a[3];
   int64_t piece_len = static_cast<int64_t>(piece.size());
@@ -605,7 +480,7 @@ std::string KvModel::cmd_setrange(const Argv& a, int& db) {
     if (too_long(offset, piece_len)) return kErrTooBig;
     e = &(dbs_[static_cast<size_t>(db)][a[1]] = make_string(""));
   } else {
-    if (e->value.type != ValueType::kString) return kErrWrongType;
+    if (e->value.type != ValueType::kString) return kWrongType;
     if (piece.empty()) return integer(static_cast<int64_t>(e->value.str.size()));
     if (too_long(offset, piece_len)) return kErrTooBig;
   }
@@ -676,7 +551,7 @@ std::string KvModel::cmd_copy(const Argv& a, int& db) {
       if (!db_index_valid(dst_db)) return kErrDbRange;
       j++;
     } else {
-      return kErrSyntax;
+      return kSyntaxError;
     }
   }
   int dst = static_cast<int>(dst_db);
@@ -718,7 +593,7 @@ std::string KvModel::expire_generic(const Argv& a, int db, int64_t basetime, boo
     } else if (iequals(a[j], "lt")) {
       lt = true;
     } else {
-      return error("ERR Unsupported option " + std::string(a[j].c_str()));
+      return formatted_error("ERR Unsupported option " + std::string(c_string(a[j])));
     }
   }
   if (nx && (xx || gt || lt)) {
@@ -727,12 +602,12 @@ std::string KvModel::expire_generic(const Argv& a, int db, int64_t basetime, boo
   if (gt && lt) return error("ERR GT and LT options at the same time are not compatible");
 
   int64_t when = 0;
-  if (!parse_i64(a[2], &when)) return kErrNotInteger;
+  if (!parse_int64(a[2], &when)) return kNotInteger;
   if (unit_seconds) {
-    if (when > kInt64Max / 1000 || when < kInt64Min / 1000) return err_expire_time(cmd);
+    if (when > kInt64Max / 1000 || when < kInt64Min / 1000) return expire_time_error(cmd);
     when *= 1000;
   }
-  if (when > kInt64Max - basetime) return err_expire_time(cmd);
+  if (when > kInt64Max - basetime) return expire_time_error(cmd);
   when += basetime;
 
   Entry* e = find(db, a[1]);
@@ -805,9 +680,9 @@ std::string KvModel::cmd_dbsize(const Argv&, int& db) {
 
 std::string KvModel::flush_generic(const Argv& a, int db, bool all) {
   if (a.size() == 2) {
-    if (!iequals(a[1], "sync") && !iequals(a[1], "async")) return kErrSyntax;
+    if (!iequals(a[1], "sync") && !iequals(a[1], "async")) return kSyntaxError;
   } else if (a.size() != 1) {
-    return kErrSyntax;
+    return kSyntaxError;
   }
   if (all) {
     for (Db& d : dbs_) d.clear();

@@ -2,9 +2,10 @@
 // commands and expiry, with the exact RESP2 reply bytes a client would see.
 //
 // The model is deliberately independent of the server: it includes nothing
-// from src/ and re-implements every helper it needs (integer and float
-// parsing, reply encoding). It favours plain, obviously-correct code over
-// speed: one std::map per database.
+// from src/, and the helpers it needs (integer and float parsing, reply
+// encoding) come from models/common.h, which is written apart from the
+// server too. It favours plain, obviously-correct code over speed: one
+// std::map per database.
 //
 // Time is supplied by the caller on every command (now_ms, Unix milliseconds).
 // A key whose expiry time is <= now_ms is invisible to every command; it is

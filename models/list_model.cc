@@ -1,79 +1,22 @@
 #include "models/list_model.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
 #include <utility>
 
+#include "models/common.h"
+
 namespace peregrine::models {
 namespace {
 
-// ---------------------------------------------------------------- replies
-
-std::string r_int(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
-std::string r_bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string r_array(size_t n) { return "*" + std::to_string(n) + "\r\n"; }
-std::string r_err(const std::string& msg) { return "-" + msg + "\r\n"; }
-const std::string kOk = "+OK\r\n";
-const std::string kNullBulk = "$-1\r\n";
-const std::string kNullArray = "*-1\r\n";
-const std::string kWrongType =
-    "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
-const std::string kSyntax = "-ERR syntax error\r\n";
-const std::string kNotInt = "-ERR value is not an integer or out of range\r\n";
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool same_word(const std::string& a, const char* word) { return lower(a) == word; }
-
-// A strict signed 64-bit decimal: optional '-', digits, no leading zeros
-// (except "0" itself), no "-0", no spaces or '+', in range.
-bool to_int(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 20) return false;
-  size_t i = 0;
-  bool neg = false;
-  if (s[0] == '-') {
-    neg = true;
-    i = 1;
-    if (s.size() == 1) return false;
-  }
-  if (s[i] == '0' && (s.size() > i + 1 || neg)) return false;
-  unsigned __int128 v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + static_cast<unsigned>(s[i] - '0');
-  }
-  const unsigned __int128 max_pos = std::numeric_limits<int64_t>::max();
-  if (neg) {
-    if (v > max_pos + 1) return false;
-    *out = v == max_pos + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v);
-  } else {
-    if (v > max_pos) return false;
-    *out = static_cast<int64_t>(v);
-  }
-  return true;
-}
-
 bool end_word(const std::string& s, bool* left) {
-  if (same_word(s, "left")) *left = true;
-  else if (same_word(s, "right")) *left = false;
+  if (iequals(s, "left")) *left = true;
+  else if (iequals(s, "right")) *left = false;
   else return false;
   return true;
-}
-
-// Element replies for a run of list entries.
-std::string r_elements(const std::vector<std::string>& v) {
-  std::string out = r_array(v.size());
-  for (const auto& e : v) out += r_bulk(e);
-  return out;
 }
 
 struct Spec {
@@ -116,15 +59,10 @@ std::string ListModel::apply(const Argv& a) {
   if (a.empty()) return "";
   std::string name = lower(a[0]);
   auto spec = specs().find(name);
-  if (spec == specs().end()) {
-    std::string msg = "ERR unknown command '" + a[0] + "', with args beginning with: ";
-    for (size_t i = 1; i < a.size(); ++i) msg += "'" + a[i] + "' ";
-    return r_err(msg);
-  }
+  if (spec == specs().end()) return unknown_command(a);
   int argc = static_cast<int>(a.size());
   int arity = spec->second.arity;
-  if ((arity > 0 && argc != arity) || argc < -arity)
-    return r_err("ERR wrong number of arguments for '" + name + "' command");
+  if ((arity > 0 && argc != arity) || argc < -arity) return arity_error(name);
 
   if (name == "lpush") return push(a, true, false);
   if (name == "rpush") return push(a, false, false);
@@ -135,7 +73,7 @@ std::string ListModel::apply(const Argv& a) {
   if (name == "llen") {
     if (is_string(a[1])) return kWrongType;
     List* l = find_list(a[1]);
-    return r_int(l ? static_cast<int64_t>(l->size()) : 0);
+    return integer(l ? static_cast<int64_t>(l->size()) : 0);
   }
   if (name == "lrange") return lrange(a);
   if (name == "lindex") return lindex(a);
@@ -150,12 +88,12 @@ std::string ListModel::apply(const Argv& a) {
   if (name == "del") {
     int64_t n = 0;
     for (size_t i = 1; i < a.size(); ++i) n += static_cast<int64_t>(lists_.erase(a[i]) + strings_.erase(a[i]));
-    return r_int(n);
+    return integer(n);
   }
   if (name == "exists") {
     int64_t n = 0;
     for (size_t i = 1; i < a.size(); ++i) n += (lists_.count(a[i]) || strings_.count(a[i])) ? 1 : 0;
-    return r_int(n);
+    return integer(n);
   }
   if (name == "type") {
     if (lists_.count(a[1])) return "+list\r\n";
@@ -170,26 +108,26 @@ std::string ListModel::apply(const Argv& a) {
   // get
   if (lists_.count(a[1])) return kWrongType;
   auto it = strings_.find(a[1]);
-  return it == strings_.end() ? kNullBulk : r_bulk(it->second);
+  return it == strings_.end() ? kNullBulk : bulk(it->second);
 }
 
 std::string ListModel::push(const Argv& a, bool left, bool only_existing) {
   if (is_string(a[1])) return kWrongType;
-  if (only_existing && !lists_.count(a[1])) return r_int(0);
+  if (only_existing && !lists_.count(a[1])) return integer(0);
   List& l = lists_[a[1]];
   for (size_t i = 2; i < a.size(); ++i) {
     if (left) l.push_front(a[i]);
     else l.push_back(a[i]);
   }
-  return r_int(static_cast<int64_t>(l.size()));
+  return integer(static_cast<int64_t>(l.size()));
 }
 
 std::string ListModel::pop(const Argv& a, bool left) {
-  if (a.size() > 3) return r_err("ERR wrong number of arguments for '" + lower(a[0]) + "' command");
+  if (a.size() > 3) return arity_error(lower(a[0]));
   bool has_count = a.size() == 3;
   int64_t count = 1;
-  if (has_count && (!to_int(a[2], &count) || count < 0))
-    return r_err("ERR value is out of range, must be positive");
+  if (has_count && (!parse_int64(a[2], &count) || count < 0))
+    return error("ERR value is out of range, must be positive");
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
   if (!l) return has_count ? kNullArray : kNullBulk;
@@ -204,22 +142,22 @@ std::string ListModel::pop(const Argv& a, bool left) {
     }
   }
   drop_if_empty(a[1]);
-  if (!has_count) return r_bulk(out[0]);
-  return r_elements(out);
+  if (!has_count) return bulk(out[0]);
+  return bulk_array(out);
 }
 
 std::string ListModel::lrange(const Argv& a) {
   int64_t start, stop;
-  if (!to_int(a[2], &start) || !to_int(a[3], &stop)) return kNotInt;
+  if (!parse_int64(a[2], &start) || !parse_int64(a[3], &stop)) return kNotInteger;
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
-  if (!l) return r_array(0);
+  if (!l) return array_header(0);
   int64_t n = static_cast<int64_t>(l->size());
   if (start < 0) start = std::max<int64_t>(0, start + n);
   if (stop < 0) stop += n;
   std::vector<std::string> out;
   for (int64_t i = start; i <= stop && i < n; ++i) out.push_back((*l)[static_cast<size_t>(i)]);
-  return r_elements(out);
+  return bulk_array(out);
 }
 
 std::string ListModel::lindex(const Argv& a) {
@@ -227,47 +165,47 @@ std::string ListModel::lindex(const Argv& a) {
   List* l = find_list(a[1]);
   if (!l) return kNullBulk;
   int64_t i;
-  if (!to_int(a[2], &i)) return kNotInt;
+  if (!parse_int64(a[2], &i)) return kNotInteger;
   int64_t n = static_cast<int64_t>(l->size());
   if (i < 0) i += n;
   if (i < 0 || i >= n) return kNullBulk;
-  return r_bulk((*l)[static_cast<size_t>(i)]);
+  return bulk((*l)[static_cast<size_t>(i)]);
 }
 
 std::string ListModel::lset(const Argv& a) {
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
-  if (!l) return r_err("ERR no such key");
+  if (!l) return error("ERR no such key");
   int64_t i;
-  if (!to_int(a[2], &i)) return kNotInt;
+  if (!parse_int64(a[2], &i)) return kNotInteger;
   int64_t n = static_cast<int64_t>(l->size());
   if (i < 0) i += n;
-  if (i < 0 || i >= n) return r_err("ERR index out of range");
+  if (i < 0 || i >= n) return error("ERR index out of range");
   (*l)[static_cast<size_t>(i)] = a[3];
   return kOk;
 }
 
 std::string ListModel::linsert(const Argv& a) {
   bool after;
-  if (same_word(a[2], "after")) after = true;
-  else if (same_word(a[2], "before")) after = false;
-  else return kSyntax;
+  if (iequals(a[2], "after")) after = true;
+  else if (iequals(a[2], "before")) after = false;
+  else return kSyntaxError;
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
-  if (!l) return r_int(0);
+  if (!l) return integer(0);
   auto it = std::find(l->begin(), l->end(), a[3]);
-  if (it == l->end()) return r_int(-1);
+  if (it == l->end()) return integer(-1);
   if (after) ++it;
   l->insert(it, a[4]);
-  return r_int(static_cast<int64_t>(l->size()));
+  return integer(static_cast<int64_t>(l->size()));
 }
 
 std::string ListModel::lrem(const Argv& a) {
   int64_t count;
-  if (!to_int(a[2], &count)) return kNotInt;
+  if (!parse_int64(a[2], &count)) return kNotInteger;
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
-  if (!l) return r_int(0);
+  if (!l) return integer(0);
   int64_t removed = 0;
   if (count >= 0) {
     for (size_t i = 0; i < l->size();) {
@@ -289,12 +227,12 @@ std::string ListModel::lrem(const Argv& a) {
     }
   }
   drop_if_empty(a[1]);
-  return r_int(removed);
+  return integer(removed);
 }
 
 std::string ListModel::ltrim(const Argv& a) {
   int64_t start, stop;
-  if (!to_int(a[2], &start) || !to_int(a[3], &stop)) return kNotInt;
+  if (!parse_int64(a[2], &start) || !parse_int64(a[3], &stop)) return kNotInteger;
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
   if (!l) return kOk;
@@ -312,23 +250,23 @@ std::string ListModel::lpos(const Argv& a) {
   int64_t rank = 1, count = -1, maxlen = 0;
   for (size_t i = 3; i < a.size(); ++i) {
     bool more = i + 1 < a.size();
-    if (same_word(a[i], "rank") && more) {
-      if (!to_int(a[++i], &rank)) return kNotInt;
+    if (iequals(a[i], "rank") && more) {
+      if (!parse_int64(a[++i], &rank)) return kNotInteger;
       if (rank == 0)
-        return r_err(
+        return error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
             "or use negative to start from the end of the list");
-    } else if (same_word(a[i], "count") && more) {
-      if (!to_int(a[++i], &count) || count < 0) return r_err("ERR COUNT can't be negative");
-    } else if (same_word(a[i], "maxlen") && more) {
-      if (!to_int(a[++i], &maxlen) || maxlen < 0) return r_err("ERR MAXLEN can't be negative");
+    } else if (iequals(a[i], "count") && more) {
+      if (!parse_int64(a[++i], &count) || count < 0) return error("ERR COUNT can't be negative");
+    } else if (iequals(a[i], "maxlen") && more) {
+      if (!parse_int64(a[++i], &maxlen) || maxlen < 0) return error("ERR MAXLEN can't be negative");
     } else {
-      return kSyntax;
+      return kSyntaxError;
     }
   }
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
-  if (!l) return count == -1 ? kNullBulk : r_array(0);
+  if (!l) return count == -1 ? kNullBulk : array_header(0);
 
   // Walk in the search direction, counting matches; the |rank|-th match
   // and those after it are results (INT64_MIN behaves as -1).
@@ -347,9 +285,9 @@ std::string ListModel::lpos(const Argv& a) {
     hits.push_back(i);
     if (count == -1 || (count > 0 && static_cast<int64_t>(hits.size()) == count)) break;
   }
-  if (count == -1) return hits.empty() ? kNullBulk : r_int(hits[0]);
-  std::string out = r_array(hits.size());
-  for (int64_t h : hits) out += r_int(h);
+  if (count == -1) return hits.empty() ? kNullBulk : integer(hits[0]);
+  std::string out = array_header(hits.size());
+  for (int64_t h : hits) out += integer(h);
   return out;
 }
 
@@ -371,31 +309,35 @@ std::string ListModel::move(const std::string& src, const std::string& dst, bool
   if (to_left) d.push_front(e);
   else d.push_back(e);
   drop_if_empty(src);
-  return r_bulk(e);
+  return bulk(e);
 }
 
 std::string ListModel::lmove(const Argv& a) {
   bool from_left, to_left;
-  if (!end_word(a[3], &from_left) || !end_word(a[4], &to_left)) return kSyntax;
+  if (!end_word(a[3], &from_left) || !end_word(a[4], &to_left)) return kSyntaxError;
   return move(a[1], a[2], from_left, to_left);
 }
 
 std::string ListModel::lmpop(const Argv& a) {
   int64_t numkeys;
-  if (!to_int(a[1], &numkeys) || numkeys <= 0) return r_err("ERR numkeys should be greater than 0");
+  if (!parse_int64(a[1], &numkeys) || numkeys <= 0) {
+    return error("ERR numkeys should be greater than 0");
+  }
   // The keys, then LEFT|RIGHT, must fit in the arguments.
-  if (static_cast<uint64_t>(numkeys) > a.size() - 3) return kSyntax;
+  if (static_cast<uint64_t>(numkeys) > a.size() - 3) return kSyntaxError;
   size_t where_at = 2 + static_cast<size_t>(numkeys);
   bool left;
-  if (!end_word(a[where_at], &left)) return kSyntax;
+  if (!end_word(a[where_at], &left)) return kSyntaxError;
   int64_t count = 1;
   bool have_count = false;
   for (size_t i = where_at + 1; i < a.size(); ++i) {
-    if (same_word(a[i], "count") && i + 1 < a.size() && !have_count) {
-      if (!to_int(a[++i], &count) || count <= 0) return r_err("ERR count should be greater than 0");
+    if (iequals(a[i], "count") && i + 1 < a.size() && !have_count) {
+      if (!parse_int64(a[++i], &count) || count <= 0) {
+        return error("ERR count should be greater than 0");
+      }
       have_count = true;
     } else {
-      return kSyntax;
+      return kSyntaxError;
     }
   }
   for (size_t k = 2; k < where_at; ++k) {
@@ -412,7 +354,7 @@ std::string ListModel::lmpop(const Argv& a) {
         l->pop_back();
       }
     }
-    std::string reply = r_array(2) + r_bulk(a[k]) + r_elements(out);
+    std::string reply = array_header(2) + bulk(a[k]) + bulk_array(out);
     drop_if_empty(a[k]);
     return reply;
   }

@@ -2,7 +2,7 @@
 // reply bytes a client would see.
 //
 // Like every model here it is independent of the server: it includes nothing
-// from src/ and writes its own parsing and reply encoding. Each list is a
+// from src/, and its parsing and reply encoding come from models/common.h. Each list is a
 // std::deque in a std::map; encodings, node limits and blocking do not
 // exist for it. Plain string keys (SET/GET) are modelled too, only so that
 // WRONGTYPE replies can be checked.

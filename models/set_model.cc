@@ -1,141 +1,13 @@
 #include "models/set_model.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdint>
-#include <limits>
 #include <optional>
+
+#include "models/common.h"
 
 namespace peregrine::models {
 namespace {
-
-// ------------------------------------------------------------ replies
-
-std::string integer(int64_t v) { return ":" + std::to_string(v) + "\r\n"; }
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string error(const std::string& msg) { return "-" + msg + "\r\n"; }
-std::string array_header(size_t n) { return "*" + std::to_string(n) + "\r\n"; }
-std::string bulk_array(const std::set<std::string>& members) {
-  std::string out = array_header(members.size());
-  for (const std::string& m : members) out += bulk(m);
-  return out;
-}
-
-const std::string kWrongType =
-    error("WRONGTYPE Operation against a key holding the wrong kind of value");
-const std::string kSyntax = error("ERR syntax error");
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// ------------------------------------------------------------ parsing
-
-// A decimal int64 in its one canonical spelling: optional '-', digits, no
-// leading zeros, no "-0", in range.
-std::optional<int64_t> strict_int(const std::string& s) {
-  if (s == "0") return 0;
-  size_t i = 0;
-  bool negative = false;
-  if (!s.empty() && s[0] == '-') {
-    negative = true;
-    i = 1;
-  }
-  if (i >= s.size() || s[i] < '1' || s[i] > '9') return std::nullopt;
-  // Accumulate the magnitude in unsigned 64 bits.
-  uint64_t mag = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (mag > (std::numeric_limits<uint64_t>::max() - d) / 10) return std::nullopt;
-    mag = mag * 10 + d;
-  }
-  const uint64_t limit = negative ? uint64_t{1} << 63 : (uint64_t{1} << 63) - 1;
-  if (mag > limit) return std::nullopt;
-  if (negative) return mag == (uint64_t{1} << 63) ? std::numeric_limits<int64_t>::min()
-                                                  : -static_cast<int64_t>(mag);
-  return static_cast<int64_t>(mag);
-}
-
-// Whether a SCAN cursor argument is acceptable: as C's strtoull reads it in
-// full (an optional sign, then decimal digits; an empty text is 0) but not
-// starting with white space, and within 64 bits.
-bool valid_cursor(const std::string& s) {
-  if (s.empty()) return true;
-  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  size_t i = (s[0] == '+' || s[0] == '-') ? 1 : 0;
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  return true;
-}
-
-// Glob matching: * ? [set] [^set] [a-z] and \x. A plain recursive matcher;
-// an empty string matches only an empty pattern (as servers do).
-bool glob(const char* p, const char* pe, const char* s, const char* se) {
-  while (p < pe) {
-    if (*p == '*') {
-      while (p < pe && *p == '*') ++p;
-      if (p == pe) return true;
-      for (const char* t = s; t <= se; ++t) {
-        if (glob(p, pe, t, se)) return true;
-      }
-      return false;
-    }
-    if (s == se) return false;
-    if (*p == '?') {
-      ++p;
-      ++s;
-      continue;
-    }
-    if (*p == '[') {
-      ++p;
-      bool negate = p < pe && *p == '^';
-      if (negate) ++p;
-      bool hit = false;
-      while (p < pe && *p != ']') {
-        if (*p == '\\' && p + 1 < pe) {
-          ++p;
-          if (*p == *s) hit = true;
-          ++p;
-        } else if (p + 2 < pe && p[1] == '-') {
-          unsigned char lo = static_cast<unsigned char>(p[0]);
-          unsigned char hi = static_cast<unsigned char>(p[2]);
-          if (lo > hi) std::swap(lo, hi);
-          unsigned char c = static_cast<unsigned char>(*s);
-          if (c >= lo && c <= hi) hit = true;
-          p += 3;
-        } else {
-          if (*p == *s) hit = true;
-          ++p;
-        }
-      }
-      if (p < pe) ++p;  // the closing ']'
-      if (hit == negate) return false;
-      ++s;
-      continue;
-    }
-    if (*p == '\\' && p + 1 < pe) ++p;
-    if (*p != *s) return false;
-    ++p;
-    ++s;
-  }
-  return s == se;
-}
-
-bool glob_matches(const std::string& pattern, const std::string& s) {
-  if (s.empty()) return pattern.empty();
-  return glob(pattern.data(), pattern.data() + pattern.size(), s.data(), s.data() + s.size());
-}
 
 struct Arity {
   const char* name;
@@ -172,19 +44,10 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
   if (argv.empty()) return "";
   const std::string name = lower(argv[0]);
   const Arity* cmd = find_command(name);
-  if (cmd == nullptr) {
-    std::string args;
-    for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
-      std::string arg(argv[i].c_str());
-      args += "'" + arg.substr(0, 128 - args.size()) + "' ";
-    }
-    std::string shown(argv[0].c_str());
-    return error("ERR unknown command '" + shown.substr(0, 128) +
-                 "', with args beginning with: " + args);
-  }
+  if (cmd == nullptr) return unknown_command(argv);
   const int argc = static_cast<int>(argv.size());
   if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity)) {
-    return error("ERR wrong number of arguments for '" + name + "' command");
+    return arity_error(name);
   }
 
   // Looks a key up as a set: nullptr when missing; *wrong when it holds a
@@ -242,9 +105,9 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
 
   bool wrong = false;
   if (name == "set") {
-    if (argc != 3) return kSyntax;  // only the plain form is modelled
+    if (argc != 3) return kSyntaxError;  // only the plain form is modelled
     keys_[argv[1]] = argv[2];
-    return "+OK\r\n";
+    return kOk;
   }
   if (name == "del" || name == "exists") {
     int64_t n = 0;
@@ -331,20 +194,22 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
     return store(argv[1], difference(sets));
   }
   if (name == "sintercard") {
-    std::optional<int64_t> numkeys = strict_int(argv[1]);
-    if (!numkeys || *numkeys <= 0) return error("ERR numkeys should be greater than 0");
-    if (*numkeys > argc - 2) {
+    int64_t numkeys = 0;
+    if (!parse_int64(argv[1], &numkeys) || numkeys <= 0) {
+      return error("ERR numkeys should be greater than 0");
+    }
+    if (numkeys > argc - 2) {
       return error("ERR Number of keys can't be greater than number of args");
     }
-    const size_t keys_end = 2 + static_cast<size_t>(*numkeys);
+    const size_t keys_end = 2 + static_cast<size_t>(numkeys);
     int64_t limit = 0;
     for (size_t i = keys_end; i < argv.size(); ++i) {
-      if (lower(argv[i]) == "limit" && i + 1 < argv.size()) {
-        std::optional<int64_t> l = strict_int(argv[++i]);
-        if (!l || *l < 0) return error("ERR LIMIT can't be negative");
-        limit = *l;
+      if (iequals(argv[i], "limit") && i + 1 < argv.size()) {
+        if (!parse_int64(argv[++i], &limit) || limit < 0) {
+          return error("ERR LIMIT can't be negative");
+        }
       } else {
-        return kSyntax;
+        return kSyntaxError;
       }
     }
     std::vector<Members> sets;
@@ -354,7 +219,7 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
     return integer(n);
   }
   if (name == "sscan") {
-    if (!valid_cursor(argv[2])) return error("ERR invalid cursor");
+    if (!valid_scan_cursor(argv[2])) return error("ERR invalid cursor");
     Members* s = find_set(argv[1], &wrong);
     if (wrong) return kWrongType;
     const std::string empty_scan = array_header(2) + bulk("0") + array_header(0);
@@ -364,19 +229,19 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
       const std::string opt = lower(argv[i]);
       const bool has_value = i + 1 < argv.size();
       if (opt == "count" && has_value) {
-        std::optional<int64_t> c = strict_int(argv[++i]);
-        if (!c) return error("ERR value is not an integer or out of range");
-        if (*c < 1) return kSyntax;
+        int64_t count = 0;
+        if (!parse_int64(argv[++i], &count)) return kNotInteger;
+        if (count < 1) return kSyntaxError;
       } else if (opt == "match" && has_value) {
         pattern = argv[++i];
         if (*pattern == "*") pattern.reset();
       } else {
-        return kSyntax;
+        return kSyntaxError;
       }
     }
     Members found;
     for (const std::string& m : *s) {
-      if (!pattern || glob_matches(*pattern, m)) found.insert(m);
+      if (!pattern || glob_match(*pattern, m)) found.insert(m);
     }
     return array_header(2) + bulk("0") + bulk_array(found);
   }

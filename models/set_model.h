@@ -3,7 +3,7 @@
 //
 // Like every model it is independent of the server: nothing from src/ is
 // included, and the helpers it needs (integer parsing, glob matching, reply
-// encoding) are written again here. The keyspace is one std::map from key to
+// encoding) come from models/common.h. The keyspace is one std::map from key to
 // either a string or a std::set of members; there is no expiry, no database
 // selection and no encoding (OBJECT ENCODING is not modelled).
 //

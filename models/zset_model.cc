@@ -1,5 +1,5 @@
-// Reference model of the sorted-set commands; see zset_model.h. Everything
-// here is self-contained on purpose: nothing from src/ may be used.
+// Reference model of the sorted-set commands; see zset_model.h. Nothing from
+// src/ may be used here: what the models share is in models/common.h.
 #include "models/zset_model.h"
 
 #include <algorithm>
@@ -8,14 +8,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <set>
+
+#include "models/common.h"
 
 namespace peregrine::models {
 namespace {
 
-constexpr long long kMaxLl = std::numeric_limits<long long>::max();
-constexpr long long kMinLl = std::numeric_limits<long long>::min();
 constexpr size_t kListpackEntries = 128;  // zset-max-listpack-entries default
 constexpr size_t kListpackValue = 64;     // zset-max-listpack-value default
 
@@ -27,26 +26,8 @@ constexpr int kShapeFlat = 0, kShapeKeyPairs = 1;
 
 // ------------------------------------------------------------ replies
 
-std::string error(const std::string& s) { return "-" + s + "\r\n"; }
-std::string integer(long long n) { return ":" + std::to_string(n) + "\r\n"; }
-std::string bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string array(size_t n) { return "*" + std::to_string(n) + "\r\n"; }
-const std::string kNullBulk = "$-1\r\n";
-const std::string kNullArray = "*-1\r\n";
-const std::string kOk = "+OK\r\n";
-const std::string kWrongType =
-    error("WRONGTYPE Operation against a key holding the wrong kind of value");
-const std::string kSyntax = error("ERR syntax error");
-const std::string kNotInteger = error("ERR value is not an integer or out of range");
-const std::string kNotFloat = error("ERR value is not a valid float");
 const std::string kScoreRangeError = error("ERR min or max is not a float");
 const std::string kLexRangeError = error("ERR min or max not valid string range item");
-
-std::string arity_error(const std::string& name) {
-  return error("ERR wrong number of arguments for '" + name + "' command");
-}
 
 // Scores as replies show them: 17 significant digits, "inf", "-inf".
 std::string score_text(double d) {
@@ -58,42 +39,6 @@ std::string score_text(double d) {
 std::string score_bulk(double d) { return bulk(score_text(d)); }
 
 // ------------------------------------------------------------ parsing
-
-std::string lower(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-bool is(const std::string& arg, const char* word) { return lower(arg) == word; }
-
-// Strict decimal long long: optional '-', digits, no leading zeros, no
-// "-0", no '+', no spaces.
-bool parse_ll(const std::string& s, long long* out) {
-  if (s.empty() || s.size() > 20) return false;
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool neg = s[0] == '-';
-  if (neg) i = 1;
-  if (i >= s.size() || s[i] < '1' || s[i] > '9') return false;
-  unsigned long long v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    unsigned long long d = static_cast<unsigned long long>(s[i] - '0');
-    if (v > (~0ULL - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  if (neg) {
-    if (v > static_cast<unsigned long long>(kMaxLl) + 1) return false;
-    *out = v == static_cast<unsigned long long>(kMaxLl) + 1 ? kMinLl : -static_cast<long long>(v);
-  } else {
-    if (v > static_cast<unsigned long long>(kMaxLl)) return false;
-    *out = static_cast<long long>(v);
-  }
-  return true;
-}
 
 // A score or weight argument: read in full by strtod, no leading space, no
 // NaN, no overflow to infinity or underflow to zero while reading.
@@ -165,7 +110,7 @@ bool below_max(const std::string& m, const LexEnd& max) {
 
 // Reply of members (and scores), flat, as RESP2 shows it.
 std::string items_reply(const std::vector<std::pair<std::string, double>>& items, bool withscores) {
-  std::string out = array(withscores ? items.size() * 2 : items.size());
+  std::string out = array_header(withscores ? items.size() * 2 : items.size());
   for (const auto& [m, s] : items) {
     out += bulk(m);
     if (withscores) out += score_bulk(s);
@@ -262,7 +207,7 @@ std::string ZSetModel::zadd_generic(const Argv& a, size_t first, bool nx, bool x
                                     bool ch, bool incr) {
   const std::string& key = a[1];
   const size_t rest = a.size() - first;
-  if (rest == 0 || rest % 2 != 0) return kSyntax;
+  if (rest == 0 || rest % 2 != 0) return kSyntaxError;
   if (nx && xx) return error("ERR XX and NX options at the same time are not compatible");
   if ((gt && nx) || (lt && nx) || (gt && lt)) {
     return error("ERR GT, LT, and/or NX options at the same time are not compatible");
@@ -280,7 +225,7 @@ std::string ZSetModel::zadd_generic(const Argv& a, size_t first, bool nx, bool x
     zsets_[key] = ZEntry{};
   }
   ZEntry& e = zsets_[key];
-  long long added = 0, updated = 0, processed = 0;
+  int64_t added = 0, updated = 0, processed = 0;
   double last = 0;
   std::string result;
   for (size_t i = 0; i < scores.size(); ++i) {
@@ -323,22 +268,22 @@ std::string ZSetModel::zadd_generic(const Argv& a, size_t first, bool nx, bool x
 std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode, int kind,
                                       int dir) {
   bool withscores = false;
-  long long offset = 0, limit = -1;
+  int64_t offset = 0, limit = -1;
   for (size_t i = src + 3; i < a.size(); ++i) {
     const size_t left = a.size() - i - 1;
-    if (!store_mode && is(a[i], "withscores")) {
+    if (!store_mode && iequals(a[i], "withscores")) {
       withscores = true;
-    } else if (is(a[i], "limit") && left >= 2) {
-      if (!parse_ll(a[i + 1], &offset) || !parse_ll(a[i + 2], &limit)) return kNotInteger;
+    } else if (iequals(a[i], "limit") && left >= 2) {
+      if (!parse_int64(a[i + 1], &offset) || !parse_int64(a[i + 2], &limit)) return kNotInteger;
       i += 2;
-    } else if (dir == kAuto && is(a[i], "rev")) {
+    } else if (dir == kAuto && iequals(a[i], "rev")) {
       dir = kReverse;
-    } else if (kind == kAuto && is(a[i], "bylex")) {
+    } else if (kind == kAuto && iequals(a[i], "bylex")) {
       kind = kLex;
-    } else if (kind == kAuto && is(a[i], "byscore")) {
+    } else if (kind == kAuto && iequals(a[i], "byscore")) {
       kind = kScore;
     } else {
-      return kSyntax;
+      return kSyntaxError;
     }
   }
   if (dir == kAuto) dir = kForward;
@@ -353,11 +298,11 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
   }
   std::string lo_arg = a[src + 1], hi_arg = a[src + 2];
   if (rev && kind != kRank) std::swap(lo_arg, hi_arg);
-  long long start = 0, end = 0;
+  int64_t start = 0, end = 0;
   ScoreBound smin, smax;
   LexEnd lmin, lmax;
   if (kind == kRank) {
-    if (!parse_ll(lo_arg, &start) || !parse_ll(hi_arg, &end)) return kNotInteger;
+    if (!parse_int64(lo_arg, &start) || !parse_int64(hi_arg, &end)) return kNotInteger;
   } else if (kind == kScore) {
     if (!parse_score_bound(lo_arg, &smin) || !parse_score_bound(hi_arg, &smax)) {
       return kScoreRangeError;
@@ -371,7 +316,7 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
   if (is_zset(key)) {
     std::vector<Item> all = sorted(zsets_[key].members);
     if (rev) std::reverse(all.begin(), all.end());
-    const long long len = static_cast<long long>(all.size());
+    const int64_t len = static_cast<int64_t>(all.size());
     if (kind == kRank) {
       if (start < 0) start += len;
       if (end < 0) end += len;
@@ -388,8 +333,8 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
         if (inside) in.push_back(it);
       }
       if (offset >= 0) {
-        for (long long i = offset; i < static_cast<long long>(in.size()); ++i) {
-          if (limit >= 0 && static_cast<long long>(out.size()) >= limit) break;
+        for (int64_t i = offset; i < static_cast<int64_t>(in.size()); ++i) {
+          if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;
           out.push_back(in[static_cast<size_t>(i)]);
         }
       }
@@ -399,7 +344,7 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
     std::vector<Item> ordered = out;
     if (rev) std::reverse(ordered.begin(), ordered.end());
     store(a[1], ordered);
-    return integer(static_cast<long long>(out.size()));
+    return integer(static_cast<int64_t>(out.size()));
   }
   return items_reply(out, withscores);
 }
@@ -408,12 +353,12 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
 
 std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx, int op,
                               bool card) {
-  long long numkeys = 0;
-  if (!parse_ll(a[numkeys_idx], &numkeys)) return kNotInteger;
+  int64_t numkeys = 0;
+  if (!parse_int64(a[numkeys_idx], &numkeys)) return kNotInteger;
   if (numkeys < 1) {
     return error("ERR at least 1 input key is needed for '" + lower(a[0]) + "' command");
   }
-  if (numkeys > static_cast<long long>(a.size() - numkeys_idx - 1)) return kSyntax;
+  if (numkeys > static_cast<int64_t>(a.size() - numkeys_idx - 1)) return kSyntaxError;
   struct Src {
     const Members* m = nullptr;
     double weight = 1;
@@ -427,33 +372,33 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
   }
   int agg = 0;  // 0 sum, 1 min, 2 max
   bool withscores = false;
-  long long limit = 0;
+  int64_t limit = 0;
   const bool weighted = op != kDiff && !card;
   while (i < a.size()) {
     const size_t remaining = a.size() - i;
-    if (weighted && remaining >= srcs.size() + 1 && is(a[i], "weights")) {
+    if (weighted && remaining >= srcs.size() + 1 && iequals(a[i], "weights")) {
       ++i;
       for (Src& s : srcs) {
         if (!parse_score(a[i++], &s.weight)) return error("ERR weight value is not a float");
       }
-    } else if (weighted && remaining >= 2 && is(a[i], "aggregate")) {
-      if (is(a[i + 1], "sum"))
+    } else if (weighted && remaining >= 2 && iequals(a[i], "aggregate")) {
+      if (iequals(a[i + 1], "sum"))
         agg = 0;
-      else if (is(a[i + 1], "min"))
+      else if (iequals(a[i + 1], "min"))
         agg = 1;
-      else if (is(a[i + 1], "max"))
+      else if (iequals(a[i + 1], "max"))
         agg = 2;
       else
-        return kSyntax;
+        return kSyntaxError;
       i += 2;
-    } else if (!store_mode && !card && is(a[i], "withscores")) {
+    } else if (!store_mode && !card && iequals(a[i], "withscores")) {
       withscores = true;
       ++i;
-    } else if (card && remaining >= 2 && is(a[i], "limit")) {
-      if (!parse_ll(a[i + 1], &limit) || limit < 0) return error("ERR LIMIT can't be negative");
+    } else if (card && remaining >= 2 && iequals(a[i], "limit")) {
+      if (!parse_int64(a[i + 1], &limit) || limit < 0) return error("ERR LIMIT can't be negative");
       i += 2;
     } else {
-      return kSyntax;
+      return kSyntaxError;
     }
   }
   auto size_of = [](const Src& s) { return s.m ? s.m->size() : 0; };
@@ -482,7 +427,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
     std::stable_sort(srcs.begin(), srcs.end(),
                      [&](const Src& x, const Src& y) { return size_of(x) < size_of(y); });
     if (op == kInter) {
-      long long count = 0;
+      int64_t count = 0;
       if (size_of(srcs[0]) > 0) {
         for (const Item& it : sorted(*srcs[0].m)) {
           double total = srcs[0].weight * it.second;
@@ -521,27 +466,27 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
   std::vector<Item> items = sorted(result);
   if (store_mode) {
     store(a[1], items);
-    return integer(static_cast<long long>(items.size()));
+    return integer(static_cast<int64_t>(items.size()));
   }
   return items_reply(items, withscores);
 }
 
 // ------------------------------------------------------------ popping
 
-std::string ZSetModel::pop(const std::string& key, bool max, long long count, int shape) {
+std::string ZSetModel::pop(const std::string& key, bool max, int64_t count, int shape) {
   ZEntry& e = zsets_[key];
   std::vector<Item> all = sorted(e.members);
   if (max) std::reverse(all.begin(), all.end());
   const size_t n =
-      static_cast<size_t>(std::min<long long>(count, static_cast<long long>(all.size())));
+      static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(all.size())));
   std::string out;
   if (shape == kShapeFlat) {
-    out = array(2 * n);
+    out = array_header(2 * n);
   } else {
-    out = array(2) + bulk(key) + array(n);
+    out = array_header(2) + bulk(key) + array_header(n);
   }
   for (size_t i = 0; i < n; ++i) {
-    if (shape == kShapeKeyPairs) out += array(2);
+    if (shape == kShapeKeyPairs) out += array_header(2);
     out += bulk(all[i].first) + score_bulk(all[i].second);
     e.members.erase(all[i].first);
   }
@@ -555,16 +500,14 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
   if (a.empty()) return "";
   const std::string name = lower(a[0]);
   auto ar = arities().find(name);
-  if (ar == arities().end()) {
-    return error("ERR unknown command '" + a[0] + "', with args beginning with: ");
-  }
+  if (ar == arities().end()) return unknown_command(a);
   const int arity = ar->second;
   const auto argc = static_cast<int>(a.size());
   if ((arity > 0 && argc != arity) || (arity < 0 && argc < -arity)) return arity_error(name);
 
   // ---- keys
   if (name == "del" || name == "exists") {
-    long long n = 0;
+    int64_t n = 0;
     for (size_t i = 1; i < a.size(); ++i) {
       if (exists(a[i])) {
         ++n;
@@ -579,15 +522,15 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
     return "+none\r\n";
   }
   if (name == "set") {
-    if (a.size() != 3) return kSyntax;  // options are not modelled
+    if (a.size() != 3) return kSyntaxError;  // options are not modelled
     remove(a[1]);
     strings_[a[1]] = a[2];
     return kOk;
   }
   if (name == "object") {
-    if (!is(a[1], "encoding") || a.size() != 3) return kSyntax;
+    if (!iequals(a[1], "encoding") || a.size() != 3) return kSyntaxError;
     if (is_zset(a[2])) return bulk(zsets_[a[2]].skiplist ? "skiplist" : "listpack");
-    if (is_string(a[2])) return kSyntax;  // string encodings are not modelled
+    if (is_string(a[2])) return kSyntaxError;  // string encodings are not modelled
     return kNullBulk;
   }
 
@@ -596,17 +539,17 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
     bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
     size_t i = 2;
     for (; i < a.size(); ++i) {
-      if (is(a[i], "nx"))
+      if (iequals(a[i], "nx"))
         nx = true;
-      else if (is(a[i], "xx"))
+      else if (iequals(a[i], "xx"))
         xx = true;
-      else if (is(a[i], "gt"))
+      else if (iequals(a[i], "gt"))
         gt = true;
-      else if (is(a[i], "lt"))
+      else if (iequals(a[i], "lt"))
         lt = true;
-      else if (is(a[i], "ch"))
+      else if (iequals(a[i], "ch"))
         ch = true;
-      else if (is(a[i], "incr"))
+      else if (iequals(a[i], "incr"))
         incr = true;
       else
         break;
@@ -620,19 +563,19 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
   if (name == "zrem") {
     if (is_string(key)) return kWrongType;
     if (!is_zset(key)) return integer(0);
-    long long n = 0;
+    int64_t n = 0;
     for (size_t i = 2; i < a.size(); ++i)
-      n += static_cast<long long>(zsets_[key].members.erase(a[i]));
+      n += static_cast<int64_t>(zsets_[key].members.erase(a[i]));
     if (zsets_[key].members.empty()) zsets_.erase(key);
     return integer(n);
   }
   if (name == "zcard") {
     if (is_string(key)) return kWrongType;
-    return integer(is_zset(key) ? static_cast<long long>(zsets_[key].members.size()) : 0);
+    return integer(is_zset(key) ? static_cast<int64_t>(zsets_[key].members.size()) : 0);
   }
   if (name == "zscore" || name == "zmscore") {
     if (is_string(key)) return kWrongType;
-    std::string out = name == "zmscore" ? array(a.size() - 2) : "";
+    std::string out = name == "zmscore" ? array_header(a.size() - 2) : "";
     for (size_t i = 2; i < a.size(); ++i) {
       const Members* m = is_zset(key) ? &zsets_[key].members : nullptr;
       auto f = m ? m->find(a[i]) : Members::const_iterator();
@@ -644,7 +587,7 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
     if (a.size() > 4) return arity_error(name);
     bool withscore = false;
     if (a.size() == 4) {
-      if (!is(a[3], "withscore")) return kSyntax;
+      if (!iequals(a[3], "withscore")) return kSyntaxError;
       withscore = true;
     }
     if (is_string(key)) return kWrongType;
@@ -654,8 +597,8 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
     if (name == "zrevrank") std::reverse(all.begin(), all.end());
     for (size_t r = 0; r < all.size(); ++r) {
       if (all[r].first != a[2]) continue;
-      if (!withscore) return integer(static_cast<long long>(r));
-      return array(2) + integer(static_cast<long long>(r)) + score_bulk(all[r].second);
+      if (!withscore) return integer(static_cast<int64_t>(r));
+      return array_header(2) + integer(static_cast<int64_t>(r)) + score_bulk(all[r].second);
     }
     return missing;
   }
@@ -683,21 +626,21 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
       for (const std::string& m : inside) zsets_[key].members.erase(m);
       if (zsets_[key].members.empty()) zsets_.erase(key);
     }
-    return integer(static_cast<long long>(inside.size()));
+    return integer(static_cast<int64_t>(inside.size()));
   }
   if (name == "zremrangebyrank") {
-    long long start, end;
-    if (!parse_ll(a[2], &start) || !parse_ll(a[3], &end)) return kNotInteger;
+    int64_t start, end;
+    if (!parse_int64(a[2], &start) || !parse_int64(a[3], &end)) return kNotInteger;
     if (is_string(key)) return kWrongType;
     if (!is_zset(key)) return integer(0);
     std::vector<Item> all = sorted(zsets_[key].members);
-    const long long len = static_cast<long long>(all.size());
+    const int64_t len = static_cast<int64_t>(all.size());
     if (start < 0) start += len;
     if (end < 0) end += len;
     if (start < 0) start = 0;
     if (start > end || start >= len) return integer(0);
     if (end >= len) end = len - 1;
-    for (long long r = start; r <= end; ++r)
+    for (int64_t r = start; r <= end; ++r)
       zsets_[key].members.erase(all[static_cast<size_t>(r)].first);
     if (zsets_[key].members.empty()) zsets_.erase(key);
     return integer(end - start + 1);
@@ -714,39 +657,39 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
 
   // ---- popping
   if (name == "zpopmin" || name == "zpopmax") {
-    if (a.size() > 3) return kSyntax;
-    long long count = 1;
-    if (a.size() == 3 && (!parse_ll(a[2], &count) || count < 0)) {
+    if (a.size() > 3) return kSyntaxError;
+    int64_t count = 1;
+    if (a.size() == 3 && (!parse_int64(a[2], &count) || count < 0)) {
       return error("ERR value is out of range, must be positive");
     }
     if (is_string(key)) return kWrongType;
-    if (!is_zset(key) || count == 0) return array(0);
+    if (!is_zset(key) || count == 0) return array_header(0);
     return pop(key, name == "zpopmax", count, kShapeFlat);
   }
   if (name == "zmpop") {
-    long long numkeys;
-    if (!parse_ll(a[1], &numkeys) || numkeys <= 0) {
+    int64_t numkeys;
+    if (!parse_int64(a[1], &numkeys) || numkeys <= 0) {
       return error("ERR numkeys should be greater than 0");
     }
-    if (numkeys >= static_cast<long long>(a.size()) - 2) return kSyntax;
+    if (numkeys >= static_cast<int64_t>(a.size()) - 2) return kSyntaxError;
     const size_t where = 2 + static_cast<size_t>(numkeys);
     bool max;
-    if (is(a[where], "min"))
+    if (iequals(a[where], "min"))
       max = false;
-    else if (is(a[where], "max"))
+    else if (iequals(a[where], "max"))
       max = true;
     else
-      return kSyntax;
-    long long count = 1;
+      return kSyntaxError;
+    int64_t count = 1;
     bool has_count = false;
     for (size_t i = where + 1; i < a.size(); ++i) {
-      if (!has_count && is(a[i], "count") && i + 1 < a.size()) {
+      if (!has_count && iequals(a[i], "count") && i + 1 < a.size()) {
         has_count = true;
-        if (!parse_ll(a[++i], &count) || count <= 0) {
+        if (!parse_int64(a[++i], &count) || count <= 0) {
           return error("ERR count should be greater than 0");
         }
       } else {
-        return kSyntax;
+        return kSyntaxError;
       }
     }
     for (size_t i = 2; i < where; ++i) {

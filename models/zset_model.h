@@ -1,10 +1,11 @@
 // Executable reference model of the sorted-set commands, with the exact
 // RESP2 reply bytes a client would see.
 //
-// Independent of the server on purpose: nothing from src/ is included, and
-// every helper (number parsing, score formatting, reply encoding) is written
-// again here. Plain, obviously-correct code: each key's set is a
-// std::map from member to score, and every ordered operation sorts a copy.
+// Independent of the server on purpose: nothing from src/ is included;
+// number parsing and reply encoding come from models/common.h, and score
+// formatting is written here. Plain, obviously-correct code: each key's set
+// is a std::map from member to score, and every ordered operation sorts a
+// copy.
 //
 // Covered: ZADD (NX XX GT LT CH INCR) ZINCRBY ZREM ZCARD ZSCORE ZMSCORE
 // ZRANK ZREVRANK (WITHSCORE) ZCOUNT ZLEXCOUNT ZRANGE (BYSCORE BYLEX REV
@@ -24,6 +25,7 @@
 #define PEREGRINE_MODELS_ZSET_MODEL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -67,7 +69,7 @@ class ZSetModel {
                            bool ch, bool incr);
   std::string zrange_generic(const Argv& a, size_t src, bool store_mode, int kind, int dir);
   std::string zsetop(const Argv& a, bool store_mode, size_t numkeys_idx, int op, bool card);
-  std::string pop(const std::string& key, bool max, long long count, int shape);
+  std::string pop(const std::string& key, bool max, int64_t count, int shape);
 
   std::map<std::string, ZEntry> zsets_;
   std::map<std::string, std::string> strings_;

@@ -6,7 +6,7 @@
 // at the time of sending, and compares the raw reply bytes.
 //
 // Build and run (server on 127.0.0.1:7799, any data in it is flushed):
-//   g++ -std=c++20 -O1 -Imodels -I. models/kv_model.cc tests/tools/model_vs_redis.cc -o /tmp/mvr
+//   g++ -std=c++20 -O1 -I. models/kv_model.cc models/common.cc tests/tools/model_vs_redis.cc -o /tmp/mvr
 //   /tmp/mvr --port 7799 --seed 1 --sequences 1000 --length 40
 //   /tmp/mvr --port 7799 --script < cmds.txt   # one command per line, prints both replies
 //
