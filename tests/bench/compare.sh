@@ -7,7 +7,7 @@
 #                          [--tests set,get,incr,mset] [--pipelines "1 16"]
 #                          [--clients 50] [--rounds 2] [-r KEYSPACE]
 #                          [--pipeline-scale 8] [--server-cpu 0] [--client-cpu 1]
-#                          [--no-fill]
+#                          [--no-fill] [--client-threads N]
 #
 # Both servers run on free ports of 127.0.0.1, pinned to the same CPU
 # (taskset -c SERVER_CPU); redis-benchmark runs pinned to another CPU.  For
@@ -33,6 +33,10 @@
 # --no-fill runs them on the empty keyspace instead (every reply is nil:
 # that measures the client, not the server).
 #
+# --client-threads N runs redis-benchmark with --threads N. With the client
+# pinned to one CPU that only splits it; with --client-cpu 0,1 the client
+# may also use what CPU time the server leaves idle on its CPU.
+#
 # Comparing redis-server with itself checks the script and shows the noise:
 #   tests/bench/compare.sh --peregrine "$(command -v redis-server)"
 
@@ -52,6 +56,7 @@ CLIENT_CPU=1
 PIPELINE_SCALE=8
 RUN_TIMEOUT=120          # seconds one redis-benchmark run may take
 FILL=1
+CLIENT_THREADS=1
 
 usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
@@ -69,12 +74,13 @@ while [ $# -gt 0 ]; do
     --server-cpu) SERVER_CPU="$2"; shift 2 ;;
     --client-cpu) CLIENT_CPU="$2"; shift 2 ;;
     --no-fill) FILL=0; shift ;;
+    --client-threads) CLIENT_THREADS="$2"; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 2 ;;
   esac
 done
 
-for n in "$REQUESTS" "$CLIENTS" "$ROUNDS" "$PIPELINE_SCALE"; do
+for n in "$REQUESTS" "$CLIENTS" "$ROUNDS" "$PIPELINE_SCALE" "$CLIENT_THREADS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "not a positive integer: $n" >&2; exit 2; }
 done
 [ -z "$KEYSPACE" ] || [[ "$KEYSPACE" =~ ^[1-9][0-9]*$ ]] ||
@@ -199,6 +205,7 @@ run_bench() {
   local name="$1" port="$2" pid="$3" test="$4" pipeline="$5" before after out rps
   local extra=()
   [ -z "$KEYSPACE" ] || extra=(-r "$KEYSPACE")
+  [ "$CLIENT_THREADS" = 1 ] || extra+=(--threads "$CLIENT_THREADS")
   redis-cli -h 127.0.0.1 -p "$port" flushall >/dev/null 2>&1 || true
   local fill="" fill_times=1
   if [ "$FILL" = 1 ]; then
