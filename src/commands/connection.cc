@@ -97,7 +97,8 @@ void cmd_hello(CommandContext& ctx) {
       has_setname = true;
       ++i;
     } else {
-      return ctx.reply.error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      return ctx.reply.error("ERR Syntax error in HELLO option '" +
+                             std::string(c_string(ctx.arg(i))) + "'");
     }
   }
   if (!ctx.client.authenticated)
@@ -220,7 +221,7 @@ void client_setinfo(CommandContext& ctx) {
   } else if (attr == "lib-ver") {
     ctx.client.lib_ver = std::string(value);
   } else {
-    return ctx.reply.error("ERR Unrecognized option '" + std::string(ctx.arg(2)) + "'");
+    return ctx.reply.error("ERR Unrecognized option '" + std::string(c_string(ctx.arg(2))) + "'");
   }
   ctx.reply.ok();
 }
@@ -235,7 +236,7 @@ void client_list(CommandContext& ctx) {
       std::string type = to_lower(ctx.arg(++i));
       if (type != "normal" && type != "master" && type != "replica" && type != "slave" &&
           type != "pubsub")
-        return ctx.reply.error("ERR Unknown client type '" + std::string(ctx.arg(i)) + "'");
+        return ctx.reply.error("ERR Unknown client type '" + std::string(c_string(ctx.arg(i))) + "'");
       type_filter_excludes_all = type != "normal";
     } else if (opt == "id" && i + 1 < ctx.argc()) {
       for (++i; i < ctx.argc(); ++i) {

@@ -795,7 +795,7 @@ void cmd_hsetex(CommandContext& ctx) {
       }
       (equals_nocase(opt, "fnx") ? fnx : fxx) = true;
     } else {
-      return ctx.reply.error("ERR unknown argument: " + std::string(opt));
+      return ctx.reply.error("ERR unknown argument: " + std::string(c_string(opt)));
     }
   }
 

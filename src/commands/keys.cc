@@ -285,7 +285,7 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
     else if (equals_nocase(opt, "xx")) xx = true;
     else if (equals_nocase(opt, "gt")) gt = true;
     else if (equals_nocase(opt, "lt")) lt = true;
-    else return ctx.reply.error("ERR Unsupported option " + std::string(opt));
+    else return ctx.reply.error("ERR Unsupported option " + std::string(c_string(opt)));
   }
   if (nx && (xx || gt || lt)) {
     return ctx.reply.error("ERR NX and XX, GT or LT options at the same time are not compatible");

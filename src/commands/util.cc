@@ -138,9 +138,11 @@ bool match_element(std::string_view pat, size_t p, char c, bool nocase, size_t* 
             hi = lower(hi);
             x = lower(x);
           }
-          if (static_cast<unsigned char>(lo) > static_cast<unsigned char>(hi)) std::swap(lo, hi);
-          if (static_cast<unsigned char>(x) >= static_cast<unsigned char>(lo) &&
-              static_cast<unsigned char>(x) <= static_cast<unsigned char>(hi)) {
+          // Range ends compare as signed chars, as Redis's matcher does on
+          // x86-64, where char is signed ([a-\xff] spans \xff..a).
+          if (static_cast<signed char>(lo) > static_cast<signed char>(hi)) std::swap(lo, hi);
+          if (static_cast<signed char>(x) >= static_cast<signed char>(lo) &&
+              static_cast<signed char>(x) <= static_cast<signed char>(hi)) {
             matched = true;
           }
           i += 3;

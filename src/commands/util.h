@@ -96,5 +96,8 @@ std::string to_lower(std::string_view s);
 
 // ASCII case-insensitive equality, for option keywords.
 bool equals_nocase(std::string_view a, std::string_view b);
+// The part of s before its first NUL byte: what Redis prints of an argument
+// it formats into a message with %s.
+inline std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0')); }
 
 }  // namespace peregrine

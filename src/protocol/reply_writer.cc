@@ -78,7 +78,14 @@ void ReplyWriter::ok() { out_->append("+OK\r\n", 5); }
 
 void ReplyWriter::simple(std::string_view s) { append_line(out_, '+', s); }
 
-void ReplyWriter::error(std::string_view msg) { append_line(out_, '-', msg); }
+void ReplyWriter::error(std::string_view msg) {
+  // As Redis formats an error: CR and LF at either end are dropped, the
+  // ones inside become spaces (append_line), so an argument quoted in a
+  // message cannot end the reply early.
+  while (!msg.empty() && (msg.front() == '\r' || msg.front() == '\n')) msg.remove_prefix(1);
+  while (!msg.empty() && (msg.back() == '\r' || msg.back() == '\n')) msg.remove_suffix(1);
+  append_line(out_, '-', msg);
+}
 
 void ReplyWriter::integer(int64_t v) { header(':', v); }
 

@@ -576,8 +576,10 @@ TEST(ProtocolWriter, Basics) {
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.ok(); }), "+OK\r\n");
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.simple("PONG"); }), "+PONG\r\n");
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.error("ERR boom"); }), "-ERR boom\r\n");
+    // Inside: CR/LF become spaces; at either end they are dropped.
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.error("WRONGTYPE x\r\ny\nz\r"); }),
-              "-WRONGTYPE x  y z \r\n");
+              "-WRONGTYPE x  y z\r\n");
+    EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.error("\n\rERR a\r\n"); }), "-ERR a\r\n");
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.simple("a\r\nb"); }), "+a  b\r\n");
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.integer(0); }), ":0\r\n");
     EXPECT_EQ(render(resp, [](ReplyWriter& w) { w.integer(-42); }), ":-42\r\n");
