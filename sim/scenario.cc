@@ -54,6 +54,13 @@ struct Knobs {
   int64_t crash_every_us = 0;
   bool transactions = true;
   bool lists = false;  // the blocking-lists workload instead of strings/keys
+  // Lists workload only: list-max-listpack-size and list-compress-depth of
+  // the server, and long lists: elements padded with `list_pad` compressible
+  // bytes, four per push, LTRIM instead of DEL, so lists span several
+  // nodes and interior ones get compressed.
+  int64_t list_fill = -2;
+  int64_t list_depth = 0;
+  int list_pad = 0;
   // Connection chaos: partitions, swizzle-clogging, wall-clock jumps.
   bool chaos = false;
   int64_t chaos_every_us = 0;
@@ -67,6 +74,10 @@ struct Knobs {
       << " spike_p=" << net.spike_p << " reset_p=" << net.reset_p << " split_p=" << net.split_p
       << " transactions=" << transactions
       << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm;
+    if (lists) {
+      o << " list_fill=" << list_fill << " list_depth=" << list_depth
+        << " list_pad=" << list_pad;
+    }
     return o.str();
   }
 };
@@ -93,6 +104,9 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
     k.lists = true;
     k.keys = static_cast<int>(p.range(1, 4));
     k.clients = static_cast<int>(p.range(2, 10));
+    k.list_fill = p.chance(0.5) ? -2 : static_cast<int64_t>(p.range(2, 12));
+    k.list_depth = p.chance(0.5) ? 0 : static_cast<int64_t>(p.range(1, 2));
+    k.list_pad = p.chance(0.5) ? 0 : static_cast<int>(p.range(8, 40));
   }
   if (scenario == "crash_restart") {
     k.crashes = true;
@@ -117,6 +131,8 @@ class SimNode {
     server::Config config;
     config.port = kServerPort;
     config.hz = knobs_.hz;
+    config.list_max_listpack_size = knobs_.list_fill;
+    config.list_compress_depth = knobs_.list_depth;
     config.test_bug = bug_;
     server_ = std::make_unique<server::Server>(*rt_, config);
     int inc = incarnation_;
@@ -263,18 +279,24 @@ class CommandGenerator {
 // in FIFO order, time out, and are reset while blocked.
 class ListCommandGenerator {
  public:
-  ListCommandGenerator(Prng prng, int keys) : p_(prng), keys_(keys) {}
+  ListCommandGenerator(Prng prng, int keys, int pad) : p_(prng), keys_(keys), pad_(pad) {}
 
   std::vector<std::string> next() {
     switch (p_.below(16)) {
-      case 0: case 1: return {"LPUSH", key(), value(), value()};
-      case 2: case 3: return {"RPUSH", key(), value()};
+      case 0: case 1:
+        if (pad_ > 0) return {"LPUSH", key(), value(), value(), value(), value()};
+        return {"LPUSH", key(), value(), value()};
+      case 2: case 3:
+        if (pad_ > 0) return {"RPUSH", key(), value(), value(), value(), value()};
+        return {"RPUSH", key(), value()};
       case 4: return {"LPOP", key()};
       case 5: return {"RPOP", key(), std::to_string(p_.range(1, 3))};
       case 6: return {"LLEN", key()};
       case 7: return {"LRANGE", key(), "0", "-1"};
       case 8: return {"LMOVE", key(), key(), side(), side()};
-      case 9: return {"DEL", key()};
+      case 9:
+        if (pad_ > 0) return {"LTRIM", key(), "0", std::to_string(p_.range(10, 60))};
+        return {"DEL", key()};
       case 10: case 11: return {"BLPOP", key(), key(), timeout()};
       case 12: return {"BRPOP", key(), timeout()};
       case 13: return {"BLMOVE", key(), key(), side(), side(), timeout()};
@@ -285,7 +307,12 @@ class ListCommandGenerator {
 
  private:
   std::string key() { return "l" + std::to_string(p_.below(static_cast<uint64_t>(keys_))); }
-  std::string value() { return std::to_string(p_.range(0, 99)); }
+  std::string value() {
+    const uint64_t n = p_.range(0, 99);
+    std::string v = std::to_string(n);
+    if (pad_ > 0) v.append(static_cast<size_t>(pad_), static_cast<char>('a' + n % 3));
+    return v;
+  }
   std::string side() { return p_.chance(0.5) ? "LEFT" : "RIGHT"; }
   std::string timeout() {
     static const char* kTimeouts[] = {"0.001", "0.01", "0.05", "0.2"};
@@ -294,6 +321,7 @@ class ListCommandGenerator {
 
   Prng p_;
   int keys_;
+  int pad_;
 };
 
 // One workload client: connects, names its connection, sends pipelined
@@ -305,7 +333,7 @@ class WorkloadClient {
       : world_(world), index_(index), knobs_(knobs), server_host_(server_host),
         incarnation_(std::move(incarnation)),
         rt_(std::make_unique<SimRuntime>(world, net, &disk_, "client" + std::to_string(index))),
-        gen_(world.prng().fork(), knobs.keys), list_gen_(world.prng().fork(), knobs.keys) {}
+        gen_(world.prng().fork(), knobs.keys), list_gen_(world.prng().fork(), knobs.keys, knobs.list_pad) {}
 
   void start() {
     rt_->main_loop().spawn("workload", [this] { run(); });
@@ -694,7 +722,8 @@ RunResult run_idle_scenario(const RunOptions& opt) {
 std::vector<std::string> expected_probes(const std::string& scenario) {
   if (scenario == "blocking_lists")
     return {"client blocked on keys", "blocked client served by a producer",
-            "blocked client timed out", "blocked client disconnected"};
+            "blocked client timed out", "blocked client disconnected",
+            "list push with compressed interior nodes"};
   return {"client: several commands in one read", "client: partial command waits for more bytes",
           "active expiry deleted keys", "key expired", "command executed inside EXEC"};
 }

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "commands/util.h"
+#include "runtime/buggify.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -146,6 +147,8 @@ void push_generic(CommandContext& ctx, End end, bool only_existing) {
   }
   ListValue& l = list_for_write(ctx, v);
   for (size_t i = 2; i < ctx.argc(); ++i) push_one(l, end, ctx.arg(i));
+  CODE_PROBE(ctx.server.runtime(), l.compressed_node_count() > 0,
+             "list push with compressed interior nodes");
   ctx.reply.integer(static_cast<int64_t>(l.size()));
   list_changed(ctx, key, v);
   ctx.signal_key_ready(key);
