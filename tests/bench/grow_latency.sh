@@ -5,7 +5,7 @@
 # values) from `redis-cli --pipe` while a probe connection sends PING once a
 # millisecond and times every round trip. The probe runs on the other CPU
 # under SCHED_FIFO when allowed, so its own scheduling does not show up as
-# server latency.
+# server latency; the script and its helpers run on that CPU too.
 #
 # Two loads per server, each on a fresh server process:
 #   base  N SETs over 1000 keys (key:0000000000 .. key:0000000999, each
@@ -16,7 +16,7 @@
 # The difference between the two rows is what growth costs.
 #
 # Per row: probe count, max, p99.9, p99 (microseconds), the load's wall
-# time, DBSIZE, the RSS growth per key, from the server's own SLOWLOG
+# time, the server's CPU use during it (all threads, % of one CPU), DBSIZE, the RSS growth per key, from the server's own SLOWLOG
 # (threshold 100 us) the longest single command's run time and how many ran
 # 1 ms or more, then what may explain an outlier: the server main thread's
 # nonvoluntary context switches during the load (from /proc/PID/status: the
@@ -27,9 +27,16 @@
 # of 1 ms or more: run time and key, so an outlier can be placed in the load
 # (the key's number is its position).
 #
+# --server-fifo runs each server under SCHED_FIFO: then no task of the
+# normal policies (kernel threads, other users' processes) can take its CPU,
+# only interrupts and the hypervisor can. That run attributes outliers; it is
+# not the headline figure. tests/bench/slow_attribution.sh says, command by
+# command, which task had the CPU during each slow Peregrine command.
+#
 #   tests/bench/grow_latency.sh [--keys 10000000] [--peregrine PATH]
 #                               [--server-cpu 0] [--client-cpu 1]
 #                               [--only redis|peregrine] [--loads base,grow]
+#                               [--server-fifo]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PEREGRINE="${PEREGRINE_BIN:-$ROOT/build/peregrine-server}"
@@ -38,6 +45,7 @@ SERVER_CPU=0
 CLIENT_CPU=1
 ONLY=""
 LOADS="base,grow"
+FIFO=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
@@ -46,12 +54,16 @@ while [ $# -gt 0 ]; do
     --client-cpu) CLIENT_CPU=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --loads) LOADS=$2; shift 2 ;;
+    --server-fifo) FIFO="chrt -f 1"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 # shellcheck source=tests/bench/lib.sh
 source "$ROOT/tests/bench/lib.sh"
+# This script and every helper it starts (redis-cli calls, /proc readers)
+# run on the client CPU: only the server is placed on the server CPU.
+taskset -cp "$CLIENT_CPU" $$ >/dev/null
 
 # The loads, generated once: SET key:%010d <16 bytes>, with distinct keys
 # (grow) or the key number modulo 1000 (base); the same bytes on the wire.
@@ -145,6 +157,8 @@ run_probe() {  # port stop out
 
 nvcsw() { awk '/^nonvoluntary_ctxt_switches:/ {print $2}' "/proc/$1/status"; }
 run_delay_ns() { awk '{print $2}' "/proc/$1/schedstat"; }
+# The server process's CPU time (user + system, all threads), in ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # /proc/stat: "cpu user nice system idle iowait irq softirq steal ..." in
 # USER_HZ ticks (10 ms).
 steal_ticks() { awk '$1 == "cpu" {print $9}' /proc/stat; }
@@ -154,7 +168,8 @@ measure() {  # name binary load
   local name=$1 bin=$2 load=$3
   local tag=${name//\//-}
   local port; port=$(free_port)
-  (cd "$work" && exec taskset -c "$SERVER_CPU" "$bin" --port "$port" --bind 127.0.0.1 \
+  # shellcheck disable=SC2086
+  (cd "$work" && exec taskset -c "$SERVER_CPU" $FIFO "$bin" --port "$port" --bind 127.0.0.1 \
       --save '' --appendonly no > "$work/$tag.log" 2>&1) &
   local pid=$!
   pids+=("$pid")
@@ -166,36 +181,46 @@ measure() {  # name binary load
   run_probe "$port" "$work/stop" "$work/$tag.probe" &
   local probe=$!
   sleep 0.5
-  local t0 t1 cs0 cs1 rd0 rd1 st0 st1 si0 si1
+  local t0 t1 cs0 cs1 rd0 rd1 st0 st1 si0 si1 cpu0 cpu1
   cs0=$(nvcsw "$pid"); rd0=$(run_delay_ns "$pid"); st0=$(steal_ticks); si0=$(softirq_ticks)
+  cpu0=$(cpu_ticks "$pid")
   t0=$(date +%s.%N)
   taskset -c "$CLIENT_CPU" redis-cli -p "$port" --pipe < "$work/$load.resp" > "$work/$tag.pipe" 2>&1
   t1=$(date +%s.%N)
   cs1=$(nvcsw "$pid"); rd1=$(run_delay_ns "$pid"); st1=$(steal_ticks); si1=$(softirq_ticks)
+  cpu1=$(cpu_ticks "$pid")
   sleep 0.5
   touch "$work/stop"
   wait "$probe"
   local dbsize after
   dbsize=$(redis-cli -p "$port" dbsize)
   /usr/bin/python3 "$work/slowlog.py" "$port" > "$work/$tag.slow"
+  redis-cli -p "$port" info memory > "$work/$tag.info"
   after=$(rss_kb "$pid")
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$pid"
   local count max p999 p99 slow_max slow_ms
   read -r count max p999 p99 < "$work/$tag.probe"
   read -r slow_max slow_ms < "$work/$tag.slow"
-  printf '%-15s %8s %8s %8s %8s %7.1f %9s %6.1f %8s %6s %6s %7.1f %6s %6s\n' "$name" "$count" \
-    "$max" "$p999" "$p99" "$(echo "$t1 - $t0" | bc -l)" "$dbsize" \
+  printf '%-15s %8s %8s %8s %8s %7.1f %5.0f %9s %6.1f %8s %6s %6s %7.1f %6s %6s\n' "$name" \
+    "$count" "$max" "$p999" "$p99" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(echo "($cpu1 - $cpu0) / ($t1 - $t0)" | bc -l)" "$dbsize" \
     "$(echo "($after - $before) * 1024 / $dbsize" | bc -l)" "$slow_max" "$slow_ms" \
     "$((cs1 - cs0))" "$(echo "($rd1 - $rd0) / 1000000" | bc -l)" "$(((st1 - st0) * 10))" \
     "$(((si1 - si0) * 10))"
   tail -n +2 "$work/$tag.slow" | head -n 20 | while read -r us key; do
     printf '    slow: %6s us  SET %s\n' "$us" "$key"
   done
+  # Peregrine: its key-table arrays prepared in the background, used in
+  # time, late, released (INFO memory; redis-server has no such fields).
+  if grep -q '^keytable_' "$work/$tag.info"; then
+    printf '    key-table arrays: %s\n' "$(grep '^keytable_' "$work/$tag.info" | tr -d '\r' | tr '\n' ' ')"
+  fi
 }
 
-printf 'keys=%s, server on CPU %s, load and probe on CPU %s\n' "$KEYS" "$SERVER_CPU" "$CLIENT_CPU"
-printf '%-15s %8s %8s %8s %8s %7s %9s %6s %8s %6s %6s %7s %6s %6s\n' server probes max_us \
-  p99.9_us p99_us load_s dbsize B/key slow_us n_1ms nvcsw wait_ms steal softirq
+printf 'keys=%s, server on CPU %s%s, load and probe on CPU %s\n' "$KEYS" "$SERVER_CPU" \
+  "${FIFO:+ (SCHED_FIFO)}" "$CLIENT_CPU"
+printf '%-15s %8s %8s %8s %8s %7s %5s %9s %6s %8s %6s %6s %7s %6s %6s\n' server probes max_us \
+  p99.9_us p99_us load_s cpu% dbsize B/key slow_us n_1ms nvcsw wait_ms steal softirq
 for server in redis peregrine; do
   [ -n "$ONLY" ] && [ "$ONLY" != "$server" ] && continue
   bin=redis-server
