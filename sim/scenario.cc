@@ -134,6 +134,8 @@ class SimNode {
     config.list_max_listpack_size = knobs_.list_fill;
     config.list_compress_depth = knobs_.list_depth;
     config.test_bug = bug_;
+    // Every key-table array through the background executor, however small.
+    config.bucket_arena_min_bytes = 0;
     server_ = std::make_unique<server::Server>(*rt_, config);
     int inc = incarnation_;
     server_->set_command_observer([this, inc](const server::Client& c,
@@ -725,7 +727,9 @@ std::vector<std::string> expected_probes(const std::string& scenario) {
             "blocked client timed out", "blocked client disconnected",
             "list push with compressed interior nodes"};
   return {"client: several commands in one read", "client: partial command waits for more bytes",
-          "active expiry deleted keys", "key expired", "command executed inside EXEC"};
+          "active expiry deleted keys", "key expired", "command executed inside EXEC",
+          "key table used a prepared bucket array",
+          "key table request ended before its bucket array arrived"};
 }
 
 std::vector<std::string> scenario_names() {

@@ -123,6 +123,15 @@ void info_memory(CommandContext& ctx, InfoWriter& w) {
   w.field_f("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0);
   w.field("mem_fragmentation_bytes", rss - used);
   w.field("mem_allocator", allocator_name());
+  // Key-table bucket arrays prepared and released in the background
+  // (server/bucket_arena.h): asked for, taken ready at a grow, requests
+  // ended before their array arrived (a grow then allocates inline), arrays
+  // handed to the worker to free.
+  const BackgroundBucketArena::Stats& arena = s.bucket_arena().stats();
+  w.field("keytable_arrays_prepared", static_cast<int64_t>(arena.prepared));
+  w.field("keytable_arrays_used", static_cast<int64_t>(arena.used));
+  w.field("keytable_arrays_late", static_cast<int64_t>(arena.late));
+  w.field("keytable_arrays_released", static_cast<int64_t>(arena.given_back));
 }
 
 void info_persistence(CommandContext& ctx, InfoWriter& w) {

@@ -107,6 +107,17 @@ class Threads {
   virtual Executor& main_executor() = 0;
   // Starts a named executor on its own thread (io threads, background work).
   virtual Executor& create_executor(std::string name) = 0;
+  // Starts a named executor for background work that should use only CPU
+  // time nothing else wants. On the OS its thread runs at the lowest
+  // scheduling priority (SCHED_IDLE): it runs when the CPU would otherwise
+  // idle and gives way as soon as another thread wakes up; and it gives up
+  // its CPU between fiber runs while it has more to do, so work cut into
+  // pieces with Scheduler::yield() holds off a thread that is waiting for
+  // the CPU for one piece at most. A simulated runtime schedules it like
+  // any other executor.
+  virtual Executor& create_background_executor(std::string name) {
+    return create_executor(std::move(name));
+  }
 };
 
 // ---------------------------------------------------------------- Network

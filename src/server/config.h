@@ -57,6 +57,11 @@ struct Config {
   std::string appendonly = "no";
   std::string daemonize = "no";
   std::string pidfile = "";
+  // Key-table bucket arrays of at least this many bytes are prepared and
+  // released on a background executor (server/bucket_arena.h); smaller ones
+  // are allocated and freed inline. Not a CONFIG parameter: the simulator
+  // sets 0 so that every array takes the background path.
+  int64_t bucket_arena_min_bytes = int64_t{1} << 20;
   // Test-only bug switch the simulator uses to prove its checkers can fail
   // ("" = none). Not a CONFIG parameter; never set in production.
   std::string test_bug = "";

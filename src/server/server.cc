@@ -57,10 +57,14 @@ std::string upper(std::string_view s) {
 }  // namespace
 
 Server::Server(rt::Runtime& runtime, Config config)
-    : runtime_(runtime), config_(std::move(config)) {
+    : runtime_(runtime),
+      config_(std::move(config)),
+      bucket_arena_(std::make_unique<BackgroundBucketArena>(
+          runtime_, static_cast<size_t>(std::max<int64_t>(0, config_.bucket_arena_min_bytes)))) {
   int n = std::max(1, config_.databases);
   for (int i = 0; i < n; ++i) {
-    dbs_.push_back(std::make_unique<store::Db>(i, runtime_.random().next_u64(), this));
+    dbs_.push_back(
+        std::make_unique<store::Db>(i, runtime_.random().next_u64(), this, bucket_arena_.get()));
     dbs_.back()->set_new_value_stamp(&new_value_stamp_);
   }
   start_time_ms_ = runtime_.clock().wall_ms();
@@ -146,7 +150,6 @@ void Server::cron_loop() {
     int64_t now = runtime_.clock().wall_ms();
     active_expire_cycle(now);
     if (config_.activerehashing) active_rehash();
-    for (auto& db : dbs_) db->release_retired();
     if (config_.timeout_s > 0) {
       std::vector<Client*> idle;
       for (Client* c : clients_)

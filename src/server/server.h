@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "runtime/runtime.h"
+#include "server/bucket_arena.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/evict.h"
@@ -79,6 +80,9 @@ class Server : public store::KeyspaceObserver {
   // The slow log, newest first.
   const std::deque<SlowlogEntry>& slowlog() const { return slowlog_; }
   void slowlog_reset() { slowlog_.clear(); }
+
+  // Where the key tables' large bucket arrays are prepared and released.
+  const BackgroundBucketArena& bucket_arena() const { return *bucket_arena_; }
 
   int db_count() const { return static_cast<int>(dbs_.size()); }
   store::Db& db(int index) { return *dbs_[index]; }
@@ -173,6 +177,8 @@ class Server : public store::KeyspaceObserver {
   int64_t slowlog_next_id_ = 0;
   void slowlog_push(Client& client, std::span<const std::string_view> argv, int64_t duration_us);
   Stats stats_;
+  // Before dbs_: the tables give their arrays back to it when destroyed.
+  std::unique_ptr<BackgroundBucketArena> bucket_arena_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
   std::unique_ptr<rt::Listener> listener_;
   std::list<Client*> clients_;

@@ -21,8 +21,8 @@ constexpr int kRandomKeyTries = 100;
 
 }  // namespace
 
-Db::Db(int index, uint64_t hash_seed, KeyspaceObserver* observer)
-    : index_(index), observer_(observer), keys_(hash_seed), expires_(hash_seed) {}
+Db::Db(int index, uint64_t hash_seed, KeyspaceObserver* observer, BucketArena* arena)
+    : index_(index), observer_(observer), keys_(hash_seed, arena), expires_(hash_seed, arena) {}
 
 Db::~Db() { clear(); }
 

@@ -33,7 +33,9 @@ struct LookupOptions {
 // expired key, ...). Methods that may move an entry return its new address.
 class Db {
  public:
-  Db(int index, uint64_t hash_seed, KeyspaceObserver* observer);
+  // arena: where the key and expires tables' large bucket arrays come from
+  // and go (see store/bucket_arena.h; nullptr: inline). It must outlive the Db.
+  Db(int index, uint64_t hash_seed, KeyspaceObserver* observer, BucketArena* arena = nullptr);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
@@ -91,13 +93,6 @@ class Db {
   size_t expires_table_bytes() const { return expires_.memory_bytes(); }
   // Up to n steps of pending table resize work. Returns whether any remains.
   bool rehash_steps(size_t n);
-  // Gives back one slice of the bucket arrays retired by finished resizes
-  // (see KeyTable::release_retired). Returns whether some remains.
-  bool release_retired() {
-    const bool a = keys_.release_retired();
-    const bool b = expires_.release_retired();
-    return a || b;
-  }
 
   // Redis SCAN semantics: visits some keys, returns the next cursor, 0 when
   // the scan is complete. Every key present for the whole scan is visited at

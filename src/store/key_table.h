@@ -33,14 +33,24 @@
 //   and t_[1] the new one; new entries go to t_[1]; every lookup or write
 //   moves one more non-empty bucket of t_[0] (skipping at most 10 empty ones),
 //   and the server cron moves more while idle. A resize therefore costs O(1)
-//   per operation: no pause at any size. New arrays are calloc'd, so a large
-//   one is backed by fresh zero pages and not cleared up front. Buckets of
-//   t_[0] that were moved keep their ever-full bit, so entries placed past a
-//   moved home bucket are still found until they move too.
+//   per operation: no pause at any size. Buckets of t_[0] that were moved
+//   keep their ever-full bit, so entries placed past a moved home bucket are
+//   still found until they move too.
 //
 //   Growth starts when an insert would pass 13/16 of the slots; the table
 //   shrinks when under 1/16 full; a same-size rebuild runs when more than
 //   3/4 of the buckets are ever full. Sizes are powers of two.
+//
+// Where arrays come from
+//   Without an arena, arrays are calloc'd and freed inline: a large calloc
+//   that reuses pages must clear them (~1 ms for 32 MB) and a large free
+//   may return the pages to the kernel at once (~4 ms for 128 MB). With a
+//   BucketArena (store/bucket_arena.h), the table asks for its next
+//   array once it passes 12/16 of the slots, one sixteenth before it grows
+//   (at 2^19 buckets, 229k inserts ahead), takes it at the grow if it
+//   arrived (else callocs as without), and hands every array it drops to
+//   the arena. A request it no longer needs (it fell under 10/16, shrank,
+//   was cleared) is ended with take() and whatever arrived is given back.
 //
 // SCAN
 //   The cursor is Redis's reverse-binary bucket counter, so it stays
@@ -70,6 +80,7 @@
 #include <xxhash.h>
 
 #include "runtime/runtime.h"
+#include "store/bucket_arena.h"
 #include "store/scan_cursor.h"
 
 namespace peregrine::store {
@@ -121,12 +132,20 @@ class KeyTable {
   };
   static constexpr size_t kNotRehashing = SIZE_MAX;
   static constexpr size_t kEmptyVisitsPerStep = 10;
-  static constexpr size_t kReleaseSlice = size_t{4} << 20;
+  // Sixteenths of the slots: the next array is asked of the arena past
+  // kPrepareAt, the request ended under kUnprepareAt, the table grows past
+  // kGrowAt.
+  static constexpr size_t kPrepareAt = 12;
+  static constexpr size_t kUnprepareAt = 10;
+  static constexpr size_t kGrowAt = 13;
 
  public:
   static constexpr size_t kMinBuckets = 2;
 
-  explicit KeyTable(uint64_t seed = 0) : seed_(seed) {}
+  // arena: where large bucket arrays come from and go (nullptr: calloc and
+  // free inline); it must outlive the table.
+  explicit KeyTable(uint64_t seed = 0, BucketArena* arena = nullptr)
+      : arena_(arena), seed_(seed) {}
   ~KeyTable() { clear(); }
   KeyTable(const KeyTable&) = delete;
   KeyTable& operator=(const KeyTable&) = delete;
@@ -138,6 +157,8 @@ class KeyTable {
   size_t bucket_count() const { return t_[0].buckets() + t_[1].buckets(); }
   // Bytes of bucket arrays (MEMORY STATS overhead).
   size_t memory_bytes() const { return bucket_count() * sizeof(TableBucket); }
+  // Bytes of the array asked of the arena and not yet taken (0: none).
+  size_t prepared_bytes() const { return prepared_; }
 
   uint64_t hash_of(std::string_view key) const {
     return XXH3_64bits_withSeed(key.data(), key.size(), seed_);
@@ -252,11 +273,9 @@ class KeyTable {
 
   // Forgets every entry (the owner frees them) and the arrays.
   void clear() {
-    std::free(t_[0].b);
-    std::free(t_[1].b);
-    std::free(retired_);
-    retired_ = nullptr;
-    retired_bytes_ = 0;
+    release_array(t_[0]);
+    release_array(t_[1]);
+    if (prepared_ != 0) end_prepared();
     t_[0] = Array{};
     t_[1] = Array{};
     rehash_idx_ = kNotRehashing;
@@ -265,31 +284,9 @@ class KeyTable {
     std::swap(t_, other.t_);
     std::swap(rehash_idx_, other.rehash_idx_);
     std::swap(seed_, other.seed_);
-    std::swap(retired_, other.retired_);
-    std::swap(retired_bytes_, other.retired_bytes_);
+    std::swap(arena_, other.arena_);
+    std::swap(prepared_, other.prepared_);
   }
-
-  // Returns up to kReleaseSlice bytes of a retired bucket array (the old
-  // array of a finished resize) to the allocator. Freeing a large array at
-  // once costs milliseconds (the allocator hands its pages back to the
-  // kernel at once), so it is shrunk a slice at a time by the server cron
-  // instead of freed inside the command that finished the resize. Returns
-  // whether some remains.
-  bool release_retired() {
-    if (retired_ == nullptr) return false;
-    if (retired_bytes_ <= kReleaseSlice) {
-      std::free(retired_);
-      retired_ = nullptr;
-      retired_bytes_ = 0;
-      return false;
-    }
-    retired_bytes_ -= kReleaseSlice;
-    // Shrinking in place; should the allocator move it, the copy is of
-    // memory no one reads, and it is still freed in the end.
-    if (void* p = std::realloc(retired_, retired_bytes_)) retired_ = p;
-    return true;
-  }
-  size_t retired_bytes() const { return retired_bytes_; }
 
   // Up to n steps of rehash work (the server cron calls this while idle).
   // Returns whether a rehash is still in progress.
@@ -459,14 +456,48 @@ class KeyTable {
     const size_t need = (n * 2 + TableBucket::kSlots - 1) / TableBucket::kSlots;
     return std::bit_ceil(need < kMinBuckets ? kMinBuckets : need);
   }
-  static bool over_full(const Array& a, size_t n) { return n * 16 > a.slots() * 13; }
+  static bool over_full(const Array& a, size_t n) { return n * 16 > a.slots() * kGrowAt; }
+  // The bucket count a grows to: the count for the first insert past kGrowAt.
+  static size_t grow_buckets(const Array& a) {
+    return buckets_for(a.slots() * kGrowAt / 16 + 1);
+  }
 
-  static Array alloc_array(size_t buckets) {
+  // A zeroed array of `buckets`: for a grow, the one prepared by the arena
+  // if it is ready and of that size, else calloc'd.
+  Array alloc_array(size_t buckets) {
+    const size_t bytes = buckets * sizeof(TableBucket);
+    void* p = nullptr;
+    if (prepared_ != 0 && buckets > t_[0].buckets()) {
+      // A grow ends the request whether or not its array is used.
+      const size_t want = prepared_;
+      prepared_ = 0;
+      p = arena_->take(want);
+      if (p != nullptr && want != bytes) {
+        arena_->give_back(p, want);
+        p = nullptr;
+      }
+    }
+    if (p == nullptr) p = std::calloc(buckets, sizeof(TableBucket));
+    if (p == nullptr) throw std::bad_alloc();
     Array a;
-    a.b = static_cast<TableBucket*>(std::calloc(buckets, sizeof(TableBucket)));
-    if (a.b == nullptr) throw std::bad_alloc();
+    a.b = static_cast<TableBucket*>(p);
     a.mask = buckets - 1;
     return a;
+  }
+
+  void release_array(const Array& a) {
+    if (a.b == nullptr) return;
+    if (arena_ != nullptr) {
+      arena_->give_back(a.b, a.buckets() * sizeof(TableBucket));
+    } else {
+      std::free(a.b);
+    }
+  }
+
+  // Ends the request for a prepared array the table will not use.
+  void end_prepared() {
+    if (void* p = arena_->take(prepared_)) arena_->give_back(p, prepared_);
+    prepared_ = 0;
   }
 
   void prepare_insert() {
@@ -487,12 +518,16 @@ class KeyTable {
       start_resize(buckets_for(a.used + 1));
     } else if (a.ever_full * 4 > a.buckets() * 3) {
       start_resize(a.buckets());  // rebuild: clears the ever-full bits
+    } else if (arena_ != nullptr && prepared_ == 0 && (a.used + 1) * 16 > a.slots() * kPrepareAt) {
+      prepared_ = grow_buckets(a) * sizeof(TableBucket);
+      arena_->prepare(prepared_);
     }
   }
 
   void shrink_if_needed() {
     if (is_rehashing()) return;
     const Array& a = t_[0];
+    if (prepared_ != 0 && a.used * 16 < a.slots() * kUnprepareAt) end_prepared();
     if (a.buckets() > kMinBuckets && a.used * 16 < a.slots()) {
       start_resize(buckets_for(a.used * 2));
     }
@@ -501,7 +536,7 @@ class KeyTable {
   void start_resize(size_t buckets) {
     Array fresh = alloc_array(buckets);
     if (t_[0].used == 0) {
-      std::free(t_[0].b);
+      release_array(t_[0]);
       t_[0] = fresh;
       return;
     }
@@ -530,28 +565,17 @@ class KeyTable {
       ++rehash_idx_;
     }
     if (from.used == 0) {
-      retire(from.b, from.buckets() * sizeof(TableBucket));
+      release_array(from);
       from = to;
       to = Array{};
       rehash_idx_ = kNotRehashing;
     }
   }
 
-  // Keeps a large old array for release_retired(); small ones are freed.
-  void retire(TableBucket* b, size_t bytes) {
-    if (bytes <= kReleaseSlice) {
-      std::free(b);
-      return;
-    }
-    std::free(retired_);  // a resize finished before the last was released
-    retired_ = b;
-    retired_bytes_ = bytes;
-  }
-
   Array t_[2];
   size_t rehash_idx_ = kNotRehashing;  // next bucket of t_[0] to move
-  void* retired_ = nullptr;
-  size_t retired_bytes_ = 0;
+  BucketArena* arena_;
+  size_t prepared_ = 0;  // bytes asked of arena_ by prepare() and not yet taken
   uint64_t seed_;
 };
 

@@ -1,48 +1,89 @@
 #!/usr/bin/env bash
 # Worst single-command latency while the key table grows, side by side with
-# redis-server: each server (pinned to one CPU) is loaded from empty with N
-# distinct keys (16-byte values) by `redis-cli --pipe`, while a probe
-# connection sends PING once a millisecond and times every round trip. The
-# probe runs on the other CPU under SCHED_FIFO when allowed, so its own
-# scheduling does not show up as server latency. Reported per server: probe
-# count, max, p99.9, p99 (microseconds), the load's wall time, DBSIZE, the
-# RSS growth per key, and from the server's own SLOWLOG (threshold 100 us)
-# the longest single command's run time and how many ran 1 ms or more.
+# redis-server, and the same figures for a load that does not grow the
+# keyspace. Each server (pinned to one CPU) gets N pipelined SETs (16-byte
+# values) from `redis-cli --pipe` while a probe connection sends PING once a
+# millisecond and times every round trip. The probe runs on the other CPU
+# under SCHED_FIFO when allowed, so its own scheduling does not show up as
+# server latency; the script and its helpers run on that CPU too.
+#
+# Two loads per server, each on a fresh server process:
+#   base  N SETs over 1000 keys (key:0000000000 .. key:0000000999, each
+#         overwritten N/1000 times): no resize, no new memory. Its outliers
+#         are what the machine (preemption, steal, the loopback traffic's
+#         softirqs on the server CPU) and the command path cost.
+#   grow  N SETs of distinct keys: the keyspace grows from 0 to N.
+# The difference between the two rows is what growth costs.
+#
+# Per row: probe count, max, p99.9, p99 (microseconds), the load's wall
+# time, the server's CPU use during it (all threads, % of one CPU), DBSIZE, the RSS growth per key, from the server's own SLOWLOG
+# (threshold 100 us) the longest single command's run time and how many ran
+# 1 ms or more, then what may explain an outlier: the server main thread's
+# nonvoluntary context switches during the load (from /proc/PID/status: the
+# kernel took the CPU away from it while it could run) and the time it spent
+# runnable but waiting for the CPU (run_delay from /proc/PID/schedstat, ms),
+# the machine's steal time (from /proc/stat, all CPUs, ms: the hypervisor
+# ran something else) and the softirq time on the server's CPU (ms). Below each row, the SLOWLOG entries
+# of 1 ms or more: run time and key, so an outlier can be placed in the load
+# (the key's number is its position).
+#
+# --server-fifo runs each server under SCHED_FIFO: then no task of the
+# normal policies (kernel threads, other users' processes) can take its CPU,
+# only interrupts and the hypervisor can. That run attributes outliers; it is
+# not the headline figure. tests/bench/slow_attribution.sh says, command by
+# command, which task had the CPU during each slow Peregrine command.
 #
 #   tests/bench/grow_latency.sh [--keys 10000000] [--peregrine PATH]
 #                               [--server-cpu 0] [--client-cpu 1]
+#                               [--only redis|peregrine] [--loads base,grow]
+#                               [--server-fifo]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PEREGRINE="${PEREGRINE_BIN:-$ROOT/build/peregrine-server}"
 KEYS=10000000
 SERVER_CPU=0
 CLIENT_CPU=1
+ONLY=""
+LOADS="base,grow"
+FIFO=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
     --peregrine) PEREGRINE=$2; shift 2 ;;
     --server-cpu) SERVER_CPU=$2; shift 2 ;;
     --client-cpu) CLIENT_CPU=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --loads) LOADS=$2; shift 2 ;;
+    --server-fifo) FIFO="chrt -f 1"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 
 # shellcheck source=tests/bench/lib.sh
 source "$ROOT/tests/bench/lib.sh"
+# This script and every helper it starts (redis-cli calls, /proc readers)
+# run on the client CPU: only the server is placed on the server CPU.
+taskset -cp "$CLIENT_CPU" $$ >/dev/null
 
-# The load, generated once: SET key:%010d <16 bytes>.
-/usr/bin/python3 - "$KEYS" > "$work/load.resp" <<'PY'
+# The loads, generated once: SET key:%010d <16 bytes>, with distinct keys
+# (grow) or the key number modulo 1000 (base); the same bytes on the wire.
+gen_load() {  # modulus (0: none)
+  /usr/bin/python3 - "$KEYS" "$1" <<'PY'
 import sys
-n = int(sys.argv[1])
+n, mod = int(sys.argv[1]), int(sys.argv[2])
 out = sys.stdout.buffer
 value = b"v" * 16
 chunk = []
 for i in range(n):
-    chunk.append(b"*3\r\n$3\r\nSET\r\n$14\r\nkey:%010d\r\n$16\r\n%s\r\n" % (i, value))
+    k = i % mod if mod else i
+    chunk.append(b"*3\r\n$3\r\nSET\r\n$14\r\nkey:%010d\r\n$16\r\n%s\r\n" % (k, value))
     if len(chunk) == 100000:
         out.write(b"".join(chunk)); chunk = []
 out.write(b"".join(chunk))
 PY
+}
+case ",$LOADS," in *,base,*) gen_load 1000 > "$work/base.resp" ;; esac
+case ",$LOADS," in *,grow,*) gen_load 0 > "$work/grow.resp" ;; esac
 
 cat > "$work/probe.py" <<'PY'
 import socket, sys, time, os
@@ -69,44 +110,12 @@ with open(out_file, "w") as f:
     f.write("%d %d %d %d\n" % (len(samples), samples[-1], pct(0.999), pct(0.99)))
 PY
 
-run_probe() {  # port stop out
-  if chrt -f 10 true 2>/dev/null; then
-    taskset -c "$CLIENT_CPU" chrt -f 10 /usr/bin/python3 "$work/probe.py" "$@"
-  else
-    taskset -c "$CLIENT_CPU" /usr/bin/python3 "$work/probe.py" "$@"
-  fi
-}
-
-measure() {  # name binary
-  local name=$1 bin=$2
-  local port; port=$(free_port)
-  (cd "$work" && exec taskset -c "$SERVER_CPU" "$bin" --port "$port" --bind 127.0.0.1 \
-      --save '' --appendonly no > "$work/$name.log" 2>&1) &
-  local pid=$!
-  pids+=("$pid")
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-  redis-cli -p "$port" config set slowlog-log-slower-than 100 >/dev/null
-  redis-cli -p "$port" config set slowlog-max-len 1000000 >/dev/null
-  local before; before=$(rss_kb "$pid")
-  rm -f "$work/stop"
-  run_probe "$port" "$work/stop" "$work/$name.probe" &
-  local probe=$!
-  sleep 0.5
-  local t0 t1
-  t0=$(date +%s.%N)
-  taskset -c "$CLIENT_CPU" redis-cli -p "$port" --pipe < "$work/load.resp" > "$work/$name.pipe" 2>&1
-  t1=$(date +%s.%N)
-  sleep 0.5
-  touch "$work/stop"
-  wait "$probe"
-  local dbsize after slow
-  dbsize=$(redis-cli -p "$port" dbsize)
-  # SLOWLOG GET -1 as RESP: each entry's third field is its run time in us.
-  slow=$(printf '*3\r\n$7\r\nSLOWLOG\r\n$3\r\nGET\r\n$2\r\n-1\r\n' |
-    /usr/bin/python3 -c '
+# SLOWLOG GET -1 as RESP: prints the longest run time (us) and the count of
+# 1 ms or more on the first line, then "us key" for each of those.
+cat > "$work/slowlog.py" <<'PY'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.sendall(sys.stdin.buffer.read())
+s.sendall(b"*3\r\n$7\r\nSLOWLOG\r\n$3\r\nGET\r\n$2\r\n-1\r\n")
 buf = b""
 def line():
     global buf
@@ -131,19 +140,92 @@ def value():
     return int(rest) if t == b":" else rest
 entries = value()
 d = [e[2] for e in entries]
-print(max(d) if d else 0, sum(1 for x in d if x >= 1000))
-' "$port")
-  after=$(rss_kb "$pid")
-  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$pid"
-  read -r count max p999 p99 < "$work/$name.probe"
-  read -r slow_max slow_ms <<<"$slow"
-  printf '%-10s %9s %9s %9s %9s %8.1f %10s %9.1f %11s %8s\n' "$name" "$count" "$max" "$p999" "$p99" \
-    "$(echo "$t1 - $t0" | bc -l)" "$dbsize" "$(echo "($after - $before) * 1024 / $KEYS" | bc -l)" \
-    "$slow_max" "$slow_ms"
+slow = sorted((e for e in entries if e[2] >= 1000), key=lambda e: e[0])  # by id: load order
+print(max(d) if d else 0, len(slow))
+for e in slow:
+    args = e[3]
+    print(e[2], (args[1] if len(args) > 1 else args[0]).decode(errors="replace"))
+PY
+
+run_probe() {  # port stop out
+  if chrt -f 10 true 2>/dev/null; then
+    taskset -c "$CLIENT_CPU" chrt -f 10 /usr/bin/python3 "$work/probe.py" "$@"
+  else
+    taskset -c "$CLIENT_CPU" /usr/bin/python3 "$work/probe.py" "$@"
+  fi
 }
 
-printf 'keys=%s, server on CPU %s, load and probe on CPU %s\n' "$KEYS" "$SERVER_CPU" "$CLIENT_CPU"
-printf '%-10s %9s %9s %9s %9s %8s %10s %9s %11s %8s\n' server probes max_us p99.9_us p99_us load_s \
-  dbsize B/key slowest_us n_ge_1ms
-measure redis redis-server
-measure peregrine "$PEREGRINE"
+nvcsw() { awk '/^nonvoluntary_ctxt_switches:/ {print $2}' "/proc/$1/status"; }
+run_delay_ns() { awk '{print $2}' "/proc/$1/schedstat"; }
+# The server process's CPU time (user + system, all threads), in ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# /proc/stat: "cpu user nice system idle iowait irq softirq steal ..." in
+# USER_HZ ticks (10 ms).
+steal_ticks() { awk '$1 == "cpu" {print $9}' /proc/stat; }
+softirq_ticks() { awk -v c="cpu$SERVER_CPU" '$1 == c {print $8}' /proc/stat; }
+
+measure() {  # name binary load
+  local name=$1 bin=$2 load=$3
+  local tag=${name//\//-}
+  local port; port=$(free_port)
+  # shellcheck disable=SC2086
+  (cd "$work" && exec taskset -c "$SERVER_CPU" $FIFO "$bin" --port "$port" --bind 127.0.0.1 \
+      --save '' --appendonly no > "$work/$tag.log" 2>&1) &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  redis-cli -p "$port" config set slowlog-log-slower-than 100 >/dev/null
+  redis-cli -p "$port" config set slowlog-max-len 1000000 >/dev/null
+  local before; before=$(rss_kb "$pid")
+  rm -f "$work/stop"
+  run_probe "$port" "$work/stop" "$work/$tag.probe" &
+  local probe=$!
+  sleep 0.5
+  local t0 t1 cs0 cs1 rd0 rd1 st0 st1 si0 si1 cpu0 cpu1
+  cs0=$(nvcsw "$pid"); rd0=$(run_delay_ns "$pid"); st0=$(steal_ticks); si0=$(softirq_ticks)
+  cpu0=$(cpu_ticks "$pid")
+  t0=$(date +%s.%N)
+  taskset -c "$CLIENT_CPU" redis-cli -p "$port" --pipe < "$work/$load.resp" > "$work/$tag.pipe" 2>&1
+  t1=$(date +%s.%N)
+  cs1=$(nvcsw "$pid"); rd1=$(run_delay_ns "$pid"); st1=$(steal_ticks); si1=$(softirq_ticks)
+  cpu1=$(cpu_ticks "$pid")
+  sleep 0.5
+  touch "$work/stop"
+  wait "$probe"
+  local dbsize after
+  dbsize=$(redis-cli -p "$port" dbsize)
+  /usr/bin/python3 "$work/slowlog.py" "$port" > "$work/$tag.slow"
+  redis-cli -p "$port" info memory > "$work/$tag.info"
+  after=$(rss_kb "$pid")
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || kill "$pid"
+  local count max p999 p99 slow_max slow_ms
+  read -r count max p999 p99 < "$work/$tag.probe"
+  read -r slow_max slow_ms < "$work/$tag.slow"
+  printf '%-15s %8s %8s %8s %8s %7.1f %5.0f %9s %6.1f %8s %6s %6s %7.1f %6s %6s\n' "$name" \
+    "$count" "$max" "$p999" "$p99" "$(echo "$t1 - $t0" | bc -l)" \
+    "$(echo "($cpu1 - $cpu0) / ($t1 - $t0)" | bc -l)" "$dbsize" \
+    "$(echo "($after - $before) * 1024 / $dbsize" | bc -l)" "$slow_max" "$slow_ms" \
+    "$((cs1 - cs0))" "$(echo "($rd1 - $rd0) / 1000000" | bc -l)" "$(((st1 - st0) * 10))" \
+    "$(((si1 - si0) * 10))"
+  tail -n +2 "$work/$tag.slow" | head -n 20 | while read -r us key; do
+    printf '    slow: %6s us  SET %s\n' "$us" "$key"
+  done
+  # Peregrine: its key-table arrays prepared in the background, used in
+  # time, late, released (INFO memory; redis-server has no such fields).
+  if grep -q '^keytable_' "$work/$tag.info"; then
+    printf '    key-table arrays: %s\n' "$(grep '^keytable_' "$work/$tag.info" | tr -d '\r' | tr '\n' ' ')"
+  fi
+}
+
+printf 'keys=%s, server on CPU %s%s, load and probe on CPU %s\n' "$KEYS" "$SERVER_CPU" \
+  "${FIFO:+ (SCHED_FIFO)}" "$CLIENT_CPU"
+printf '%-15s %8s %8s %8s %8s %7s %5s %9s %6s %8s %6s %6s %7s %6s %6s\n' server probes max_us \
+  p99.9_us p99_us load_s cpu% dbsize B/key slow_us n_1ms nvcsw wait_ms steal softirq
+for server in redis peregrine; do
+  [ -n "$ONLY" ] && [ "$ONLY" != "$server" ] && continue
+  bin=redis-server
+  [ "$server" = peregrine ] && bin=$PEREGRINE
+  for load in base grow; do
+    case ",$LOADS," in *,"$load",*) measure "$server/$load" "$bin" "$load" ;; esac
+  done
+done

@@ -62,9 +62,104 @@ void finish_rehash(T& t) {
   }
 }
 
+// A BucketArena that checks the table keeps the protocol and delivers
+// prepared arrays only when told (deliver), or at once (eager). Arrays given
+// back are kept until the arena dies, so an address is never reused while
+// it watches and an array given back twice is caught.
+class TestArena final : public BucketArena {
+ public:
+  explicit TestArena(bool eager = false) : eager_(eager) {}
+  ~TestArena() override {
+    for (auto& [bytes, p] : ready_) std::free(p);
+    for (auto& [p, bytes] : given_back_) std::free(p);
+  }
+
+  void prepare(size_t bytes) override {
+    ++prepares;
+    if (bytes == 0 || bytes % sizeof(TableBucket) != 0) ++violations;
+    ++wanted_[bytes];
+    if (eager_) {
+      arrive(bytes);
+    } else {
+      pending_.push_back(bytes);
+    }
+  }
+  void* take(size_t bytes) override {
+    ++takes;
+    if (wanted_[bytes] == 0) {  // no request of this size to end
+      ++violations;
+      return nullptr;
+    }
+    --wanted_[bytes];
+    auto it = ready_.find(bytes);
+    if (it == ready_.end()) {
+      ++late;
+      return nullptr;
+    }
+    void* p = it->second;
+    ready_.erase(it);
+    taken.push_back(p);
+    ++used;
+    return p;
+  }
+  void give_back(void* p, size_t bytes) override {
+    if (p == nullptr || !given_back_.emplace(p, bytes).second) ++violations;
+  }
+
+  // Delivers each pending array with probability 1/odds (1: all of them).
+  void deliver(TestRandom& r, uint64_t odds = 1) {
+    std::vector<size_t> still;
+    for (size_t bytes : pending_) {
+      if (r.uniform(odds) == 0) {
+        arrive(bytes);
+      } else {
+        still.push_back(bytes);
+      }
+    }
+    pending_.swap(still);
+  }
+  // Requests not yet ended by take().
+  size_t open_requests() const {
+    size_t n = 0;
+    for (const auto& [bytes, w] : wanted_) n += w;
+    return n;
+  }
+  size_t wanted(size_t bytes) const {
+    auto it = wanted_.find(bytes);
+    return it == wanted_.end() ? 0 : it->second;
+  }
+  bool was_given_back(void* p) const { return given_back_.count(p) != 0; }
+  size_t given_back_bytes(void* p) const {
+    auto it = given_back_.find(p);
+    return it == given_back_.end() ? 0 : it->second;
+  }
+  size_t given_back_count() const { return given_back_.size(); }
+
+  size_t prepares = 0, takes = 0, used = 0, late = 0, violations = 0;
+  std::vector<void*> taken;
+
+ private:
+  // A prepared array arrives: kept while a request of its size is open and
+  // not yet served, else the arena's to free.
+  void arrive(size_t bytes) {
+    void* p = std::calloc(1, bytes);
+    if (ready_.count(bytes) < wanted(bytes)) {
+      ready_.emplace(bytes, p);
+    } else {
+      std::free(p);
+    }
+  }
+
+  bool eager_;
+  std::map<size_t, size_t> wanted_;
+  std::multimap<size_t, void*> ready_;
+  std::vector<size_t> pending_;
+  std::map<void*, size_t> given_back_;
+};
+
 // The table and the entries it points at, with the expected contents.
 struct Owned {
-  explicit Owned(uint64_t seed) : t(seed) {}
+  explicit Owned(uint64_t seed, BucketArena* arena = nullptr) : t(seed, arena) {}
   Table t;
   std::unordered_map<std::string, std::unique_ptr<E>> model;
 
@@ -290,18 +385,27 @@ TEST(KeyTable, BucketCandidatesNeverMiss) {
 // 1. Model check against std::unordered_map
 // ======================================================================
 
-TEST(KeyTable, MatchesUnorderedMapModel) {
+// with_arena: the table gets a TestArena that delivers prepared arrays at
+// random times (often after the grow that wanted them), and the arena's
+// protocol checks must hold too.
+void check_against_model(const char* name, bool with_arena) {
   size_t runs_with_many_resizes = 0;
   size_t total_grows = 0, total_shrinks = 0;
-  const bool ok = rc::check("KeyTable behaves like std::unordered_map", [&] {
+  size_t arena_used = 0, arena_late = 0;
+  const bool ok = rc::check(name, [&] {
     const auto seed = *rc::gen::arbitrary<uint64_t>();
+    const uint64_t delivery_odds = *rc::gen::inRange<uint64_t>(1, 200);
+    TestRandom delivery(seed ^ 0x5bd1e995);
+    std::unique_ptr<TestArena> arena;
+    if (with_arena) arena = std::make_unique<TestArena>();
     const int key_space = *rc::gen::inRange(1, 4000);
     const int n_ops = *rc::gen::inRange(0, 5000);
     const auto ops = *rc::gen::container<std::vector<std::tuple<uint8_t, uint16_t, uint16_t>>>(
         static_cast<size_t>(n_ops),
         rc::gen::tuple(rc::gen::inRange<uint8_t>(0, 100), rc::gen::inRange<uint16_t>(0, 65535),
                        rc::gen::inRange<uint16_t>(0, 65535)));
-    Owned o(seed);
+    // Declared after the arena: the table gives its arrays back when it dies.
+    Owned o(seed, arena.get());
     int next_value = 0;
     size_t stable_buckets = 0;  // bucket count when last seen not rehashing
     int grows = 0, shrinks = 0;
@@ -355,6 +459,15 @@ TEST(KeyTable, MatchesUnorderedMapModel) {
         if (b != 0) stable_buckets = b;
       }
       if (++op_index % 128 == 0) RC_ASSERT(for_each_matches(o.t, o.model));
+      if (arena) {
+        arena->deliver(delivery, delivery_odds);
+        RC_ASSERT(arena->violations == 0u);
+        // At most the table's one request is open, and it is the one the
+        // table says it made.
+        const size_t prepared = o.t.prepared_bytes();
+        RC_ASSERT(arena->open_requests() == (prepared != 0 ? 1u : 0u));
+        if (prepared != 0) RC_ASSERT(arena->wanted(prepared) == 1u);
+      }
     }
     RC_ASSERT(for_each_matches(o.t, o.model));
     const Table& ct = o.t;
@@ -362,11 +475,32 @@ TEST(KeyTable, MatchesUnorderedMapModel) {
     total_grows += static_cast<size_t>(grows);
     total_shrinks += static_cast<size_t>(shrinks);
     if (grows >= 3 && shrinks >= 2) ++runs_with_many_resizes;
+    if (arena) {
+      o.t.clear();
+      RC_ASSERT(arena->violations == 0u);
+      RC_ASSERT(arena->open_requests() == 0u);
+      // Every array the arena handed over came back.
+      for (void* p : arena->taken) RC_ASSERT(arena->was_given_back(p));
+      arena_used += arena->used;
+      arena_late += arena->late;
+    }
   });
   EXPECT_TRUE(ok);
   EXPECT_GT(runs_with_many_resizes, 0u) << "no run crossed several grows and shrinks";
   EXPECT_GT(total_grows, 0u);
   EXPECT_GT(total_shrinks, 0u);
+  if (with_arena) {
+    EXPECT_GT(arena_used, 0u) << "no grow used a prepared array";
+    EXPECT_GT(arena_late, 0u) << "no grow came before its prepared array";
+  }
+}
+
+TEST(KeyTable, MatchesUnorderedMapModel) {
+  check_against_model("KeyTable behaves like std::unordered_map", false);
+}
+
+TEST(KeyTable, MatchesUnorderedMapModelWithAsynchronousArena) {
+  check_against_model("KeyTable with an arena delivering at random times behaves the same", true);
 }
 
 // ======================================================================
@@ -780,6 +914,123 @@ TEST(KeyTable, SampleReturnsPresentEntries) {
 // ======================================================================
 // KeyTable of Obj entries
 // ======================================================================
+
+// ======================================================================
+// KeyTable with a BucketArena
+// ======================================================================
+
+// The next array is asked for once an insert passes 12/16 of the slots, is
+// twice the current size, and is the array the grow uses when it is ready.
+TEST(KeyTable, ArenaPreparedArrayIsUsedForTheGrow) {
+  TestArena arena(/*eager=*/true);
+  Owned o(3, &arena);
+  size_t grows = 0;
+  for (int n = 0; grows < 6; ++n) {
+    ASSERT_LT(n, 1 << 20);
+    const size_t buckets = o.t.bucket_count();
+    const bool was_rehashing = o.t.is_rehashing();
+    const size_t prepared_before = o.t.prepared_bytes();
+    o.add(key_of(n), n);
+    if (!was_rehashing && prepared_before == 0 && o.t.prepared_bytes() != 0) {
+      // Just asked: the size passed 12/16 of the slots with this insert.
+      const size_t slots = buckets * TableBucket::kSlots;
+      EXPECT_GT(o.t.size() * 16, slots * 12) << n;
+      EXPECT_LE((o.t.size() - 1) * 16, slots * 12) << n;
+      EXPECT_EQ(o.t.prepared_bytes(), 2 * buckets * sizeof(TableBucket)) << n;
+      EXPECT_FALSE(o.t.is_rehashing());
+    }
+    if (!was_rehashing && o.t.is_rehashing()) {
+      ++grows;
+      EXPECT_EQ(o.t.prepared_bytes(), 0u) << "the grow ended the request";
+      EXPECT_EQ(arena.used, grows) << "the grow did not take the prepared array";
+      finish_rehash(o.t);
+      // The taken array is the table's array now: the old one was given
+      // back, and clearing would give back exactly the taken one.
+      EXPECT_EQ(o.t.bucket_count(), 2 * buckets);
+      EXPECT_EQ(arena.given_back_bytes(arena.taken.back()), 0u);
+    }
+  }
+  EXPECT_EQ(arena.late, 0u);
+  EXPECT_EQ(arena.violations, 0u);
+  void* current = arena.taken.back();
+  const size_t bytes = o.t.memory_bytes();
+  o.t.clear();
+  EXPECT_EQ(arena.given_back_bytes(current), bytes);
+  EXPECT_EQ(arena.open_requests(), 0u);
+  for (int i = 0; i < 100; ++i) o.t.insert(o.model.at(key_of(i)).get(), o.h(key_of(i)));
+  EXPECT_EQ(o.t.find(key_of(7), o.h(key_of(7))), o.model_find(key_of(7))) << "usable after clear";
+}
+
+// An array that has not arrived by the grow is not waited for: the table
+// callocs its own, and the late one is the arena's to release.
+TEST(KeyTable, ArenaLateArrayFallsBackToCalloc) {
+  TestArena arena;  // delivers only when told
+  Owned o(4, &arena);
+  for (int n = 0; n < 20000; ++n) o.add(key_of(n), n);
+  finish_rehash(o.t);
+  EXPECT_GE(arena.late, 10u);
+  EXPECT_EQ(arena.used, 0u);
+  EXPECT_EQ(arena.violations, 0u);
+  for (int n = 0; n < 20000; ++n) ASSERT_EQ(o.t.find(key_of(n), o.h(key_of(n))), o.model_find(key_of(n)));
+  TestRandom r(1);
+  arena.deliver(r);  // all late: none is kept
+  EXPECT_EQ(arena.open_requests(), o.t.prepared_bytes() != 0 ? 1u : 0u);
+  // A request still open is served by an array delivered now.
+  while (o.t.prepared_bytes() == 0) o.add(key_of(static_cast<int>(o.model.size())), 0);
+  arena.deliver(r);
+  const size_t used = arena.used;
+  while (!o.t.is_rehashing()) o.add(key_of(static_cast<int>(o.model.size())), 0);
+  EXPECT_EQ(arena.used, used + 1);
+  EXPECT_TRUE(for_each_matches(o.t, o.model));
+}
+
+// Every array the table drops goes back to the arena, once: the old array
+// of each finished resize (grow, shrink, rebuild), the arrays of clear()
+// and of the destructor; a request the table no longer needs is ended.
+TEST(KeyTable, ArenaGetsEveryDroppedArray) {
+  TestArena arena(/*eager=*/true);
+  size_t resizes = 0;
+  {
+    Owned o(5, &arena);
+    auto watch = [&](bool was_rehashing) {
+      if (!was_rehashing && o.t.is_rehashing()) ++resizes;
+    };
+    // 45000 entries: 8192 buckets, past 12/16 of their slots.
+    for (int n = 0; n < 45000; ++n) {
+      const bool r = o.t.is_rehashing();
+      o.add(key_of(n), n);
+      watch(r);
+    }
+    finish_rehash(o.t);
+    EXPECT_EQ(arena.given_back_count(), resizes) << "each finished grow gives its old array back";
+    // Back under 10/16 of the slots: the open request is ended.
+    ASSERT_NE(o.t.prepared_bytes(), 0u);
+    for (int n = 0; n < 45000 && o.t.prepared_bytes() != 0; ++n) {
+      const bool r = o.t.is_rehashing();
+      ASSERT_TRUE(o.remove(key_of(n)));
+      watch(r);
+    }
+    EXPECT_EQ(arena.open_requests(), 0u);
+    EXPECT_EQ(arena.given_back_count(), resizes + 1) << "the ended request's array came back";
+    const size_t extra = 1;
+    // Shrinks.
+    for (int n = 0; n < 44990; ++n) {
+      const bool r = o.t.is_rehashing();
+      if (o.model_find(key_of(n)) != nullptr) {
+        ASSERT_TRUE(o.remove(key_of(n)));
+      }
+      watch(r);
+    }
+    finish_rehash(o.t);
+    EXPECT_LE(o.t.bucket_count(), 16u);
+    EXPECT_EQ(arena.given_back_count(), resizes + extra);
+    // The destructor gives back the last array.
+  }
+  EXPECT_EQ(arena.given_back_count(), resizes + 2);
+  for (void* p : arena.taken) EXPECT_TRUE(arena.was_given_back(p));
+  EXPECT_EQ(arena.open_requests(), 0u);
+  EXPECT_EQ(arena.violations, 0u);
+}
 
 TEST(KeyTable, HoldsObjEntriesAcrossReallocation) {
   KeyTable<Obj, ObjKey> t(17);

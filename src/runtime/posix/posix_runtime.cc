@@ -6,6 +6,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -301,8 +303,11 @@ uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 // ------------------------------------------------------------ executor
 
-PosixExecutor::PosixExecutor(PosixRuntime& rt, std::string name)
-    : rt_(rt), name_(std::move(name)), loop_([&rt] { return rt.monotonic_us(); }) {
+PosixExecutor::PosixExecutor(PosixRuntime& rt, std::string name, bool background)
+    : rt_(rt),
+      name_(std::move(name)),
+      loop_([&rt] { return rt.monotonic_us(); }),
+      background_(background) {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   event_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   epoll_event ev{};
@@ -370,12 +375,22 @@ void PosixExecutor::stop() {
 
 void PosixExecutor::run() {
   tl_executor = this;
+  if (background_) {
+    // The lowest priority there is: the thread runs only on a CPU that
+    // nothing else wants, and a waking thread of any other policy takes the
+    // CPU from it at once.
+    sched_param param{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+  }
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
   while (!stop_) {
     loop_.fire_timers(rt_.monotonic_us());
     loop_.run_ready();
     if (stop_) break;
+    // A background fiber that yielded wants more time: let any runnable
+    // thread have the CPU first.
+    if (background_ && loop_.has_ready()) sched_yield();
     int timeout_ms = -1;
     int64_t deadline = loop_.next_deadline_us();
     if (loop_.has_ready()) {
@@ -510,9 +525,22 @@ uint64_t PosixRuntime::next_u64() {
 }
 
 Executor& PosixRuntime::create_executor(std::string name) {
-  extra_.push_back(std::make_unique<PosixExecutor>(*this, std::move(name)));
+  return start_executor(std::move(name), false);
+}
+
+Executor& PosixRuntime::create_background_executor(std::string name) {
+  return start_executor(std::move(name), true);
+}
+
+Executor& PosixRuntime::start_executor(std::string name, bool background) {
+  extra_.push_back(std::make_unique<PosixExecutor>(*this, std::move(name), background));
   PosixExecutor* ex = extra_.back().get();
-  threads_.emplace_back([ex] { ex->run(); });
+  threads_.emplace_back([ex] {
+    // The executor's name on its thread (15 characters at most), for ps,
+    // top and perf.
+    pthread_setname_np(pthread_self(), ex->name().substr(0, 15).c_str());
+    ex->run();
+  });
   return *ex;
 }
 

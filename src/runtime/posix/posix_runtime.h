@@ -2,7 +2,8 @@
 // Each executor is one OS thread running a FiberLoop driven by epoll
 // (edge-triggered). Cross-thread post() goes through a mutex-protected queue
 // and an eventfd, so an idle executor sleeps in epoll_wait instead of
-// spinning.
+// spinning. A background executor's thread runs under SCHED_IDLE and calls
+// sched_yield() between rounds of fibers while more are ready.
 #pragma once
 
 #include <atomic>
@@ -23,7 +24,8 @@ class PosixRuntime;
 // One executor: an epoll instance, a fiber loop and a post queue.
 class PosixExecutor final : public Executor {
  public:
-  PosixExecutor(PosixRuntime& rt, std::string name);
+  // background: a create_background_executor() executor (see runtime.h).
+  PosixExecutor(PosixRuntime& rt, std::string name, bool background = false);
   ~PosixExecutor() override;
   const std::string& name() const override { return name_; }
   void post(std::function<void()> fn) override;
@@ -50,6 +52,7 @@ class PosixExecutor final : public Executor {
   std::mutex mu_;
   std::vector<std::function<void()>> posted_;
   std::atomic<bool> stop_{false};
+  bool background_;
   std::vector<std::pair<int, std::function<void()>>> signal_handlers_;
 };
 
@@ -85,6 +88,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   // Threads
   Executor& main_executor() override { return *main_; }
   Executor& create_executor(std::string name) override;
+  Executor& create_background_executor(std::string name) override;
   // Network
   Result<std::unique_ptr<Listener>> listen(const std::string& host, int port,
                                            int backlog) override;
@@ -102,6 +106,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   std::unique_ptr<PosixExecutor> main_;
   std::vector<std::unique_ptr<PosixExecutor>> extra_;
   std::vector<std::thread> threads_;
+  Executor& start_executor(std::string name, bool background);
   std::mutex random_mu_;
   uint64_t rng_state_[4];
   // span_ns() from the CPU's time-stamp counter when it is usable:
