@@ -30,7 +30,9 @@
 # --server-fifo runs each server under SCHED_FIFO: then no task of the
 # normal policies (kernel threads, other users' processes) can take its CPU,
 # only interrupts and the hypervisor can. That run attributes outliers; it is
-# not the headline figure. tests/bench/slow_attribution.sh says, command by
+# not the headline figure. A server that keeps its CPU more than 95% busy
+# over a second (sched_rt_runtime_us) is throttled by the kernel for the rest
+# of that second: up to 50 ms gaps, which are not the server's. tests/bench/slow_attribution.sh says, command by
 # command, which task had the CPU during each slow Peregrine command.
 #
 #   tests/bench/grow_latency.sh [--keys 10000000] [--peregrine PATH]

@@ -10,12 +10,13 @@
 # syscall tracepoints of the server CPU meanwhile. For every command of at
 # least --min-us (default 700) it prints one line:
 #
-#   start  run_us  ran: engine-thread-name us, other-task us, ... | faults
+#   start  run_us  ran: engine us, other-task/pid us, ... | faults
 #   {thread: n} | softirq>50us [...] | calls [thread madvise us, ...]
 #
 # where "ran" splits the command's wall time between the tasks that had the
-# CPU. A command whose time went to other tasks was preempted (the machine);
-# one whose time the engine spent itself is Peregrine's.
+# CPU ("engine" is the thread that ran the command; other tasks by name and
+# pid). A command whose time went to other tasks was preempted (the
+# machine); one whose time the engine spent itself is Peregrine's.
 #
 #   tests/bench/slow_attribution.sh [--min-us 700] [grow_latency.sh options]
 # (--only peregrine is implied; --server-cpu is read from the options.)
@@ -44,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-symbol=$(nm "$PEREGRINE" | awk '/ T .*Server12slowlog_push/ {print $3; exit}')
+symbol=$(nm "$PEREGRINE" | awk '/ T .*Server12slowlog_push/ && !n++ {print $3}')
 [ -n "$symbol" ] || { echo "Server::slowlog_push not found in $PEREGRINE" >&2; exit 2; }
 perf probe -q -d probe_peregrine:slowpush >/dev/null 2>&1 || true
 perf probe -q -x "$PEREGRINE" -a "slowpush=$symbol dur=%r8:s64"
@@ -66,7 +67,7 @@ perf script -i "$work/perf.data" 2>/dev/null | /usr/bin/python3 -c '
 import bisect, collections, re, sys
 min_us = float(sys.argv[1])
 hdr = re.compile(r"\s*(.+?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s?(.*)")
-sw = re.compile(r"prev_comm=(.*?) prev_pid=\d+ prev_prio=\d+ prev_state=\S+ ==> next_comm=(.*?) next_pid=")
+sw = re.compile(r"prev_comm=(.*?) prev_pid=\d+ prev_prio=\d+ prev_state=\S+ ==> next_comm=(.*?) next_pid=(\d+)")
 ev = []
 for line in sys.stdin:
     m = hdr.match(line)
@@ -81,14 +82,15 @@ for t, comm, tid, name, rest in ev:
         continue
     t0 = t - d / 1e6
     ran = collections.Counter(); faults = collections.Counter(); soft = []; calls = []
-    cur, cur_t, soft_at, sys_at = comm, t0, {}, {}
+    name_of = lambda c, pid: "engine" if pid == tid else "%s/%d" % (c, pid)
+    cur, cur_t, soft_at, sys_at = "engine", t0, {}, {}
     for t2, c2, tid2, n2, r2 in ev[bisect.bisect_left(times, t0):bisect.bisect_right(times, t)]:
         if n2 == "sched:sched_switch":
             m2 = sw.match(r2)
             ran[cur] += t2 - cur_t
-            cur, cur_t = m2.group(2), t2
+            cur, cur_t = name_of(m2.group(2), int(m2.group(3))), t2
         elif n2 == "exceptions:page_fault_user":
-            faults[c2] += 1
+            faults[name_of(c2, tid2)] += 1
         elif n2 == "irq:softirq_entry":
             soft_at[r2] = t2
         elif n2 == "irq:softirq_exit" and r2 in soft_at:
@@ -100,7 +102,7 @@ for t, comm, tid, name, rest in ev:
         elif n2.startswith("syscalls:sys_exit_") and (tid2, n2[18:]) in sys_at:
             us = (t2 - sys_at.pop((tid2, n2[18:]))) * 1e6
             if us > 50:
-                calls.append("%s %s %.0fus" % (c2, n2[18:], us))
+                calls.append("%s %s %.0fus" % (name_of(c2, tid2), n2[18:], us))
     ran[cur] += t - cur_t
     print("%.6f %6d us  ran: %s | faults %s | softirq>50us %s | calls %s" % (
         t0, d, ", ".join("%s %.0f" % (k, v * 1e6) for k, v in ran.most_common(4)),
