@@ -32,9 +32,6 @@ std::string key_of(int db, std::string_view key) {
   return k;
 }
 
-// The part of s before any NUL byte: Redis formats these names as C strings.
-std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0')); }
-
 // "ERR unknown command 'x', with args beginning with: 'a' 'b' "
 std::string unknown_command_error(std::span<const std::string_view> argv) {
   std::string args;

@@ -90,6 +90,9 @@ class Dict {
  public:
   static constexpr size_t kMinSize = 4;
   static constexpr size_t kNodeSize = sizeof(Node);
+  // Heap bytes of a std::string (a node's key, a string value) holding s:
+  // none while s fits the string's inline storage (15 bytes in libstdc++).
+  static size_t string_heap_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
   static_assert(std::has_single_bit(kMinSize), "table sizes must be powers of two");
 
   explicit Dict(uint64_t seed = 0) : seed_(seed) {}

@@ -45,8 +45,8 @@ size_t HashValue::memory_usage() const {
     e->table->for_each([&](std::string_view f, const std::string& v) {
       // A node, plus each string's heap buffer when it is too long for the
       // string's inline storage.
-      bytes += Dict<std::string>::kNodeSize + (f.size() > 15 ? f.size() + 1 : 0) +
-               (v.size() > 15 ? v.size() + 1 : 0);
+      bytes += Dict<std::string>::kNodeSize + Dict<std::string>::string_heap_bytes(f) +
+               Dict<std::string>::string_heap_bytes(v);
     });
   }
   if (e->ttls) {

@@ -469,12 +469,11 @@ class KeyTable {
     void* p = nullptr;
     if (prepared_ != 0 && buckets > t_[0].buckets()) {
       // A grow ends the request whether or not its array is used.
-      const size_t want = prepared_;
-      prepared_ = 0;
-      p = arena_->take(want);
-      if (p != nullptr && want != bytes) {
-        arena_->give_back(p, want);
-        p = nullptr;
+      if (prepared_ == bytes) {
+        p = arena_->take(bytes);
+        prepared_ = 0;
+      } else {
+        end_prepared();
       }
     }
     if (p == nullptr) p = std::calloc(buckets, sizeof(TableBucket));

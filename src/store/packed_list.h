@@ -281,7 +281,7 @@ class PackedBlock {
     if ((p_ == nullptr || !small_has_aux()) && word == 0) return;
     // A small header gains or loses the word: the block is rebuilt with
     // the other header size.
-    rebuild_with_aux(word);
+    rebuild(0, 0, 0, {}, 0, word);
   }
 
   // Replaces data[from, to) with the concatenation of pieces and adds
@@ -298,9 +298,9 @@ class PackedBlock {
       std::string copy;
       copy.reserve(n);
       for (std::string_view s : pieces) copy.append(s);
-      return rebuild(from, to, count_delta, {std::string_view(copy)}, n);
+      return rebuild(from, to, count_delta, {std::string_view(copy)}, n, aux_word());
     }
-    rebuild(from, to, count_delta, pieces, n);
+    rebuild(from, to, count_delta, pieces, n, aux_word());
   }
 
   // Replaces the contents with `bytes` uninitialized data bytes that count
@@ -309,21 +309,11 @@ class PackedBlock {
   char* assign_uninitialized(size_t count, size_t bytes) {
     release();
     if (count == 0 && bytes == 0) return nullptr;
-    const bool large = needs_large(count, bytes);
-    const size_t header = header_size_for(large, /*with_aux=*/false);
+    const size_t header = header_size_for(needs_large(count, bytes), /*with_aux=*/false);
     char* q = static_cast<char*>(std::malloc(header + bytes));
     if (q == nullptr) throw std::bad_alloc();
     p_ = q + header;
-    if (large) {
-      store64(kCount64, count);
-      store64(kBytes64, bytes);
-      store32(kCount32, kLargeMark);
-      store32(kBytes32, kLargeMark);
-      if constexpr (kAux) store64(kAuxLarge, 0);
-    } else {
-      store32(kCount32, static_cast<uint32_t>(count));
-      store32(kBytes32, static_cast<uint32_t>(bytes));
-    }
+    store_header(count, bytes, 0);
     return p_;
   }
 
@@ -384,14 +374,34 @@ class PackedBlock {
   void store32(ptrdiff_t at, uint32_t v) { std::memcpy(p_ + at, &v, sizeof v); }
   void store64(ptrdiff_t at, uint64_t v) { std::memcpy(p_ + at, &v, sizeof v); }
 
-  // splice() without the aliasing check.
+  // The aux word, 0 in PackedBlock<false>.
+  uint64_t aux_word() const {
+    if constexpr (kAux) return aux();
+    return 0;
+  }
+  // Writes the header for count entries in bytes of data, with the aux
+  // word (kept in a small header only when nonzero).
+  void store_header(size_t count, size_t bytes, uint64_t word) {
+    if (needs_large(count, bytes)) {
+      store64(kCount64, count);
+      store64(kBytes64, bytes);
+      store32(kCount32, kLargeMark);
+      store32(kBytes32, kLargeMark);
+      if constexpr (kAux) store64(kAuxLarge, word);
+    } else {
+      store32(kCount32, static_cast<uint32_t>(count) | (word != 0 ? kAuxFlag : 0u));
+      store32(kBytes32, static_cast<uint32_t>(bytes));
+      if (word != 0) store64(kAuxSmall, word);
+    }
+  }
+
+  // splice() without the aliasing check, leaving `word` as the aux word
+  // (set_aux() uses it with an empty splice to change the header size).
   void rebuild(size_t from, size_t to, ptrdiff_t count_delta,
-               std::initializer_list<std::string_view> pieces, size_t n) {
+               std::initializer_list<std::string_view> pieces, size_t n, uint64_t word) {
     const size_t old_bytes = bytes();
     const size_t new_bytes = old_bytes - (to - from) + n;
     const size_t new_count = static_cast<size_t>(static_cast<ptrdiff_t>(count()) + count_delta);
-    uint64_t word = 0;
-    if constexpr (kAux) word = aux();
     if (new_bytes == 0 && new_count == 0 && word == 0) {
       release();
       return;
@@ -426,38 +436,7 @@ class PackedBlock {
       if (!s.empty()) std::memcpy(out, s.data(), s.size());
       out += s.size();
     }
-    if (new_large) {
-      store64(kCount64, new_count);
-      store64(kBytes64, new_bytes);
-      store32(kCount32, kLargeMark);
-      store32(kBytes32, kLargeMark);
-      if constexpr (kAux) store64(kAuxLarge, word);
-    } else {
-      store32(kCount32, static_cast<uint32_t>(new_count) | (word != 0 ? kAuxFlag : 0u));
-      store32(kBytes32, static_cast<uint32_t>(new_bytes));
-      if (word != 0) store64(kAuxSmall, word);
-    }
-  }
-
-  // Copies the block under a small header with (word != 0) or without the
-  // aux word.
-  void rebuild_with_aux(uint64_t word)
-    requires kAux
-  {
-    const size_t n = bytes(), c = count();
-    if (n == 0 && c == 0 && word == 0) {
-      release();
-      return;
-    }
-    const size_t header = header_size_for(false, word != 0);
-    char* q = static_cast<char*>(std::malloc(header + n));
-    if (q == nullptr) throw std::bad_alloc();
-    if (n != 0) std::memcpy(q + header, p_, n);
-    release();
-    p_ = q + header;
-    store32(kCount32, static_cast<uint32_t>(c) | (word != 0 ? kAuxFlag : 0u));
-    store32(kBytes32, static_cast<uint32_t>(n));
-    if (word != 0) store64(kAuxSmall, word);
+    store_header(new_count, new_bytes, word);
   }
 
   char* p_ = nullptr;  // the data; the header lies just before it

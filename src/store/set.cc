@@ -190,7 +190,7 @@ size_t SetValue::memory_usage() const {
       dict_.for_each([&](std::string_view key, const NoValue&) {
         // A node, plus the member's heap buffer when it is too long for the
         // string's inline storage.
-        bytes += Dict<NoValue>::kNodeSize + (key.size() > 15 ? key.size() + 1 : 0);
+        bytes += Dict<NoValue>::kNodeSize + Dict<NoValue>::string_heap_bytes(key);
       });
       break;
   }
