@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runtime/buggify.h"
+#include "server/memory.h"
 
 namespace peregrine::server {
 namespace {
@@ -47,6 +48,11 @@ void free_on(rt::Executor& worker, std::shared_ptr<Block> block) {
       worker.scheduler().yield();
     }
     std::free(block->release());
+    // The arrays were calloc'd here, in this thread's arena, which nothing
+    // else allocates from: its freed pages would stay resident until the
+    // allocator's decay got to them (an 8 MB array at 1M keys). Returning
+    // them now is this thread's work, not a command's.
+    allocator_purge_thread_arena();
   });
 }
 

@@ -1,5 +1,7 @@
 #include "server/memory.h"
 
+#include <cstdio>
+
 #ifdef PEREGRINE_HAVE_JEMALLOC
 #include <jemalloc/jemalloc.h>
 #endif
@@ -66,6 +68,15 @@ void allocator_purge() {
   mallctl(cmd, nullptr, nullptr, nullptr, 0);
 }
 
+void allocator_purge_thread_arena() {
+  unsigned arena = 0;
+  size_t len = sizeof arena;
+  if (mallctl("thread.arena", &arena, &len, nullptr, 0) != 0) return;
+  char cmd[64];
+  std::snprintf(cmd, sizeof cmd, "arena.%u.purge", arena);
+  mallctl(cmd, nullptr, nullptr, nullptr, 0);
+}
+
 const char* allocator_name() { return "jemalloc-5.3.0"; }
 #elif defined(PEREGRINE_ASAN_ALLOCATOR)
 AllocatorStats allocator_stats() {
@@ -79,12 +90,14 @@ int64_t thread_net_allocated() {
 }
 std::string allocator_report() { return "Stats not supported for the current allocator\n"; }
 void allocator_purge() {}
+void allocator_purge_thread_arena() {}
 const char* allocator_name() { return "asan"; }
 #else
 AllocatorStats allocator_stats() { return {}; }
 int64_t thread_net_allocated() { return 0; }
 std::string allocator_report() { return "Stats not supported for the current allocator\n"; }
 void allocator_purge() {}
+void allocator_purge_thread_arena() {}
 const char* allocator_name() { return "libc"; }
 #endif
 

@@ -26,6 +26,9 @@ int64_t thread_net_allocated();
 std::string allocator_report();
 // Returns unused dirty pages to the OS (MEMORY PURGE).
 void allocator_purge();
+// The same for the calling thread's own arena only (a worker that frees
+// large blocks the engine's arenas will never reuse).
+void allocator_purge_thread_arena();
 const char* allocator_name();
 
 }  // namespace peregrine::server
