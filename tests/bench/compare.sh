@@ -37,6 +37,12 @@
 # pinned to one CPU that only splits it; with --client-cpu 0,1 the client
 # may also use what CPU time the server leaves idle on its CPU.
 #
+# The last two columns are how busy the client's CPU was during the timed
+# run (every task on it, from /proc/stat), against redis and against
+# Peregrine. Near 100 in both, the ratio measures redis-benchmark more than
+# the servers: the server CPU per request columns then say how the servers
+# compare.
+#
 # Comparing redis-server with itself checks the script and shows the noise:
 #   tests/bench/compare.sh --peregrine "$(command -v redis-server)"
 
@@ -196,7 +202,19 @@ requests_for() {  # PIPELINE -> requests of one run
   echo $(( REQUESTS * p ))
 }
 
-# run_bench NAME PORT PID TEST PIPELINE -> "rps cpu_ticks phases"
+# core_ticks -> "busy total" jiffies of the client CPU from /proc/stat (every
+# task on it: redis-benchmark, and the kernel's loopback work it triggers);
+# "0 0" when the client is not pinned to one CPU.
+core_ticks() {
+  if [[ "$CLIENT_CPU" =~ ^[0-9]+$ ]] && [ ${#PIN_CLIENT[@]} -gt 0 ]; then
+    awk -v c="cpu$CLIENT_CPU" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i
+                                          print t - $5 - $6, t }' /proc/stat
+  else
+    echo "0 0"
+  fi
+}
+
+# run_bench NAME PORT PID TEST PIPELINE -> "rps cpu_ticks phases client_busy%"
 # Some tests run a fill phase first (LRANGE_* pushes its list with LPUSH):
 # rps is the last phase's (the test itself); every phase sends the same
 # number of requests, and the server CPU covers all of them, so efficiency
@@ -226,6 +244,8 @@ run_bench() {
     }
   fi
   before="$(cpu_ticks "$pid")"
+  local core_before core_after
+  core_before="$(core_ticks)"
   out="$(timeout "$RUN_TIMEOUT" "${PIN_CLIENT[@]}" redis-benchmark \
           -h 127.0.0.1 -p "$port" -q -c "$CLIENTS" -n "$(requests_for "$pipeline")" \
           -P "$pipeline" -t "$test" --csv "${extra[@]}" 2>&1)" || {
@@ -234,6 +254,7 @@ run_bench() {
     echo "$out" >&2
     return 1
   }
+  core_after="$(core_ticks)"
   after="$(cpu_ticks "$pid")" || {
     echo "$name (port $port) died during $test -P $pipeline" >&2
     return 1
@@ -242,7 +263,10 @@ run_bench() {
   rps="$(printf '%s\n' "$out" | awk -F, 'NR > 1 && NF >= 2 { gsub(/"/, "", $2); last = $2 } END { print last }')"
   phases="$(printf '%s\n' "$out" | awk -F, 'NR > 1 && NF >= 2 { n++ } END { print n + 0 }')"
   [ -n "$rps" ] && [ "$phases" -gt 0 ] || { echo "no result from redis-benchmark: $out" >&2; return 1; }
-  echo "$rps $(( after - before )) $phases"
+  local busy
+  busy="$(echo "$core_before $core_after" | awk '{ d = $4 - $2
+    if (d > 0) printf "%.0f", 100 * ($3 - $1) / d; else print "nan" }')"
+  echo "$rps $(( after - before )) $phases $busy"
 }
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '
@@ -270,28 +294,28 @@ rows=()
 IFS=',' read -r -a TEST_LIST <<<"$TESTS"
 for test in "${TEST_LIST[@]}"; do
   for pipeline in $PIPELINES; do
-    r_rps=""; p_rps=""; r_eff=""; p_eff=""
+    r_rps=""; p_rps=""; r_eff=""; p_eff=""; r_cli=""; p_cli=""
     for round in $(seq 1 "$ROUNDS"); do
-      read -r rps ticks phases < <(run_bench redis "$R_PORT" "$R_PID" "$test" "$pipeline") || exit 1
-      r_rps+=" $rps"
+      read -r rps ticks phases busy < <(run_bench redis "$R_PORT" "$R_PID" "$test" "$pipeline") || exit 1
+      r_rps+=" $rps"; r_cli+=" $busy"
       r_eff+=" $(awk -v n="$(( $(requests_for "$pipeline") * phases ))" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
-      read -r rps ticks phases < <(run_bench peregrine "$P_PORT" "$P_PID" "$test" "$pipeline") || exit 1
-      p_rps+=" $rps"
+      read -r rps ticks phases busy < <(run_bench peregrine "$P_PORT" "$P_PID" "$test" "$pipeline") || exit 1
+      p_rps+=" $rps"; p_cli+=" $busy"
       p_eff+=" $(awk -v n="$(( $(requests_for "$pipeline") * phases ))" -v t="$ticks" -v hz="$CLK_TCK" \
                  'BEGIN { if (t > 0) printf "%.0f", n / (t / hz); else print "inf" }')"
       echo "  $test -P $pipeline round $round: redis$(echo "$r_rps" | awk '{print " " $NF}') rps," \
            "peregrine$(echo "$p_rps" | awk '{print " " $NF}') rps" >&2
     done
-    rows+=("$test $pipeline $(echo "$r_rps" | median) $(echo "$p_rps" | median) $(echo "$r_eff" | median) $(echo "$p_eff" | median)")
+    rows+=("$test $pipeline $(echo "$r_rps" | median) $(echo "$p_rps" | median) $(echo "$r_eff" | median) $(echo "$p_eff" | median) $(echo "$r_cli" | median) $(echo "$p_cli" | median)")
   done
 done
 
 echo
-printf '%-8s %4s %12s %12s %7s %14s %14s %7s\n' \
-  test -P "redis rps" "pere rps" ratio "redis req/cpu" "pere req/cpu" ratio
+printf '%-8s %4s %12s %12s %7s %14s %14s %7s %6s %6s\n' \
+  test -P "redis rps" "pere rps" ratio "redis req/cpu" "pere req/cpu" ratio "r-cli%" "p-cli%"
 printf '%s\n' "${rows[@]}" | awk '
   function ratio(a, b) { return (a != "inf" && b != "inf" && a > 0) ? sprintf("%.2f", b / a) : "n/a" }
   function num(x) { return (x == "inf" || x == "nan") ? x : sprintf("%.0f", x) }
-  { printf "%-8s %4s %12s %12s %7s %14s %14s %7s\n",
-           $1, $2, num($3), num($4), ratio($3, $4), num($5), num($6), ratio($5, $6) }'
+  { printf "%-8s %4s %12s %12s %7s %14s %14s %7s %6s %6s\n",
+           $1, $2, num($3), num($4), ratio($3, $4), num($5), num($6), ratio($5, $6), num($7), num($8) }'
