@@ -1,6 +1,6 @@
-// libFuzzer target: the input bytes decode to a sequence of commands (with
-// time passing between some) run against the engine and the reference
-// models — strings/keys, lists, hashes (with field TTLs), sets, sorted sets,
+// libFuzzer target: the input bytes decode to a choice of encoding limits
+// and a sequence of commands (with time passing between some) run against
+// the engine and the reference models — strings/keys, lists, hashes (with field TTLs), sets, sorted sets,
 // each over its own keys — and any difference in a reply aborts. Commands
 // whose reply order is unspecified (SMEMBERS, HGETALL on big hashes) or
 // random are left out.
@@ -144,9 +144,28 @@ std::vector<std::string> decode_zset(Bytes& b) {
 
 }  // namespace
 
+// The first byte picks the encoding limits: Redis's defaults, or limits so
+// small that hashes, sets, sorted sets and lists reach their large
+// encodings (hash and set tables, the sorted-set tree, chained and
+// compressed list nodes) within a few commands. Replies must not change.
+static peregrine::server::Config encoding_limits(uint8_t choice) {
+  peregrine::server::Config c;
+  if (choice % 2 == 0) return c;
+  const int64_t n = 1 + (choice >> 1) % 4;
+  c.hash_max_listpack_entries = n;
+  c.hash_max_listpack_value = 2 + (choice >> 3) % 6;
+  c.set_max_intset_entries = n;
+  c.set_max_listpack_entries = n;
+  c.zset_max_listpack_entries = n;
+  c.zset_max_listpack_value = 2 + (choice >> 3) % 6;
+  c.list_max_listpack_size = n;
+  c.list_compress_depth = (choice >> 5) % 3;
+  return c;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes b(data, size);
-  peregrine::sim::EngineHarness engine(1);
+  peregrine::sim::EngineHarness engine(1, encoding_limits(b.next()));
   peregrine::models::KvModel model;
   peregrine::models::ListModel lists;
   peregrine::models::HashModel hashes;

@@ -1,18 +1,32 @@
-// Dict<V>: the hash table behind the keyspace and the expires index.
+// Dict<V>: the hash table behind large hashes (fields) and large sets
+// (members).
 //
 // What it is
-//   A map from byte-string keys to V. Each entry is one heap node holding the
-//   key (std::string), its cached 64-bit hash and the value; buckets are
-//   singly linked chains. Lookups take std::string_view so callers never
-//   build a std::string to probe. The hash is XXH3-64 with a per-Dict seed
-//   (the owner draws it from rt::Random), so there is no global state and
-//   bucket placement is not predictable from outside.
+//   A map from byte-string keys to V. Each entry is one heap allocation: a
+//   node header (chain link, the low 32 bits of the key's hash, the key's
+//   length, the value) followed by the key's bytes; buckets are singly
+//   linked chains. Lookups take std::string_view so callers never build a
+//   std::string to probe. The hash is XXH3-64 with a per-Dict seed (the
+//   owner draws it from rt::Random), so there is no global state and bucket
+//   placement is not predictable from outside.
+//
+// Node (one allocation; V = an empty struct takes no bytes)
+//
+//     0        8        12        16              16 + sizeof(V)
+//     +--------+--------+---------+---------------+------------------+
+//     | next   | hash32 | key_len | value (V)     | key bytes ...    |
+//     +--------+--------+---------+---------------+------------------+
+//
+//   A set member of 8-20 bytes thus takes one 32- or 48-byte allocation
+//   (a separate std::string key would add 32 bytes, and a heap block for
+//   keys over 15 bytes). A key of 4 GiB or more stores key_len 0xFFFFFFFF
+//   and its 64-bit length in the first 8 key bytes.
 //
 // Layout (while rehashing; otherwise only t_[0] is in use)
 //
 //      t_[0]  (old, 2^k buckets)        t_[1]  (new, 2^j buckets)
 //     +------+                          +------+
-//   0 | null |  <- already moved        | ---->[next|hash|key|value]->null
+//   0 | null |  <- already moved        | ---->[next|hash|len|value|key]->null
 //   1 | null |  <- already moved        | null |
 //     |  ... |                          |  ... |
 //   r | ---->[node]->[node]->null       | ---->[node]->null
@@ -20,8 +34,9 @@
 //     +------+
 //
 // Invariants
-//   * Table sizes are powers of two (>= kMinSize); a key with hash h lives in
-//     bucket h & mask of exactly one table.
+//   * Table sizes are powers of two (>= kMinSize, <= kMaxSize = 2^32, so a
+//     bucket index needs only the 32 hash bits a node keeps); a key with
+//     hash h lives in bucket h & mask of exactly one table.
 //   * Not rehashing: t_[1] is empty (no bucket array), rehash_idx_ is
 //     kNotRehashing.
 //   * Rehashing: every bucket of t_[0] below rehash_idx_ is empty; new
@@ -40,8 +55,10 @@
 //   pointers and make the Redis SCAN cursor guarantee possible: the cursor
 //   walks bucket indexes in reverse-binary order, which stays meaningful
 //   across any number of doublings and halvings of a power-of-two table.
-//   Caching the hash in the node keeps rehashing free of rehash computations
-//   and lets a probe reject most non-matching nodes without a memcmp.
+//   Caching 32 hash bits in the node keeps rehashing free of rehash
+//   computations and lets a probe reject all but one in 2^32 non-matching
+//   nodes without a memcmp. The key in the node's own allocation saves a
+//   pointer chase and a cache miss on every probe that matches.
 //
 // Callbacks given to scan() and for_each() may modify the values they are
 // handed but must not insert into or erase from the Dict.
@@ -51,10 +68,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 #include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #ifndef XXH_INLINE_ALL
@@ -63,6 +83,7 @@
 #include <xxhash.h>
 
 #include "runtime/runtime.h"
+#include "store/packed_list.h"
 #include "store/scan_cursor.h"
 
 namespace peregrine::store {
@@ -71,14 +92,60 @@ static_assert(sizeof(size_t) == 8 && sizeof(uint64_t) == 8,
               "bucket indexes are the low bits of a 64-bit hash and the SCAN cursor is "
               "64 bits wide; both assume a 64-bit size_t");
 
-template <typename V>
+// The value type of a Dict whose values are byte strings kept in the node
+// itself, after the key: [key bytes][varint value length][value bytes].
+// Such a Dict is read and written through get() and set() (string views in,
+// string views out) instead of find() and insert(); a view of a value lives
+// until that entry changes.
+struct InlineString {};
+
+// LongKey: the smallest key length stored in the long form (a parameter
+// only so that tests can reach that form without 4 GiB keys).
+template <typename V, uint32_t LongKey = std::numeric_limits<uint32_t>::max()>
 class Dict {
+  static constexpr bool kInline = std::is_same_v<V, InlineString>;
+
   struct Node {
-    Node* next;     // first: the chain walk touches it on every probe
-    uint64_t hash;  // cached full hash: rehash without rehashing, cheap reject
-    std::string key;
-    V value;
+    Node* next;         // first: the chain walk touches it on every probe
+    uint32_t hash;      // low 32 bits of the key's hash
+    uint32_t key_len;   // kLongKey: the length is the first 8 key bytes
+    [[no_unique_address]] V value;
+    // The key's bytes follow the header.
+
+    std::string_view key() const {
+      const char* p = reinterpret_cast<const char*>(this + 1);
+      if (key_len != kLongKey) return {p, key_len};
+      uint64_t n;
+      std::memcpy(&n, p, sizeof(n));
+      return {p + sizeof(n), static_cast<size_t>(n)};
+    }
   };
+  static constexpr uint32_t kLongKey = LongKey;
+
+  // What visitors and random_entry hand out for a value: V& (V* from
+  // random_entry), or a view of the bytes of an inline string.
+  using ValueRef = std::conditional_t<kInline, std::string_view, V&>;
+  using ConstValueRef = std::conditional_t<kInline, std::string_view, const V&>;
+  using ValueHandle = std::conditional_t<kInline, std::string_view, V*>;
+
+  static std::string_view inline_value(const Node* n) {
+    const std::string_view k = n->key();
+    uint64_t len;
+    const size_t hdr = packed_detail::get_varint(k.data() + k.size(), &len);
+    return {k.data() + k.size() + hdr, static_cast<size_t>(len)};
+  }
+  static ValueRef value_ref(Node* n) {
+    if constexpr (kInline) return inline_value(n);
+    else return n->value;
+  }
+  static ConstValueRef value_ref(const Node* n) {
+    if constexpr (kInline) return inline_value(n);
+    else return n->value;
+  }
+  static ValueHandle value_handle(Node* n) {
+    if constexpr (kInline) return inline_value(n);
+    else return &n->value;
+  }
 
   struct Table {
     Node** buckets = nullptr;  // calloc'd array of mask + 1 heads, or null
@@ -89,9 +156,18 @@ class Dict {
 
  public:
   static constexpr size_t kMinSize = 4;
-  static constexpr size_t kNodeSize = sizeof(Node);
-  // Heap bytes of a std::string (a node's key, a string value) holding s:
-  // none while s fits the string's inline storage (15 bytes in libstdc++).
+  static constexpr size_t kMaxSize = size_t{1} << 32;
+  static constexpr size_t kNodeHeaderSize = sizeof(Node);
+  // The bytes of the one allocation that holds an entry with this key.
+  static size_t node_bytes(std::string_view key) {
+    return sizeof(Node) + key.size() + (key.size() >= kLongKey ? sizeof(uint64_t) : 0);
+  }
+  // The same for an entry of an InlineString Dict with this value.
+  static size_t node_bytes(std::string_view key, std::string_view value) {
+    return node_bytes(key) + varint_size(value.size()) + value.size();
+  }
+  // Heap bytes of a std::string (a string value) holding s: none while s
+  // fits the string's inline storage (15 bytes in libstdc++).
   static size_t string_heap_bytes(std::string_view s) { return s.size() > 15 ? s.size() + 1 : 0; }
   static_assert(std::has_single_bit(kMinSize), "table sizes must be powers of two");
 
@@ -143,28 +219,76 @@ class Dict {
   }
   bool contains(std::string_view key) const { return find(key) != nullptr; }
   // The stored key equal to key (stable while the entry lives), or nullptr.
-  const std::string* find_key(std::string_view key) const {
-    if (empty()) return nullptr;
+  std::optional<std::string_view> find_key(std::string_view key) const {
+    if (empty()) return std::nullopt;
     const Node* n = lookup_node(key, hash_of(key));
-    return n ? &n->key : nullptr;
+    if (n == nullptr) return std::nullopt;
+    return n->key();
+  }
+
+  // The value stored for key (InlineString Dicts); the view lives until the
+  // entry changes.
+  std::optional<std::string_view> get(std::string_view key) const
+    requires kInline
+  {
+    if (empty()) return std::nullopt;
+    const Node* n = lookup_node(key, hash_of(key));
+    if (n == nullptr) return std::nullopt;
+    return inline_value(n);
   }
 
   // ---------------------------------------------------------------- writes
+  // Stores key -> value (InlineString Dicts), replacing any existing value;
+  // returns whether key is new. A value of another length moves the entry
+  // to a new node in the same place of its chain; value may be a view of
+  // the entry's current value.
+  bool set(std::string_view key, std::string_view value)
+    requires kInline
+  {
+    const uint64_t h = hash_of(key);
+    prepare_write();
+    Node** link = find_link(key, h);
+    if (link == nullptr) {
+      Table& t = is_rehashing() ? t_[1] : t_[0];
+      Node*& head = t.buckets[h & t.mask];
+      head = make_inline_node(head, h, key, value);
+      ++t.used;
+      return true;
+    }
+    Node* old = *link;
+    const std::string_view current = inline_value(old);
+    if (current.size() == value.size()) {
+      if (!value.empty()) std::memmove(const_cast<char*>(current.data()), value.data(), value.size());
+      return false;
+    }
+    *link = make_inline_node(old->next, old->hash, old->key(), value);
+    free_node(old);
+    return false;
+  }
+
   // Adds key -> value unless key is present. Returns the stored value and
   // whether it was inserted (false: the existing value, value is dropped).
-  std::pair<V*, bool> insert(std::string_view key, V value) {
+  std::pair<V*, bool> insert(std::string_view key, V value)
+    requires(!kInline)
+  {
     return insert_hashed(key, hash_of(key), std::move(value));
   }
-  std::pair<V*, bool> insert_hashed(std::string_view key, uint64_t h, V value) {
+  std::pair<V*, bool> insert_hashed(std::string_view key, uint64_t h, V value)
+    requires(!kInline)
+  {
     prepare_write();
     if (Node* n = lookup_node(key, h)) return {&n->value, false};
     return {&link_new(key, h, std::move(value))->value, true};
   }
   // Stores key -> value, replacing any existing value.
-  V& upsert(std::string_view key, V value) {
+  V& upsert(std::string_view key, V value)
+    requires(!kInline)
+  {
     return upsert_hashed(key, hash_of(key), std::move(value));
   }
-  V& upsert_hashed(std::string_view key, uint64_t h, V value) {
+  V& upsert_hashed(std::string_view key, uint64_t h, V value)
+    requires(!kInline)
+  {
     prepare_write();
     if (Node* n = lookup_node(key, h)) {
       n->value = std::move(value);
@@ -180,7 +304,7 @@ class Dict {
   bool erase_hashed(std::string_view key, uint64_t h) {
     Node* n = unlink(key, h);
     if (!n) return false;
-    delete n;
+    free_node(n);
     shrink_if_needed();
     return true;
   }
@@ -193,7 +317,7 @@ class Dict {
     Node* n = unlink(key, h);
     if (!n) return std::nullopt;
     std::optional<V> out(std::move(n->value));
-    delete n;
+    free_node(n);
     shrink_if_needed();
     return out;
   }
@@ -204,7 +328,7 @@ class Dict {
       for (size_t i = 0; i < t.size(); ++i) {
         for (Node* n = t.buckets[i]; n != nullptr;) {
           Node* next = n->next;
-          delete n;
+          free_node(n);
           n = next;
         }
       }
@@ -288,7 +412,7 @@ class Dict {
     for (const Table& t : t_) {
       for (size_t i = 0; i < t.size(); ++i) {
         for (const Node* n = t.buckets[i]; n != nullptr; n = n->next) {
-          fn(std::string_view(n->key), static_cast<const V&>(n->value));
+          fn(n->key(), value_ref(n));
         }
       }
     }
@@ -297,7 +421,7 @@ class Dict {
   // A random entry: a uniformly chosen non-empty bucket, then a uniformly
   // chosen node of its chain (so entries in long chains are slightly less
   // likely, as in Redis). nullopt when empty.
-  std::optional<std::pair<std::string_view, V*>> random_entry(rt::Random& random) {
+  std::optional<std::pair<std::string_view, ValueHandle>> random_entry(rt::Random& random) {
     if (empty()) return std::nullopt;
     if (is_rehashing()) rehash_step(1);
     Node* head = nullptr;
@@ -325,7 +449,7 @@ class Dict {
     for (Node* n = head; n != nullptr; n = n->next) ++len;
     Node* pick = head;
     for (uint64_t k = random.uniform(len); k > 0; --k) pick = pick->next;
-    return std::make_pair(std::string_view(pick->key), &pick->value);
+    return std::make_pair(pick->key(), value_handle(pick));
   }
 
  private:
@@ -338,7 +462,7 @@ class Dict {
   static void visit_chain(Node* n, F& fn) {
     while (n != nullptr) {
       Node* next = n->next;
-      fn(std::string_view(n->key), n->value);
+      fn(n->key(), value_ref(n));
       n = next;
     }
   }
@@ -348,10 +472,7 @@ class Dict {
       const Table& tb = t_[t];
       if (tb.buckets != nullptr) {
         for (Node* n = tb.buckets[h & tb.mask]; n != nullptr; n = n->next) {
-          if (n->hash == h && n->key.size() == key.size() &&
-              std::char_traits<char>::compare(n->key.data(), key.data(), key.size()) == 0) {
-            return n;
-          }
+          if (n->hash == static_cast<uint32_t>(h) && n->key() == key) return n;
         }
       }
       if (!is_rehashing()) break;
@@ -375,25 +496,23 @@ class Dict {
   Node* link_new(std::string_view key, uint64_t h, V value) {
     Table& t = is_rehashing() ? t_[1] : t_[0];
     Node*& head = t.buckets[h & t.mask];
-    Node* n = new Node{head, h, std::string(key), std::move(value)};
+    Node* n = make_node(head, h, key, std::move(value));
     head = n;
     ++t.used;
     return n;
   }
 
-  // Detaches key's node (doing a rehash step first), or returns nullptr.
-  Node* unlink(std::string_view key, uint64_t h) {
-    if (empty()) return nullptr;
-    if (is_rehashing()) rehash_step(1);
+  // The link (bucket head or a node's next) that points at key's node, or
+  // nullptr. *table is set to the table holding it.
+  Node** find_link(std::string_view key, uint64_t h, Table** table = nullptr) {
     for (int t = 0; t < 2; ++t) {
       Table& tb = t_[t];
       if (tb.buckets != nullptr) {
         for (Node** link = &tb.buckets[h & tb.mask]; *link != nullptr; link = &(*link)->next) {
           Node* n = *link;
-          if (n->hash == h && n->key == key) {
-            *link = n->next;
-            --tb.used;
-            return n;
+          if (n->hash == static_cast<uint32_t>(h) && n->key() == key) {
+            if (table != nullptr) *table = &tb;
+            return link;
           }
         }
       }
@@ -402,10 +521,73 @@ class Dict {
     return nullptr;
   }
 
+  // Detaches key's node (doing a rehash step first), or returns nullptr.
+  Node* unlink(std::string_view key, uint64_t h) {
+    if (empty()) return nullptr;
+    if (is_rehashing()) rehash_step(1);
+    Table* tb = nullptr;
+    Node** link = find_link(key, h, &tb);
+    if (link == nullptr) return nullptr;
+    Node* n = *link;
+    *link = n->next;
+    --tb->used;
+    return n;
+  }
+
   void shrink_if_needed() {
     if (is_rehashing()) return;
     const size_t buckets = t_[0].size();
     if (buckets > kMinSize && t_[0].used * 10 < buckets) resize(t_[0].used);
+  }
+
+  // Allocates `bytes` for a node and writes its header and key; returns the
+  // node and the end of the key's bytes.
+  static std::pair<Node*, char*> new_node(size_t bytes, Node* next, uint64_t h,
+                                          std::string_view key, V value) {
+    const bool long_key = key.size() >= kLongKey;
+    void* mem = ::operator new(bytes);
+    Node* n = new (mem) Node{next, static_cast<uint32_t>(h),
+                             long_key ? kLongKey : static_cast<uint32_t>(key.size()),
+                             std::move(value)};
+    char* p = reinterpret_cast<char*>(n + 1);
+    if (long_key) {
+      const uint64_t len = key.size();
+      std::memcpy(p, &len, sizeof(len));
+      p += sizeof(len);
+    }
+    if (!key.empty()) std::memcpy(p, key.data(), key.size());
+    return {n, p + key.size()};
+  }
+
+  static Node* make_node(Node* next, uint64_t h, std::string_view key, V value) {
+    return new_node(node_bytes(key), next, h, key, std::move(value)).first;
+  }
+
+  static Node* make_inline_node(Node* next, uint64_t h, std::string_view key,
+                                std::string_view value) {
+    auto [n, p] = new_node(node_bytes(key, value), next, h, key, V{});
+    p += packed_detail::put_varint(value.size(), p);
+    if (!value.empty()) std::memcpy(p, value.data(), value.size());
+    return n;
+  }
+
+  static size_t varint_size(uint64_t v) {
+    size_t n = 1;
+    for (; v >= 0x80; v >>= 7) ++n;
+    return n;
+  }
+
+  static void free_node(Node* n) {
+    size_t bytes;
+    if constexpr (kInline) bytes = node_bytes(n->key(), inline_value(n));
+    else bytes = node_bytes(n->key());
+    n->~Node();
+#if defined(__cpp_sized_deallocation)
+    ::operator delete(static_cast<void*>(n), bytes);  // jemalloc skips the size lookup
+#else
+    (void)bytes;
+    ::operator delete(static_cast<void*>(n));
+#endif
   }
 
   static Table alloc_table(size_t size) {
@@ -418,7 +600,7 @@ class Dict {
 
   // Starts moving to a table of the smallest power of two >= n (>= kMinSize).
   void resize(size_t n) {
-    const size_t size = std::bit_ceil(n < kMinSize ? kMinSize : n);
+    const size_t size = n >= kMaxSize ? kMaxSize : std::bit_ceil(n < kMinSize ? kMinSize : n);
     if (size == t_[0].size()) return;
     Table fresh = alloc_table(size);
     if (t_[0].used == 0) {  // nothing to move: switch at once
@@ -469,8 +651,11 @@ class Dict {
   uint64_t seed_;
 };
 
-// The expires index holds one node per volatile key; keep it within a
-// cache line (next + hash + std::string + int64).
-static_assert(Dict<int64_t>::kNodeSize <= 64, "expires node should fit one cache line");
+// A set member's node is a 16-byte header and the member's bytes.
+namespace dict_layout_check {
+struct Empty {};
+static_assert(Dict<Empty>::kNodeHeaderSize == 16, "an empty value takes no bytes in a node");
+static_assert(Dict<std::string>::kNodeHeaderSize == 16 + sizeof(std::string));
+}  // namespace dict_layout_check
 
 }  // namespace peregrine::store

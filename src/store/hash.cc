@@ -26,9 +26,9 @@ std::unique_ptr<Collection> HashValue::clone() const {
     c.seed = e->seed;
     c.listpack_ex = e->listpack_ex;
     if (e->table) {
-      c.table = std::make_unique<Dict<std::string>>(e->seed);
+      c.table = std::make_unique<Dict<InlineString>>(e->seed);
       c.table->reserve(e->table->size());
-      e->table->for_each([&](std::string_view f, const std::string& v) { c.table->insert(f, v); });
+      e->table->for_each([&](std::string_view f, std::string_view v) { c.table->set(f, v); });
     }
     if (e->ttls) c.ttls = std::make_unique<FieldTtls>(*e->ttls);
   }
@@ -41,12 +41,10 @@ size_t HashValue::memory_usage() const {
   if (e == nullptr) return bytes;
   bytes += sizeof(Ext);
   if (e->table) {
-    bytes += sizeof(Dict<std::string>) + e->table->bucket_count() * sizeof(void*);
-    e->table->for_each([&](std::string_view f, const std::string& v) {
-      // A node, plus each string's heap buffer when it is too long for the
-      // string's inline storage.
-      bytes += Dict<std::string>::kNodeSize + Dict<std::string>::string_heap_bytes(f) +
-               Dict<std::string>::string_heap_bytes(v);
+    bytes += sizeof(Dict<InlineString>) + e->table->bucket_count() * sizeof(void*);
+    e->table->for_each([&](std::string_view f, std::string_view v) {
+      // One node: its header, the field and the value.
+      bytes += Dict<InlineString>::node_bytes(f, v);
     });
   }
   if (e->ttls) {
@@ -66,9 +64,9 @@ std::string_view HashValue::encoding_name() const {
 
 void HashValue::convert_to_hashtable(uint64_t seed) {
   if (!is_listpack()) return;
-  auto t = std::make_unique<Dict<std::string>>(seed);
+  auto t = std::make_unique<Dict<InlineString>>(seed);
   t->reserve(lp_.size() / 2);
-  for_each([&](std::string_view f, std::string_view v) { t->insert(f, std::string(v)); });
+  for_each([&](std::string_view f, std::string_view v) { t->set(f, v); });
   Ext& e = ext_or_create();
   lp_.clear();  // keeps the aux word, the Ext pointer
   e.seed = seed;
@@ -84,11 +82,7 @@ void HashValue::fit_lengths(std::string_view field, std::string_view value,
 }
 
 std::optional<std::string_view> HashValue::get(std::string_view field) const {
-  if (const Dict<std::string>* t = table()) {
-    const std::string* v = t->find(field);
-    if (v == nullptr) return std::nullopt;
-    return std::string_view(*v);
-  }
+  if (const Dict<InlineString>* t = table()) return t->get(field);
   Pairs::Cursor c(lp_);
   if (!c.find(field, 2)) return std::nullopt;
   c.advance();
@@ -99,11 +93,8 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
                     bool keep_ttl) {
   fit_lengths(field, value, limits);
   bool added;
-  if (Dict<std::string>* t = table()) {
-    std::string* v = t->find(field);
-    added = v == nullptr;
-    if (added) t->insert(field, std::string(value));
-    else v->assign(value);
+  if (Dict<InlineString>* t = table()) {
+    added = t->set(field, value);
   } else {
     Pairs::Cursor c(lp_);
     added = !c.find(field, 2);
@@ -121,7 +112,7 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
 
 bool HashValue::erase(std::string_view field) {
   bool removed;
-  if (Dict<std::string>* t = table()) {
+  if (Dict<InlineString>* t = table()) {
     removed = t->erase(field);
   } else {
     Pairs::Cursor c(lp_);
@@ -140,9 +131,9 @@ std::vector<std::pair<std::string, std::string>> HashValue::entries() const {
 }
 
 std::pair<std::string, std::string_view> HashValue::random_entry(rt::Random& random) {
-  if (Dict<std::string>* t = table()) {
+  if (Dict<InlineString>* t = table()) {
     auto e = t->random_entry(random);
-    return {std::string(e->first), std::string_view(*e->second)};
+    return {std::string(e->first), e->second};
   }
   Pairs::Cursor c(lp_);
   c.skip(2 * random.uniform(lp_.size() / 2));

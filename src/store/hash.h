@@ -12,7 +12,7 @@
 //                previous value, so every value is a run of bytes in the
 //                block and get() returns a view of it. Lookups are linear
 //                scans over the fields.
-//   "hashtable"  a Dict<std::string> keyed by field. A hash converts once it
+//   "hashtable"  a Dict<InlineString> keyed by field. A hash converts once it
 //                has more than hash-max-listpack-entries fields, or when a
 //                field or value longer than hash-max-listpack-value bytes is
 //                stored; it never converts back.
@@ -91,7 +91,7 @@ class HashValue final : public Collection {
 
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override {
-    const Dict<std::string>* t = table();
+    const Dict<InlineString>* t = table();
     return t == nullptr ? lp_.size() / 2 : t->size();
   }
   size_t memory_usage() const override;
@@ -135,8 +135,8 @@ class HashValue final : public Collection {
   // the duration of the call.
   template <typename F>
   void for_each(F&& fn) const {
-    if (const Dict<std::string>* t = table()) {
-      t->for_each([&](std::string_view f, const std::string& v) { fn(f, std::string_view(v)); });
+    if (const Dict<InlineString>* t = table()) {
+      t->for_each([&](std::string_view f, std::string_view v) { fn(f, v); });
       return;
     }
     lp_.for_each_row([&](const std::array<std::string_view, 2>& pair) { fn(pair[0], pair[1]); });
@@ -149,9 +149,7 @@ class HashValue final : public Collection {
   // done), with Dict::scan's guarantee. Only for the hashtable encoding.
   template <typename F>
   uint64_t scan(uint64_t cursor, F&& fn) {
-    return table()->scan(cursor, [&](std::string_view f, std::string& v) {
-      fn(f, std::string_view(v));
-    });
+    return table()->scan(cursor, [&](std::string_view f, std::string_view v) { fn(f, v); });
   }
 
   // A uniformly chosen field,value pair (the hash must not be empty). The
@@ -201,14 +199,14 @@ class HashValue final : public Collection {
     uint64_t seed = 0;
     // Set once a field of a listpack hash got a TTL ("listpackex").
     bool listpack_ex = false;
-    std::unique_ptr<Dict<std::string>> table;  // hashtable encoding
+    std::unique_ptr<Dict<InlineString>> table;  // hashtable encoding
     std::unique_ptr<FieldTtls> ttls;           // null, or holds a field
   };
 
   Ext* ext() const { return reinterpret_cast<Ext*>(static_cast<uintptr_t>(lp_.aux())); }
   // The Ext, created on first need.
   Ext& ext_or_create();
-  Dict<std::string>* table() const {
+  Dict<InlineString>* table() const {
     Ext* e = ext();
     return e != nullptr ? e->table.get() : nullptr;
   }

@@ -188,9 +188,8 @@ size_t SetValue::memory_usage() const {
     case Kind::kHashtable:
       bytes += dict_.bucket_count() * sizeof(void*);
       dict_.for_each([&](std::string_view key, const NoValue&) {
-        // A node, plus the member's heap buffer when it is too long for the
-        // string's inline storage.
-        bytes += Dict<NoValue>::kNodeSize + Dict<NoValue>::string_heap_bytes(key);
+        // One node: its header and the member's bytes.
+        bytes += Dict<NoValue>::node_bytes(key);
       });
       break;
   }

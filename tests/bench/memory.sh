@@ -8,6 +8,10 @@
 #   tests/bench/memory.sh --shape zset1000              # 1M members: 1k sorted sets of 1000
 #   tests/bench/memory.sh --shape hash5 --keys 5000000  # 5M fields: 1M hashes of 5
 #   tests/bench/memory.sh --shape list100               # 1M elements: 10k lists of 100
+#   tests/bench/memory.sh --shape hash1000              # 1M fields: 1k hashes of 1000
+#                                                        # (past the listpack limit: tables)
+#   tests/bench/memory.sh --shape set1000               # 1M members: 1k sets of 1000
+#                                                        # (member:000000 ...: tables)
 #   tests/bench/memory.sh --shape list10000 --config "list-compress-depth 1"
 #                                                        # 1M elements: 100 lists of 10,000,
 #                                                        # interior list nodes compressed
@@ -71,7 +75,7 @@ def cmd(*args):
 
 if shape != "strings":
     per_key = {"hash100": 100, "zset1000": 1000, "hash5": 5, "list100": 100,
-               "list10000": 10000}[shape]
+               "list10000": 10000, "hash1000": 1000, "set1000": 1000}[shape]
     chunk = []
     for i in range(n // per_key):
         key = b"obj:%08d" % i
@@ -80,11 +84,14 @@ if shape != "strings":
             for f in range(j, min(per_key, j + 50)):
                 if shape == "zset1000":
                     args += [b"%d" % f, b"member:%06d" % f]
+                elif shape == "set1000":
+                    args += [b"member:%06d" % f]
                 elif shape.startswith("list"):
                     args += [next_value()]
                 else:
                     args += [b"field:%03d" % f, next_value()]
-            verb = b"ZADD" if shape == "zset1000" else b"RPUSH" if shape.startswith("list") else b"HSET"
+            verb = {"zset1000": b"ZADD", "set1000": b"SADD"}.get(
+                shape, b"RPUSH" if shape.startswith("list") else b"HSET")
             chunk.append(cmd(verb, key, *args))
         if len(chunk) >= 2000:
             out.write(b"".join(chunk)); chunk = []

@@ -48,7 +48,7 @@ TEST(Dict, EmptyBehaviour) {
   EXPECT_EQ(d.find("x"), nullptr);
   EXPECT_FALSE(d.erase("x"));
   EXPECT_FALSE(d.extract("x").has_value());
-  EXPECT_EQ(d.find_key("x"), nullptr);
+  EXPECT_FALSE(d.find_key("x").has_value());
   EXPECT_EQ(d.bucket_count(), 0u);
   TestRandom r(1);
   EXPECT_FALSE(d.random_entry(r).has_value());
@@ -70,7 +70,7 @@ TEST(Dict, InsertFindUpsertErase) {
   EXPECT_EQ(*d.find("a"), 3);
   EXPECT_EQ(d.upsert("b", 4), 4);
   EXPECT_EQ(d.size(), 2u);
-  ASSERT_NE(d.find_key("b"), nullptr);
+  ASSERT_TRUE(d.find_key("b").has_value());
   EXPECT_EQ(*d.find_key("b"), "b");
   EXPECT_TRUE(d.contains("b"));
   EXPECT_TRUE(d.erase("a"));
@@ -93,6 +93,55 @@ TEST(Dict, BinaryKeys) {
   EXPECT_EQ(*d.find(other), 2);
   EXPECT_EQ(*d.find(""), 3);
   EXPECT_EQ(d.find(std::string_view("a", 1)), nullptr);
+}
+
+// Every key length on both sides of the long-key threshold (8 here, so the
+// long form is reached without 4 GiB keys), through insert, grow, scan,
+// random sampling, extract and erase; values that own memory so that a
+// leak or double free shows under the sanitizers.
+TEST(Dict, KeysOfEveryLengthAroundTheLongForm) {
+  using LongFormDict = Dict<std::string, 8>;
+  LongFormDict d(5);
+  std::map<std::string, std::string> model;
+  std::string key;
+  for (int len = 0; len < 40; ++len) {
+    key.assign(static_cast<size_t>(len), '\0');
+    for (int i = 0; i < len; ++i) key[static_cast<size_t>(i)] = static_cast<char>('a' + (len * 7 + i) % 26);
+    std::string value(static_cast<size_t>(len) * 3, 'v');
+    ASSERT_TRUE(d.insert(key, value).second) << len;
+    model[key] = value;
+    EXPECT_EQ(LongFormDict::node_bytes(key),
+              LongFormDict::kNodeHeaderSize + key.size() + (key.size() >= 8 ? 8 : 0));
+  }
+  EXPECT_EQ(d.size(), model.size());
+  for (const auto& [k, v] : model) {
+    ASSERT_NE(d.find(k), nullptr) << k.size();
+    EXPECT_EQ(*d.find(k), v);
+    ASSERT_TRUE(d.find_key(k).has_value());
+    EXPECT_EQ(*d.find_key(k), k);
+  }
+  std::map<std::string, std::string> seen;
+  d.for_each([&](std::string_view k, std::string& v) { seen.emplace(std::string(k), v); });
+  EXPECT_EQ(seen, model);
+  TestRandom r(3);
+  for (int i = 0; i < 100; ++i) {
+    auto e = d.random_entry(r);
+    ASSERT_TRUE(e.has_value());
+    ASSERT_TRUE(model.count(std::string(e->first)));
+    EXPECT_EQ(*e->second, model[std::string(e->first)]);
+  }
+  int n = 0;
+  for (const auto& [k, v] : model) {
+    if (n++ % 2 == 0) {
+      auto taken = d.extract(k);
+      ASSERT_TRUE(taken.has_value());
+      EXPECT_EQ(*taken, v);
+    } else {
+      EXPECT_TRUE(d.erase(k));
+    }
+    EXPECT_EQ(d.find(k), nullptr);
+  }
+  EXPECT_TRUE(d.empty());
 }
 
 TEST(Dict, ConstFind) {
@@ -232,6 +281,86 @@ TEST(Dict, MatchesUnorderedMapModel) {
     RC_ASSERT(contents == model);
   });
   EXPECT_TRUE(ok);
+}
+
+// Inline string values: set/get against a model, with values whose length
+// changes (the entry moves to a new node) or stays (rewritten in place),
+// values that are views of the entry's own current value, keys in the long
+// form (threshold 8 here), grows, shrinks, a scan that must see every key,
+// and the node size MEMORY USAGE counts.
+TEST(Dict, InlineStringValuesMatchModel) {
+  using InlineDict = Dict<InlineString, 8>;
+  const bool ok = rc::check("Dict<InlineString> behaves like std::unordered_map", [] {
+    const auto seed = *rc::gen::arbitrary<uint64_t>();
+    const int key_space = *rc::gen::inRange(1, 2000);
+    const int n_ops = *rc::gen::inRange(0, 3000);
+    const auto ops = *rc::gen::container<std::vector<std::tuple<uint8_t, uint16_t, uint8_t>>>(
+        static_cast<size_t>(n_ops),
+        rc::gen::tuple(rc::gen::inRange<uint8_t>(0, 20), rc::gen::arbitrary<uint16_t>(),
+                       rc::gen::arbitrary<uint8_t>()));
+    InlineDict d(seed);
+    std::unordered_map<std::string, std::string> model;
+    for (const auto& [kind, k, len] : ops) {
+      // Keys of 3 to 12 bytes: both sides of the long-form threshold.
+      std::string key = key_of(k % key_space);
+      key.resize(3 + k % 10, '#');
+      // Values up to 200 bytes (two-byte varint lengths from 128 on).
+      const std::string value(len % 201, static_cast<char>('a' + k % 26));
+      if (kind < 9) {  // set
+        RC_ASSERT(d.set(key, value) == (model.count(key) == 0));
+        model[key] = value;
+      } else if (kind < 11) {  // set from a view of the entry's own value
+        auto cur = d.get(key);
+        RC_ASSERT(cur.has_value() == (model.count(key) == 1));
+        if (cur) {
+          const std::string_view part = cur->substr(cur->size() / 2);
+          const std::string expect(part);
+          RC_ASSERT(!d.set(key, part));
+          model[key] = expect;
+        }
+      } else if (kind < 15) {  // erase
+        RC_ASSERT(d.erase(key) == (model.erase(key) == 1));
+      } else if (kind < 19) {  // get
+        auto v = d.get(key);
+        auto it = model.find(key);
+        RC_ASSERT(v.has_value() == (it != model.end()));
+        if (v) RC_ASSERT(*v == it->second);
+      } else {  // erase most keys: drives the table to shrink
+        std::vector<std::string> victims;
+        for (const auto& [mk, mv] : model) {
+          if (std::hash<std::string>{}(mk) % 8 != static_cast<size_t>(len & 7)) victims.push_back(mk);
+        }
+        for (const auto& vk : victims) {
+          RC_ASSERT(d.erase(vk));
+          model.erase(vk);
+        }
+      }
+      RC_ASSERT(d.size() == model.size());
+    }
+    std::unordered_map<std::string, std::string> contents;
+    size_t bytes = 0;
+    d.for_each([&](std::string_view k, std::string_view v) {
+      RC_ASSERT(contents.emplace(std::string(k), std::string(v)).second);
+      bytes += InlineDict::node_bytes(k, v);
+    });
+    RC_ASSERT(contents == model);
+    size_t expect_bytes = 0;
+    for (const auto& [mk, mv] : model) {
+      expect_bytes += InlineDict::kNodeHeaderSize + mk.size() + (mk.size() >= 8 ? 8 : 0) +
+                      (mv.size() < 128 ? 1 : 2) + mv.size();
+    }
+    RC_ASSERT(bytes == expect_bytes);
+    std::unordered_map<std::string, std::string> scanned;
+    uint64_t cursor = 0;
+    do {
+      cursor = d.scan(cursor, [&](std::string_view k, std::string_view v) {
+        scanned.emplace(std::string(k), std::string(v));
+      });
+    } while (cursor != 0);
+    RC_ASSERT(scanned == model);
+  });
+  EXPECT_TRUE(ok);
+  static_assert(InlineDict::kNodeHeaderSize == 16, "an inline-string node header is 16 bytes");
 }
 
 // With no changes between calls, a scan visits every key exactly once, both
