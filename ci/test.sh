@@ -54,6 +54,8 @@ for target in build-fuzz/fuzz_*; do
   name=$(basename "$target"); name=${name#fuzz_}
   work=$(mktemp -d)
   cp -r "fuzz/corpus/$name/." "$work/" 2>/dev/null || true
+  # A minimized corpus from longer runs, kept packed (thousands of files).
+  if [ -f "fuzz/corpus/$name.tar.gz" ]; then tar -xzf "fuzz/corpus/$name.tar.gz" -C "$work"; fi
   "$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 5
   rm -rf "$work"
 done
