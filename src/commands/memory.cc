@@ -1,7 +1,9 @@
 // MEMORY USAGE STATS DOCTOR MALLOC-STATS PURGE HELP.
 #include <string>
 
+#include "commands/memory_overhead.h"
 #include "commands/util.h"
+#include "server/client.h"
 #include "server/command.h"
 #include "server/memory.h"
 #include "server/server.h"
@@ -45,52 +47,54 @@ void memory_usage(CommandContext& ctx) {
   ctx.reply.integer(static_cast<int64_t>(bytes));
 }
 
-// MEMORY STATS
+// MEMORY STATS: Redis 7.0's fields in its order; what Peregrine does not
+// have (replication, AOF, scripts, cluster) reads 0.
 void memory_stats(CommandContext& ctx) {
-  AllocatorStats a = allocator_stats();
-  ctx.server.note_memory_peak(a.allocated);
-  size_t keys = 0, dbs_used = 0;
-  for (int i = 0; i < ctx.server.db_count(); ++i) {
-    keys += ctx.server.db(i).size();
-    dbs_used += ctx.server.db(i).size() > 0 ? 1 : 0;
+  const MemoryOverhead m = memory_overhead(ctx.server);
+  auto& r = ctx.reply;
+  const auto num = [&](const char* name, int64_t v) {
+    r.bulk(name);
+    r.integer(v);
+  };
+  const auto real = [&](const char* name, double v) {
+    r.bulk(name);
+    r.double_value(v);
+  };
+  r.map(27 + m.dbs.size());
+  num("peak.allocated", m.peak_allocated);
+  num("total.allocated", m.total_allocated);
+  num("startup.allocated", m.startup_allocated);
+  num("replication.backlog", 0);
+  num("clients.slaves", 0);
+  num("clients.normal", m.clients_normal);
+  num("cluster.links", 0);
+  num("aof.buffer", 0);
+  num("lua.caches", 0);
+  num("functions.caches", 0);
+  for (const MemoryOverhead::DbTables& db : m.dbs) {
+    r.bulk("db." + std::to_string(db.index));
+    r.map(3);
+    num("overhead.hashtable.main", db.main);
+    num("overhead.hashtable.expires", db.expires);
+    num("overhead.hashtable.slot-to-keys", 0);
   }
-  int64_t rss = ctx.server.runtime().process_rss_bytes();
-  ctx.reply.map(10 + dbs_used);
-  ctx.reply.bulk("peak.allocated");
-  ctx.reply.integer(ctx.server.memory_peak());
-  ctx.reply.bulk("total.allocated");
-  ctx.reply.integer(a.allocated);
-  ctx.reply.bulk("clients.normal");
-  int64_t client_bytes = 0;
-  for (Client* c : ctx.server.clients()) {
-    (void)c;
-    client_bytes += 16 * 1024;  // the query buffer each connection keeps
-  }
-  ctx.reply.integer(client_bytes);
-  for (int i = 0; i < ctx.server.db_count(); ++i) {
-    store::Db& db = ctx.server.db(i);
-    if (db.size() == 0) continue;
-    ctx.reply.bulk("db." + std::to_string(i));
-    ctx.reply.map(2);
-    ctx.reply.bulk("overhead.hashtable.main");
-    ctx.reply.integer(static_cast<int64_t>(db.keys_table_bytes()));
-    ctx.reply.bulk("overhead.hashtable.expires");
-    ctx.reply.integer(static_cast<int64_t>(db.expires_table_bytes()));
-  }
-  ctx.reply.bulk("keys.count");
-  ctx.reply.integer(static_cast<int64_t>(keys));
-  ctx.reply.bulk("keys.bytes-per-key");
-  ctx.reply.integer(keys ? a.allocated / static_cast<int64_t>(keys) : 0);
-  ctx.reply.bulk("allocator.allocated");
-  ctx.reply.integer(a.allocated);
-  ctx.reply.bulk("allocator.active");
-  ctx.reply.integer(a.active);
-  ctx.reply.bulk("allocator.resident");
-  ctx.reply.integer(a.resident);
-  ctx.reply.bulk("rss-overhead.bytes");
-  ctx.reply.integer(rss - a.resident);
-  ctx.reply.bulk("fragmentation");
-  ctx.reply.double_value(a.allocated ? static_cast<double>(rss) / a.allocated : 0);
+  num("overhead.total", m.overhead_total);
+  num("keys.count", m.keys);
+  num("keys.bytes-per-key", m.bytes_per_key);
+  num("dataset.bytes", m.dataset);
+  real("dataset.percentage", m.dataset_perc);
+  real("peak.percentage", m.peak_perc);
+  num("allocator.allocated", m.allocator.allocated);
+  num("allocator.active", m.allocator.active);
+  num("allocator.resident", m.allocator.resident);
+  real("allocator-fragmentation.ratio", m.allocator_frag());
+  num("allocator-fragmentation.bytes", m.allocator_frag_bytes());
+  real("allocator-rss.ratio", m.allocator_rss());
+  num("allocator-rss.bytes", m.allocator_rss_bytes());
+  real("rss-overhead.ratio", m.rss_overhead());
+  num("rss-overhead.bytes", m.rss_overhead_bytes());
+  real("fragmentation", m.fragmentation());
+  num("fragmentation.bytes", m.fragmentation_bytes());
 }
 
 // MEMORY DOCTOR
@@ -150,6 +154,35 @@ CommandSpec sub(std::string name, int arity, uint32_t flags, CommandHandler h, s
 }
 
 }  // namespace
+
+MemoryOverhead memory_overhead(Server& server) {
+  MemoryOverhead m;
+  m.allocator = allocator_stats();
+  m.rss = server.runtime().process_rss_bytes();
+  m.total_allocated = m.allocator.allocated;
+  server.note_memory_peak(m.total_allocated);
+  m.peak_allocated = server.memory_peak();
+  m.startup_allocated = server.startup_allocated();
+  for (Client* c : server.clients()) m.clients_normal += static_cast<int64_t>(c->memory_bytes());
+  m.overhead_total = m.startup_allocated + m.clients_normal;
+  for (int i = 0; i < server.db_count(); ++i) {
+    store::Db& db = server.db(i);
+    if (db.size() == 0) continue;
+    MemoryOverhead::DbTables t{i, static_cast<int64_t>(db.keys_table_bytes()),
+                               static_cast<int64_t>(db.expires_table_bytes())};
+    m.overhead_total += t.main + t.expires;
+    m.keys += static_cast<int64_t>(db.size());
+    m.dbs.push_back(t);
+  }
+  m.dataset = m.total_allocated - m.overhead_total;
+  m.peak_perc = m.peak_allocated > 0 ? 100.0 * static_cast<double>(m.total_allocated) /
+                                           static_cast<double>(m.peak_allocated)
+                                     : 0;
+  const int64_t net = m.total_allocated > m.startup_allocated ? m.total_allocated - m.startup_allocated : 1;
+  m.dataset_perc = 100.0 * static_cast<double>(m.dataset) / static_cast<double>(net);
+  m.bytes_per_key = m.keys > 0 ? net / m.keys : 0;
+  return m;
+}
 
 void register_memory_commands(CommandTable& t) {
   CommandSpec usage = sub("usage", -3, kCmdReadonly, &memory_usage,

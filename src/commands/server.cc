@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "commands/memory_overhead.h"
 #include "commands/util.h"
 #include "server/client.h"
 #include "server/command.h"
@@ -102,27 +103,66 @@ void info_clients(CommandContext& ctx, InfoWriter& w) {
 
 void info_memory(CommandContext& ctx, InfoWriter& w) {
   Server& s = ctx.server;
-  AllocatorStats a = allocator_stats();
-  int64_t rss = s.runtime().process_rss_bytes();
-  int64_t used = a.allocated;
-  s.note_memory_peak(used);
+  const MemoryOverhead m = memory_overhead(s);
+  const auto percent = [](double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.2f%%", v);
+    return std::string(buf);
+  };
+  const int64_t system = s.runtime().total_system_memory_bytes();
   w.section("Memory");
-  w.field("used_memory", used);
-  w.field("used_memory_human", human_bytes(used));
-  w.field("used_memory_rss", rss);
-  w.field("used_memory_rss_human", human_bytes(rss));
-  w.field("used_memory_peak", s.memory_peak());
-  w.field("used_memory_peak_human", human_bytes(s.memory_peak()));
+  w.field("used_memory", m.total_allocated);
+  w.field("used_memory_human", human_bytes(m.total_allocated));
+  w.field("used_memory_rss", m.rss);
+  w.field("used_memory_rss_human", human_bytes(m.rss));
+  w.field("used_memory_peak", m.peak_allocated);
+  w.field("used_memory_peak_human", human_bytes(m.peak_allocated));
+  w.field("used_memory_peak_perc", percent(m.peak_perc));
+  w.field("used_memory_overhead", m.overhead_total);
+  w.field("used_memory_startup", m.startup_allocated);
+  w.field("used_memory_dataset", m.dataset);
+  w.field("used_memory_dataset_perc", percent(m.dataset_perc));
+  w.field("allocator_allocated", m.allocator.allocated);
+  w.field("allocator_active", m.allocator.active);
+  w.field("allocator_resident", m.allocator.resident);
+  w.field("total_system_memory", system);
+  w.field("total_system_memory_human", human_bytes(system));
+  // No scripting engine yet: its memory fields read 0.
+  for (const char* name : {"used_memory_lua", "used_memory_vm_eval"}) w.field(name, int64_t{0});
+  w.field("used_memory_lua_human", human_bytes(0));
+  for (const char* name : {"used_memory_scripts_eval", "number_of_cached_scripts",
+                           "number_of_functions", "number_of_libraries",
+                           "used_memory_vm_functions", "used_memory_vm_total"}) {
+    w.field(name, int64_t{0});
+  }
+  w.field("used_memory_vm_total_human", human_bytes(0));
+  w.field("used_memory_functions", int64_t{0});
+  w.field("used_memory_scripts", int64_t{0});
+  w.field("used_memory_scripts_human", human_bytes(0));
   w.field("maxmemory", s.config().maxmemory);
   w.field("maxmemory_human", human_bytes(s.config().maxmemory));
   w.field("maxmemory_policy", s.config().maxmemory_policy);
-  w.field("allocator_allocated", a.allocated);
-  w.field("allocator_active", a.active);
-  w.field("allocator_resident", a.resident);
-  w.field_f("allocator_frag_ratio", a.allocated ? static_cast<double>(a.active) / a.allocated : 0);
-  w.field_f("mem_fragmentation_ratio", used ? static_cast<double>(rss) / used : 0);
-  w.field("mem_fragmentation_bytes", rss - used);
+  w.field_f("allocator_frag_ratio", m.allocator_frag());
+  w.field("allocator_frag_bytes", m.allocator_frag_bytes());
+  w.field_f("allocator_rss_ratio", m.allocator_rss());
+  w.field("allocator_rss_bytes", m.allocator_rss_bytes());
+  w.field_f("rss_overhead_ratio", m.rss_overhead());
+  w.field("rss_overhead_bytes", m.rss_overhead_bytes());
+  w.field_f("mem_fragmentation_ratio", m.fragmentation());
+  w.field("mem_fragmentation_bytes", m.fragmentation_bytes());
+  // Nothing is kept outside what maxmemory counts (no replication buffers,
+  // no AOF buffer, no cluster links yet).
+  for (const char* name : {"mem_not_counted_for_evict", "mem_replication_backlog",
+                           "mem_total_replication_buffers", "mem_clients_slaves"}) {
+    w.field(name, int64_t{0});
+  }
+  w.field("mem_clients_normal", m.clients_normal);
+  w.field("mem_cluster_links", int64_t{0});
+  w.field("mem_aof_buffer", int64_t{0});
   w.field("mem_allocator", allocator_name());
+  w.field("active_defrag_running", int64_t{0});
+  w.field("lazyfree_pending_objects", int64_t{0});
+  w.field("lazyfreed_objects", int64_t{0});
   // Key-table bucket arrays prepared and released in the background
   // (server/bucket_arena.h): asked for, taken ready at a grow, requests
   // ended before their array arrived (a grow then allocates inline), arrays

@@ -222,6 +222,8 @@ class Runtime {
   virtual int64_t process_id() = 0;
   // Resident set size of the process in bytes (INFO memory); 0 if unknown.
   virtual int64_t process_rss_bytes() = 0;
+  // Physical memory of the machine in bytes (INFO memory); 0 if unknown.
+  virtual int64_t total_system_memory_bytes() { return 0; }
   // BUGGIFY: whether the site (file:line) takes its rare-but-legal path this
   // time. Use the BUGGIFY macro (runtime/buggify.h), never call directly.
   virtual bool buggify(std::string_view site) { return false; }

@@ -59,6 +59,9 @@ class Client {
   protocol::ReplyWriter& writer() { return writer_; }
   std::string& output() { return out_; }
   size_t query_buffer_bytes() const { return qbuf_.size(); }
+  // The connection's state and the capacity of its buffers (MEMORY STATS
+  // clients.normal, INFO mem_clients_normal).
+  size_t memory_bytes() const { return sizeof(Client) + qbuf_.capacity() + out_.capacity(); }
   size_t query_buffer_free() const { return qbuf_.tail_room(); }
 
   // Public state read and changed by commands.

@@ -6,6 +6,7 @@
 #include "commands/util.h"
 #include "runtime/buggify.h"
 #include "server/client.h"
+#include "server/memory.h"
 #include "store/hash.h"
 
 namespace peregrine::server {
@@ -92,6 +93,8 @@ Status Server::start() {
   if (config_.port == 0) config_.port = listener_->port();
   runtime_.scheduler().spawn("accept", [this] { accept_loop(); });
   runtime_.scheduler().spawn("cron", [this] { cron_loop(); });
+  startup_allocated_ = allocator_stats().allocated;
+  note_memory_peak(startup_allocated_);
   log(2, "Ready to accept connections tcp on " + host + ":" + std::to_string(port()));
   return Status::Ok();
 }

@@ -143,6 +143,8 @@ class Server : public store::KeyspaceObserver {
   void reset_stats();
   void note_memory_peak(int64_t used) { memory_peak_ = std::max(memory_peak_, used); }
   int64_t memory_peak() const { return memory_peak_; }
+  // Allocated bytes once start() had set the server up (used_memory_startup).
+  int64_t startup_allocated() const { return startup_allocated_; }
 
   int64_t start_time_ms() const { return start_time_ms_; }
   int64_t start_mono_us() const { return start_mono_us_; }
@@ -201,6 +203,7 @@ class Server : public store::KeyspaceObserver {
   bool in_batch_ = false;
   uint32_t new_value_stamp_ = 0;  // access stamp for values created by this command
   int64_t memory_peak_ = 0;
+  int64_t startup_allocated_ = 0;
   Evictor evictor_{*this};
   void serve_ready_keys();
   // (db, key) -> clients blocked on it, oldest first.

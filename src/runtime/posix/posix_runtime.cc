@@ -488,6 +488,11 @@ int64_t PosixRuntime::process_rss_bytes() {
   if (std::sscanf(buf, "%lld %lld", &pages, &resident) != 2) return 0;
   return resident * sysconf(_SC_PAGESIZE);
 }
+int64_t PosixRuntime::total_system_memory_bytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page : 0;
+}
 void PosixRuntime::run() { main_->run(); }
 
 int64_t PosixRuntime::monotonic_us() {

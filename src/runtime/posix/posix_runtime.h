@@ -71,6 +71,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   void request_stop() override;
   int64_t process_id() override;
   int64_t process_rss_bytes() override;
+  int64_t total_system_memory_bytes() override;
 
   // Runs the main executor on the calling thread until request_stop().
   void run();
