@@ -56,8 +56,17 @@ for target in build-fuzz/fuzz_*; do
   cp -r "fuzz/corpus/$name/." "$work/" 2>/dev/null || true
   # A minimized corpus from longer runs, kept packed (thousands of files).
   if [ -f "fuzz/corpus/$name.tar.gz" ]; then tar -xzf "fuzz/corpus/$name.tar.gz" -C "$work"; fi
-  "$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" 2>&1 | tail -n 5
-  rm -rf "$work"
+  # A failing input lands in build-fuzz/artifacts/, and the log's end
+  # (the mismatch or the sanitizer report) is shown.
+  mkdir -p build-fuzz/artifacts
+  if ! "$target" -max_total_time="$fuzz_seconds" -print_final_stats=1 \
+      -artifact_prefix=build-fuzz/artifacts/ "$work" > "$work.log" 2>&1; then
+    grep -v '^#[0-9]' "$work.log" | tail -n 60
+    echo "fuzz target $name failed; the input is in build-fuzz/artifacts/ (replay: $target FILE)"
+    exit 1
+  fi
+  tail -n 5 "$work.log"
+  rm -rf "$work" "$work.log"
 done
 
 step "all tests passed"

@@ -144,6 +144,18 @@ std::vector<std::string> decode_zset(Bytes& b) {
 
 }  // namespace
 
+// A sorted set's score of -0 reads back as -0 from Redis's skiplist
+// encoding and as 0 from its listpack (which stores the integer 0), and
+// Peregrine does the same; the model does not track encodings, so sorted-set
+// replies are compared with the sign of zero scores dropped.
+static void forget_zero_sign(std::string& reply) {
+  static const std::string kNegZero = "$2\r\n-0\r\n";
+  static const std::string kZero = "$1\r\n0\r\n";
+  for (size_t at = reply.find(kNegZero); at != std::string::npos; at = reply.find(kNegZero, at)) {
+    reply.replace(at, kNegZero.size(), kZero);
+  }
+}
+
 // The first byte picks the encoding limits: Redis's defaults, or limits so
 // small that hashes, sets, sorted sets and lists reach their large
 // encodings (hash and set tables, the sorted-set tree, chained and
@@ -177,6 +189,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (t < 64) engine.advance_ms(t % 20);
     std::vector<std::string> argv;
     std::string want;
+    bool zero_sign_blind = false;
     switch (b.next() % 5) {
       case 0:
         argv = decode(b);
@@ -197,9 +210,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       default:
         argv = decode_zset(b);
         want = zsets.apply(argv);
+        zero_sign_blind = true;
         break;
     }
     std::string got = engine.run(argv);
+    if (zero_sign_blind) {
+      forget_zero_sign(got);
+      forget_zero_sign(want);
+    }
     if (got != want) {
       std::string cmd;
       for (const auto& a : argv) cmd += a + " ";
