@@ -14,6 +14,9 @@ namespace {
 // unless it holds a single element.
 constexpr size_t kCountFillSafetyBytes = 8192;
 
+// The header of a node's packed block (count and byte size, 4 bytes each).
+constexpr size_t kBlockHeaderBytes = 8;
+
 // Compression, with Redis's quicklist thresholds: nodes whose entries take
 // fewer bytes are not compressed, and a compressed form must be at least
 // this many bytes smaller than the raw one to be kept.
@@ -85,17 +88,24 @@ bool ListValue::Node::compress() {
     tried_ = true;
     return false;
   }
-  // Room for as many bytes as the input, as Redis gives lzf, so the same
-  // nodes compress; then the saving must be at least kMinCompressImprove.
+  // Redis gives lzf room for as many bytes as the input, and keeps a result
+  // only if it saves at least kMinCompressImprove bytes. One byte less room
+  // compresses the same nodes: lzf fails (returns 0) once it is within about
+  // 4 bytes of the end of its buffer, which a result of at most
+  // n - kMinCompressImprove - 1 bytes never comes near. It keeps a full
+  // 8 KB node's scratch block (8 header bytes and the room) inside the 8 KB
+  // allocator class instead of the next one.
+  static_assert(kMinCompressImprove >= 6, "lzf needs slack past a kept result");
+  const size_t room = n - 1;
   PackedBlock<true> out;
-  char* dst = out.assign_uninitialized(raw_.size(), n);
+  char* dst = out.assign_uninitialized(raw_.size(), room);
   const unsigned got =
-      lzf_compress(raw_.data(), static_cast<unsigned>(n), dst, static_cast<unsigned>(n));
+      lzf_compress(raw_.data(), static_cast<unsigned>(n), dst, static_cast<unsigned>(room));
   if (got == 0 || got + kMinCompressImprove >= n) {
     tried_ = true;
     return false;
   }
-  out.splice(got, n, {}, 0);  // down to the compressed size
+  out.splice(got, room, {}, 0);  // down to the compressed size
   out.set_aux(n);
   lzf_ = std::move(out);
   raw_.clear();
@@ -129,9 +139,17 @@ size_t ListValue::compressed_node_count() const {
 
 bool ListValue::fits(size_t count, size_t bytes, bool half) const {
   if (count <= 1 && !half) return true;
-  // The size a listpack of these entries would take: a 7-byte header and
-  // terminator plus a back-length byte per entry on top of our own bytes.
-  size_t est = bytes + count + 7;
+  // Sizes are measured as a listpack of these entries would take (a 7-byte
+  // header and terminator plus a back-length byte per entry on top of our
+  // own bytes): whether the list is one packed block, and when it stops
+  // being one, then switches where Redis's does, and with compression on,
+  // nodes hold the entries Redis's would, so the same nodes compress.
+  // Without compression a node of a chain is measured as the block it is
+  // (its header and entries), so that at the byte limits it fills its
+  // allocator class (8 KB of entries, not the ~7.7 KB that Redis's
+  // per-entry byte leaves at 16-byte values: 5% less memory for long lists).
+  const bool chain_node = kind_ == Kind::kNodes && !half && depth_ == 0;
+  size_t est = chain_node ? bytes + kBlockHeaderBytes : bytes + count + 7;
   size_t max_count = std::numeric_limits<size_t>::max();
   size_t max_bytes;
   if (fill_ >= 0) {
@@ -172,8 +190,33 @@ bool ListValue::check_invariants() const {
 
 void ListValue::set_compress_depth(size_t depth) {
   if (depth == depth_) return;
+  // Turning compression on or off changes how chain nodes are measured
+  // (see fits): the nodes are cut again to the new measure.
+  const bool remeasure = kind_ == Kind::kNodes && (depth_ == 0) != (clamp_depth(depth) == 0);
   depth_ = clamp_depth(depth);
+  if (remeasure) relayout();
   settle_all();
+}
+
+void ListValue::relayout() {
+  drop_tail_marks();
+  Ring<Node> out;
+  PackedList cur;
+  PackedList scratch;
+  for (Node& n : nodes_) {
+    const PackedList& src = n.read(scratch);
+    for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
+      std::string_view e = src.at(off);
+      if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
+        out.push_back(Node(std::move(cur)));
+        cur = PackedList();
+      }
+      cur.push_back(e);
+    }
+    n = Node();  // free the old node's bytes as the new ones are made
+  }
+  if (!cur.empty()) out.push_back(Node(std::move(cur)));
+  nodes_ = std::move(out);
 }
 
 void ListValue::settle(size_t i) {

@@ -186,6 +186,9 @@ class ListValue final : public Collection {
   void merge_around(size_t i);
   // Merges every run of adjacent nodes that fit together; drops empty nodes.
   void compact();
+  // Cuts the whole list into nodes afresh, each filled up to the limit
+  // (after a change of how nodes are measured).
+  void relayout();
   // After a change to node i that may have grown the list: converts a
   // packed list that passed the limit, splits node i when it did, and
   // settles the nodes around it.
