@@ -710,4 +710,15 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
   return error("ERR unknown command '" + a[0] + "'");
 }
 
+
+bool ZSetModel::scores_equal(const std::string& key) const {
+  auto it = zsets_.find(key);
+  if (it == zsets_.end() || it->second.members.empty()) return true;
+  const double first = it->second.members.begin()->second;
+  for (const auto& [member, score] : it->second.members) {
+    if (score != first) return false;
+  }
+  return true;
+}
+
 }  // namespace peregrine::models

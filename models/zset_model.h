@@ -39,6 +39,9 @@ class ZSetModel {
   // Applies one command (argv[0] is the name, any case). Returns the RESP2
   // reply bytes; an empty argv returns "".
   std::string apply(const std::vector<std::string>& argv);
+  // Whether every member of the sorted set at key has the same score (true
+  // for a missing key or another type): lex ranges are specified only then.
+  bool scores_equal(const std::string& key) const;
 
   // True when the model implements this command (lower-case name).
   static bool supports(std::string_view lower_name);

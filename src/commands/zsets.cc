@@ -225,6 +225,78 @@ std::pair<size_t, size_t> lex_ranks(const ZSetValue& z, const LexRange& r) {
   return {lo, std::max(lo, hi)};
 }
 
+// The elements a lex range query visits: `count` of them from rank `first`,
+// upwards (forward) or downwards (reverse), after `offset` skipped; offset
+// < 0 or limit == 0 visit none, limit < 0 has no limit.
+//
+// Redis defines lex ranges for sets whose scores are all equal, where the
+// members are in order and binary search by member (lex_ranks) is exact;
+// that serves the skiplist encoding. A small (listpack) set with mixed
+// scores still gets a deterministic answer from Redis, which walks the
+// listpack, and this walks it the same way: nothing unless the last member
+// is >= min and the first <= max; forward, from the first member >= min
+// (which must be <= max), skip `offset` elements, then visit while members
+// are <= max; reverse, from the last member <= max (which must be >= min),
+// skip `offset`, then visit while members are >= min.
+struct LexWalk {
+  size_t first = 0;
+  size_t count = 0;
+};
+
+LexWalk lex_walk(const ZSetValue& z, const LexRange& r, bool reverse, int64_t offset,
+                 int64_t limit) {
+  LexWalk w;
+  if (offset < 0 || limit == 0) return w;
+  const auto in_limit = [&](size_t n) { return limit < 0 || n < static_cast<size_t>(limit); };
+  if (!z.is_listpack()) {
+    auto [lo, hi] = lex_ranks(z, r);
+    const size_t skip = static_cast<size_t>(offset);
+    if (skip >= hi - lo) return w;
+    w.count = hi - lo - skip;
+    if (limit >= 0) w.count = std::min(w.count, static_cast<size_t>(limit));
+    w.first = reverse ? hi - 1 - skip : lo + skip;
+    return w;
+  }
+  using Kind = LexBound::Kind;
+  // A range that holds nothing whatever the members: min above max.
+  if (r.min.kind == Kind::kPlusInf || r.max.kind == Kind::kMinusInf) return w;
+  if (r.min.kind == Kind::kValue && r.max.kind == Kind::kValue) {
+    const int cmp = r.min.value.compare(r.max.value);
+    if (cmp > 0 || (cmp == 0 && (r.min_exclusive || r.max_exclusive))) return w;
+  }
+  const auto gte_min = [&](std::string_view m) {
+    if (r.min.kind != Kind::kValue) return r.min.kind == Kind::kMinusInf;
+    return r.min_exclusive ? m > r.min.value : m >= r.min.value;
+  };
+  const auto lte_max = [&](std::string_view m) {
+    if (r.max.kind != Kind::kValue) return r.max.kind == Kind::kPlusInf;
+    return r.max_exclusive ? m < r.max.value : m <= r.max.value;
+  };
+  std::vector<std::string> members;
+  members.reserve(z.size());
+  z.for_each([&](std::string_view m, double) { members.emplace_back(m); });
+  const size_t len = members.size();
+  if (len == 0 || !gte_min(members[len - 1]) || !lte_max(members[0])) return w;
+  if (!reverse) {
+    size_t i = 0;
+    while (i < len && !gte_min(members[i])) ++i;
+    if (i == len || !lte_max(members[i])) return w;
+    if (static_cast<uint64_t>(offset) >= len - i) return w;
+    i += static_cast<size_t>(offset);
+    w.first = i;
+    while (i < len && in_limit(w.count) && lte_max(members[i])) ++i, ++w.count;
+  } else {
+    size_t i = len;  // one past the element looked at
+    while (i > 0 && !lte_max(members[i - 1])) --i;
+    if (i == 0 || !gte_min(members[i - 1])) return w;
+    if (static_cast<uint64_t>(offset) >= i) return w;
+    i -= static_cast<size_t>(offset);
+    w.first = i - 1;
+    while (i > 0 && in_limit(w.count) && gte_min(members[i - 1])) --i, ++w.count;
+  }
+  return w;
+}
+
 // Clamps a rank interval given as start/end (negative counting from the
 // end, end inclusive) to a set of len elements. Returns false when empty.
 bool clamp_rank_range(int64_t start, int64_t end, int64_t len, int64_t* first, int64_t* last) {
@@ -435,8 +507,7 @@ void cmd_zlexcount(CommandContext& ctx) {
   ZSetValue* z = nullptr;
   if (!read_zset(ctx, ctx.arg(1), &z)) return;
   if (z == nullptr) return ctx.reply.integer(0);
-  auto [lo, hi] = lex_ranks(*z, r);
-  ctx.reply.integer(static_cast<int64_t>(hi - lo));
+  ctx.reply.integer(static_cast<int64_t>(lex_walk(*z, r, false, 0, -1).count));
 }
 
 // ------------------------------------------------------------ ZRANGE family
@@ -523,9 +594,11 @@ void zrange_generic(CommandContext& ctx, size_t src, std::optional<std::string_v
         items = reverse ? collect(*z, static_cast<size_t>(len - 1 - first), n, true)
                         : collect(*z, static_cast<size_t>(first), n, false);
       }
+    } else if (kind == RangeKind::kLex) {
+      const LexWalk w = lex_walk(*z, lex_range, reverse, offset, limit);
+      if (w.count > 0) items = collect(*z, w.first, w.count, reverse);
     } else {
-      auto [lo, hi] = kind == RangeKind::kScore ? score_ranks(*z, score_range)
-                                                : lex_ranks(*z, lex_range);
+      auto [lo, hi] = score_ranks(*z, score_range);
       const auto avail = static_cast<int64_t>(hi - lo);
       if (offset >= 0 && offset < avail) {
         int64_t n = avail - offset;
@@ -634,8 +707,8 @@ void cmd_zremrangebylex(CommandContext& ctx) {
   Obj* v = nullptr;
   if (!write_zset(ctx, ctx.arg(1), &v)) return;
   if (v == nullptr) return ctx.reply.integer(0);
-  auto [lo, hi] = lex_ranks(v->as<ZSetValue>(), r);
-  remove_ranks(ctx, ctx.arg(1), v, lo, hi);
+  const LexWalk w = lex_walk(v->as<ZSetValue>(), r, false, 0, -1);
+  remove_ranks(ctx, ctx.arg(1), v, w.first, w.first + w.count);
 }
 
 // ------------------------------------------------------------ popping
