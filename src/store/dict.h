@@ -17,7 +17,9 @@
 //     | next   | hash32 | key_len | value (V)     | key bytes ...    |
 //     +--------+--------+---------+---------------+------------------+
 //
-//   A set member of 8-20 bytes thus takes one 32- or 48-byte allocation
+//   With V = InlineString (a hash's fields) the key bytes are followed by
+//   the value's varint length and bytes. A set member of 8-20 bytes takes
+//   one 32- or 48-byte allocation
 //   (a separate std::string key would add 32 bytes, and a heap block for
 //   keys over 15 bytes). A key of 4 GiB or more stores key_len 0xFFFFFFFF
 //   and its 64-bit length in the first 8 key bytes.
@@ -48,11 +50,13 @@
 //     shrinking starts when an erase leaves the table under 10% full (never
 //     below kMinSize). No resize starts while one is in progress.
 //   * Nodes never move in memory: a V* stays valid until its entry is erased
-//     (rehashing relinks nodes, it does not copy them).
+//     (rehashing relinks nodes, it does not copy them). The one exception:
+//     InlineString's set() with a value of another length replaces the
+//     entry's node, in the same place of its chain.
 //
 // Why
-//   Chained buckets with stable nodes give the keyspace stable value
-//   pointers and make the Redis SCAN cursor guarantee possible: the cursor
+//   Chained buckets with stable nodes give stable value pointers and make
+//   the Redis SCAN cursor guarantee possible: the cursor
 //   walks bucket indexes in reverse-binary order, which stays meaningful
 //   across any number of doublings and halvings of a power-of-two table.
 //   Caching 32 hash bits in the node keeps rehashing free of rehash
