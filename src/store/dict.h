@@ -253,10 +253,7 @@ class Dict {
     prepare_write();
     Node** link = find_link(key, h);
     if (link == nullptr) {
-      Table& t = is_rehashing() ? t_[1] : t_[0];
-      Node*& head = t.buckets[h & t.mask];
-      head = make_inline_node(head, h, key, value);
-      ++t.used;
+      link_front(h, [&](Node* head) { return make_inline_node(head, h, key, value); });
       return true;
     }
     Node* old = *link;
@@ -472,16 +469,8 @@ class Dict {
   }
 
   Node* lookup_node(std::string_view key, uint64_t h) const {
-    for (int t = 0; t < 2; ++t) {
-      const Table& tb = t_[t];
-      if (tb.buckets != nullptr) {
-        for (Node* n = tb.buckets[h & tb.mask]; n != nullptr; n = n->next) {
-          if (n->hash == static_cast<uint32_t>(h) && n->key() == key) return n;
-        }
-      }
-      if (!is_rehashing()) break;
-    }
-    return nullptr;
+    Node** link = find_link(key, h);
+    return link != nullptr ? *link : nullptr;
   }
 
   // Rehash work and growth check done before every insertion attempt.
@@ -498,24 +487,31 @@ class Dict {
   }
 
   Node* link_new(std::string_view key, uint64_t h, V value) {
+    return link_front(h, [&](Node* head) { return make_node(head, h, key, std::move(value)); });
+  }
+
+  // Puts the node make(head) returns at the head of hash h's bucket in the
+  // table that takes new entries.
+  template <typename Make>
+  Node* link_front(uint64_t h, Make&& make) {
     Table& t = is_rehashing() ? t_[1] : t_[0];
     Node*& head = t.buckets[h & t.mask];
-    Node* n = make_node(head, h, key, std::move(value));
-    head = n;
+    head = make(head);
     ++t.used;
-    return n;
+    return head;
   }
 
   // The link (bucket head or a node's next) that points at key's node, or
-  // nullptr. *table is set to the table holding it.
-  Node** find_link(std::string_view key, uint64_t h, Table** table = nullptr) {
+  // nullptr; *table is set to the index of the table holding it. Does no
+  // rehash work (the const probes use it too).
+  Node** find_link(std::string_view key, uint64_t h, int* table = nullptr) const {
     for (int t = 0; t < 2; ++t) {
-      Table& tb = t_[t];
+      const Table& tb = t_[t];
       if (tb.buckets != nullptr) {
         for (Node** link = &tb.buckets[h & tb.mask]; *link != nullptr; link = &(*link)->next) {
-          Node* n = *link;
+          const Node* n = *link;
           if (n->hash == static_cast<uint32_t>(h) && n->key() == key) {
-            if (table != nullptr) *table = &tb;
+            if (table != nullptr) *table = t;
             return link;
           }
         }
@@ -529,12 +525,12 @@ class Dict {
   Node* unlink(std::string_view key, uint64_t h) {
     if (empty()) return nullptr;
     if (is_rehashing()) rehash_step(1);
-    Table* tb = nullptr;
-    Node** link = find_link(key, h, &tb);
+    int table = 0;
+    Node** link = find_link(key, h, &table);
     if (link == nullptr) return nullptr;
     Node* n = *link;
     *link = n->next;
-    --tb->used;
+    --t_[table].used;
     return n;
   }
 
