@@ -198,21 +198,25 @@ void ListValue::set_compress_depth(size_t depth) {
   settle_all();
 }
 
+template <typename Out>
+void ListValue::cut_into(Out& out, PackedList& cur, const PackedList& src) const {
+  for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
+    std::string_view e = src.at(off);
+    if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
+      out.push_back(Node(std::move(cur)));
+      cur = PackedList();
+    }
+    cur.push_back(e);
+  }
+}
+
 void ListValue::relayout() {
   drop_tail_marks();
   Ring<Node> out;
   PackedList cur;
   PackedList scratch;
   for (Node& n : nodes_) {
-    const PackedList& src = n.read(scratch);
-    for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
-      std::string_view e = src.at(off);
-      if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
-        out.push_back(Node(std::move(cur)));
-        cur = PackedList();
-      }
-      cur.push_back(e);
-    }
+    cut_into(out, cur, n.read(scratch));
     n = Node();  // free the old node's bytes as the new ones are made
   }
   if (!cur.empty()) out.push_back(Node(std::move(cur)));
@@ -275,14 +279,7 @@ size_t ListValue::split_node(size_t i) {
   PackedList src = std::move(nodes_[i].edit());
   std::vector<Node> parts;
   PackedList cur;
-  for (size_t off = src.begin(); off < src.end(); off = src.next(off)) {
-    std::string_view e = src.at(off);
-    if (!cur.empty() && !fits(cur.size() + 1, cur.bytes() + entry_bytes(e))) {
-      parts.emplace_back(std::move(cur));
-      cur = PackedList();
-    }
-    cur.push_back(e);
-  }
+  cut_into(parts, cur, src);
   if (!cur.empty()) parts.emplace_back(std::move(cur));
   nodes_.erase(i);
   nodes_.insert(i, parts.begin(), parts.end());

@@ -189,6 +189,11 @@ class ListValue final : public Collection {
   // Cuts the whole list into nodes afresh, each filled up to the limit
   // (after a change of how nodes are measured).
   void relayout();
+  // Appends src's entries to cur, first moving cur to out as a node
+  // whenever the next entry would take it past the limit (split_node and
+  // relayout; out is a std::vector or a Ring of nodes).
+  template <typename Out>
+  void cut_into(Out& out, PackedList& cur, const PackedList& src) const;
   // After a change to node i that may have grown the list: converts a
   // packed list that passed the limit, splits node i when it did, and
   // settles the nodes around it.
