@@ -99,18 +99,17 @@ void memory_stats(CommandContext& ctx) {
 
 // MEMORY DOCTOR
 void memory_doctor(CommandContext& ctx) {
-  AllocatorStats a = allocator_stats();
-  int64_t rss = ctx.server.runtime().process_rss_bytes();
+  const MemoryOverhead m = memory_overhead(ctx.server);
   std::string report;
-  if (a.allocated < 5 * 1024 * 1024) {
+  if (m.total_allocated < 5 * 1024 * 1024) {
     report = "Memory use is small (under 5 MB); there is nothing to diagnose.\n";
   } else {
-    double frag = a.allocated ? static_cast<double>(rss) / a.allocated : 0;
+    const double frag = m.fragmentation();
     if (frag > 1.4)
       report += "High fragmentation: the process's resident memory is " +
                 std::to_string(frag).substr(0, 4) +
                 " times the bytes in use. MEMORY PURGE returns unused pages to the system.\n";
-    if (ctx.server.memory_peak() > a.allocated * 3 / 2)
+    if (m.peak_allocated > m.total_allocated * 3 / 2)
       report += "Peak memory was much higher than now: the resident size may stay high "
                 "until freed pages are returned.\n";
     if (report.empty()) report = "No memory problems detected.\n";
