@@ -29,7 +29,7 @@ const std::map<std::string, Spec, std::less<>>& specs() {
       {"lpop", {-2}},    {"rpop", {-2}},   {"llen", {2}},       {"lrange", {4}},
       {"lindex", {3}},   {"lset", {4}},    {"linsert", {5}},    {"lrem", {4}},
       {"ltrim", {4}},    {"lpos", {-3}},   {"lmove", {5}},      {"rpoplpush", {3}},
-      {"lmpop", {-4}},   {"del", {-2}},    {"exists", {-2}},    {"type", {2}},
+      {"lmpop", {-4}},   {"del", {-2}},    {"unlink", {-2}}, {"exists", {-2}},    {"type", {2}},
       {"set", {3}},      {"get", {2}},
   };
   return table;
@@ -85,7 +85,7 @@ std::string ListModel::apply(const Argv& a) {
   if (name == "lmove") return lmove(a);
   if (name == "rpoplpush") return move(a[1], a[2], false, true);
   if (name == "lmpop") return lmpop(a);
-  if (name == "del") {
+  if (name == "del" || name == "unlink") {
     int64_t n = 0;
     for (size_t i = 1; i < a.size(); ++i) n += static_cast<int64_t>(lists_.erase(a[i]) + strings_.erase(a[i]));
     return integer(n);

@@ -65,6 +65,10 @@ struct Knobs {
   bool chaos = false;
   int64_t chaos_every_us = 0;
   int64_t drift_ppm = 0;
+  // lazyfree-lazy-expire, -server-del, -user-del and -user-flush on: every
+  // collection a deletion of those kinds drops (and every flush) is freed
+  // by the background worker (the simulator sets the effort threshold to 0).
+  bool lazy_free = false;
 
   std::string describe() const {
     std::ostringstream o;
@@ -73,7 +77,8 @@ struct Knobs {
       << " latency=" << net.latency_min_us << ".." << net.latency_max_us << "us"
       << " spike_p=" << net.spike_p << " reset_p=" << net.reset_p << " split_p=" << net.split_p
       << " transactions=" << transactions
-      << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm;
+      << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm
+      << " lazy_free=" << lazy_free;
     if (lists) {
       o << " list_fill=" << list_fill << " list_depth=" << list_depth
         << " list_pad=" << list_pad;
@@ -100,6 +105,7 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
   k.chaos = p.chance(0.5);
   k.chaos_every_us = p.range(1000, 100000);
   k.drift_ppm = p.chance(0.3) ? p.range(-500, 500) : 0;
+  k.lazy_free = p.chance(0.5);
   if (scenario == "blocking_lists") {
     k.lists = true;
     k.keys = static_cast<int>(p.range(1, 4));
@@ -136,6 +142,13 @@ class SimNode {
     config.test_bug = bug_;
     // Every key-table array through the background executor, however small.
     config.bucket_arena_min_bytes = 0;
+    // Every collection UNLINK drops through the lazyfree worker, however
+    // small; with the knob, the other deletions too.
+    config.lazyfree_threshold = 0;
+    config.lazyfree_lazy_expire = knobs_.lazy_free;
+    config.lazyfree_lazy_server_del = knobs_.lazy_free;
+    config.lazyfree_lazy_user_del = knobs_.lazy_free;
+    config.lazyfree_lazy_user_flush = knobs_.lazy_free;
     server_ = std::make_unique<server::Server>(*rt_, config);
     int inc = incarnation_;
     server_->set_command_observer([this, inc](const server::Client& c,
@@ -227,7 +240,13 @@ class CommandGenerator {
       default:
         switch (p_.below(5)) {
           case 0: return {"MOVE", key(), "1"};
-          case 1: return {"FLUSHDB"};
+          case 1:
+            switch (p_.below(4)) {
+              case 0: return {"FLUSHDB"};
+              case 1: return {"FLUSHDB", "ASYNC"};
+              case 2: return {"FLUSHDB", "SYNC"};
+              default: return {"FLUSHALL", "ASYNC"};
+            }
           case 2: return {"SWAPDB", "0", "1"};
           case 3: return {"PING"};
           default: return {"ECHO", value()};
@@ -298,7 +317,7 @@ class ListCommandGenerator {
       case 8: return {"LMOVE", key(), key(), side(), side()};
       case 9:
         if (pad_ > 0) return {"LTRIM", key(), "0", std::to_string(p_.range(10, 60))};
-        return {"DEL", key()};
+        return {p_.chance(0.5) ? "DEL" : "UNLINK", key()};
       case 10: case 11: return {"BLPOP", key(), key(), timeout()};
       case 12: return {"BRPOP", key(), timeout()};
       case 13: return {"BLMOVE", key(), key(), side(), side(), timeout()};
@@ -725,11 +744,12 @@ std::vector<std::string> expected_probes(const std::string& scenario) {
   if (scenario == "blocking_lists")
     return {"client blocked on keys", "blocked client served by a producer",
             "blocked client timed out", "blocked client disconnected",
-            "list push with compressed interior nodes"};
+            "list push with compressed interior nodes", "value freed in the background"};
   return {"client: several commands in one read", "client: partial command waits for more bytes",
           "active expiry deleted keys", "key expired", "command executed inside EXEC",
           "key table used a prepared bucket array",
-          "key table request ended before its bucket array arrived"};
+          "key table request ended before its bucket array arrived",
+          "keyspace freed in the background"};
 }
 
 std::vector<std::string> scenario_names() {

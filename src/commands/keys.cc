@@ -78,11 +78,14 @@ constexpr std::string_view kSameObject = "ERR source and destination objects are
 // ------------------------------------------------------------ delete / test
 
 // Shared by DEL and UNLINK: values are freed inline either way.
-void delete_keys(CommandContext& ctx) {
+// DEL and UNLINK: only where their values may be freed differs (UNLINK
+// always leaves large ones to the lazyfree worker, DEL when
+// lazyfree-lazy-user-del says so).
+void delete_keys(CommandContext& ctx, store::FreeReason why) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
-    if (ctx.lookup_write(key) != nullptr && ctx.db.remove(key)) {
+    if (ctx.lookup_write(key) != nullptr && ctx.db.remove(key, why)) {
       ctx.key_modified(key);
       ++deleted;
     }
@@ -91,10 +94,10 @@ void delete_keys(CommandContext& ctx) {
 }
 
 // DEL key [key ...]
-void cmd_del(CommandContext& ctx) { delete_keys(ctx); }
+void cmd_del(CommandContext& ctx) { delete_keys(ctx, store::FreeReason::kDeleted); }
 
 // UNLINK key [key ...]
-void cmd_unlink(CommandContext& ctx) { delete_keys(ctx); }
+void cmd_unlink(CommandContext& ctx) { delete_keys(ctx, store::FreeReason::kUnlinked); }
 
 // EXISTS key [key ...]   (a key named twice counts twice)
 void cmd_exists(CommandContext& ctx) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "commands/memory_overhead.h"
@@ -161,8 +162,8 @@ void info_memory(CommandContext& ctx, InfoWriter& w) {
   w.field("mem_aof_buffer", int64_t{0});
   w.field("mem_allocator", allocator_name());
   w.field("active_defrag_running", int64_t{0});
-  w.field("lazyfree_pending_objects", int64_t{0});
-  w.field("lazyfreed_objects", int64_t{0});
+  w.field("lazyfree_pending_objects", static_cast<int64_t>(s.lazy_free().pending_objects()));
+  w.field("lazyfreed_objects", static_cast<int64_t>(s.lazy_free().freed_objects()));
   // Key-table bucket arrays prepared and released in the background
   // (server/bucket_arena.h): asked for, taken ready at a grow, requests
   // ended before their array arrived (a grow then allocates inline), arrays
@@ -593,29 +594,41 @@ void command_help(CommandContext& ctx) {
 
 // ---------------------------------------------------------------- keyspace-wide
 
-bool parse_flush_mode(CommandContext& ctx) {
-  if (ctx.argc() == 1) return true;
+// The flush mode: ASYNC, SYNC, or without an argument what
+// lazyfree-lazy-user-flush says. nullopt after a syntax error (replied).
+std::optional<bool> parse_flush_async(CommandContext& ctx) {
+  if (ctx.argc() == 1) return ctx.server.config().lazyfree_lazy_user_flush;
   std::string mode = to_lower(ctx.arg(1));
-  if (ctx.argc() == 2 && (mode == "sync" || mode == "async")) return true;
+  if (ctx.argc() == 2 && mode == "sync") return false;
+  if (ctx.argc() == 2 && mode == "async") return true;
   ctx.syntax_error();
-  return false;
+  return std::nullopt;
+}
+
+// Empties db: at once, with the entries freed by the lazyfree worker when
+// async, else inline.
+void flush_db(CommandContext& ctx, store::Db& db, bool async) {
+  ctx.db_modified(db);
+  if (async) {
+    db.clear_async();
+  } else {
+    db.clear();
+  }
 }
 
 // FLUSHDB [ASYNC|SYNC]
 void cmd_flushdb(CommandContext& ctx) {
-  if (!parse_flush_mode(ctx)) return;
-  ctx.db_modified(ctx.db);
-  ctx.db.clear();
+  const std::optional<bool> async = parse_flush_async(ctx);
+  if (!async) return;
+  flush_db(ctx, ctx.db, *async);
   ctx.reply.ok();
 }
 
 // FLUSHALL [ASYNC|SYNC]
 void cmd_flushall(CommandContext& ctx) {
-  if (!parse_flush_mode(ctx)) return;
-  for (int i = 0; i < ctx.server.db_count(); ++i) {
-    ctx.db_modified(ctx.server.db(i));
-    ctx.server.db(i).clear();
-  }
+  const std::optional<bool> async = parse_flush_async(ctx);
+  if (!async) return;
+  for (int i = 0; i < ctx.server.db_count(); ++i) flush_db(ctx, ctx.server.db(i), *async);
   ctx.reply.ok();
 }
 

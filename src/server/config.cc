@@ -18,7 +18,15 @@ struct Param {
   std::function<std::string(const Config&)> get;
   std::function<Status(Config&, const std::string&)> set;
   bool is_mutable = true;
+  // For an old name kept working (list-max-ziplist-size, ...): the name
+  // CONFIG REWRITE writes instead.
+  const char* alias_of = nullptr;
 };
+
+Param alias(Param p, const char* canonical) {
+  p.alias_of = canonical;
+  return p;
+}
 
 Error bad_value(std::string_view name, std::string_view why) {
   return Error{0, "argument couldn't be parsed into " + std::string(why) + " for '" +
@@ -151,12 +159,24 @@ const std::vector<Param>& params() {
     p.push_back(memory_param("set-max-listpack-value", &Config::set_max_listpack_value, 0));
     p.push_back(memory_param("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0));
     p.push_back(memory_param("zset-max-listpack-value", &Config::zset_max_listpack_value, 0));
+    p.push_back(bool_param("lazyfree-lazy-eviction", &Config::lazyfree_lazy_eviction));
+    p.push_back(bool_param("lazyfree-lazy-expire", &Config::lazyfree_lazy_expire));
+    p.push_back(bool_param("lazyfree-lazy-server-del", &Config::lazyfree_lazy_server_del));
+    p.push_back(bool_param("lazyfree-lazy-user-del", &Config::lazyfree_lazy_user_del));
+    p.push_back(bool_param("lazyfree-lazy-user-flush", &Config::lazyfree_lazy_user_flush));
+    p.push_back(bool_param("replica-lazy-flush", &Config::replica_lazy_flush));
     // The names these had before Redis 7 (ziplist) still work, as aliases.
-    p.push_back(int_param("list-max-ziplist-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX));
-    p.push_back(memory_param("hash-max-ziplist-entries", &Config::hash_max_listpack_entries, 0));
-    p.push_back(memory_param("hash-max-ziplist-value", &Config::hash_max_listpack_value, 0));
-    p.push_back(memory_param("zset-max-ziplist-entries", &Config::zset_max_listpack_entries, 0));
-    p.push_back(memory_param("zset-max-ziplist-value", &Config::zset_max_listpack_value, 0));
+    p.push_back(alias(int_param("list-max-ziplist-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX),
+                      "list-max-listpack-size"));
+    p.push_back(alias(memory_param("hash-max-ziplist-entries", &Config::hash_max_listpack_entries, 0),
+                      "hash-max-listpack-entries"));
+    p.push_back(alias(memory_param("hash-max-ziplist-value", &Config::hash_max_listpack_value, 0),
+                      "hash-max-listpack-value"));
+    p.push_back(alias(memory_param("zset-max-ziplist-entries", &Config::zset_max_listpack_entries, 0),
+                      "zset-max-listpack-entries"));
+    p.push_back(alias(memory_param("zset-max-ziplist-value", &Config::zset_max_listpack_value, 0),
+                      "zset-max-listpack-value"));
+    p.push_back(alias(bool_param("slave-lazy-flush", &Config::replica_lazy_flush), "replica-lazy-flush"));
     // Accepted for compatibility with existing redis.conf files and tools
     // (redis-benchmark reads save and appendonly); persistence arrives later.
     p.push_back(string_param("save", &Config::save));
@@ -286,7 +306,11 @@ std::vector<std::pair<std::string, std::string>> Config::get(std::string_view pa
 
 std::string Config::rewrite(std::string_view original) const {
   std::map<std::string, std::string> current;
-  for (const auto& p : params()) current[p.name] = p.get(*this);
+  std::map<std::string, std::string> canonical;  // every name -> the name written
+  for (const auto& p : params()) {
+    current[p.name] = p.get(*this);
+    canonical[p.name] = p.alias_of != nullptr ? p.alias_of : p.name;
+  }
   Config defaults;
   std::string out;
   std::map<std::string, bool> written;
@@ -302,6 +326,7 @@ std::string Config::rewrite(std::string_view original) const {
         !args.empty()) {
       std::string name = to_lower(args[0]);
       if (current.count(name)) {
+        name = canonical[name];
         if (written[name]) continue;  // later duplicates collapse into one
         written[name] = true;
         out += name + " " + quote_if_needed(current[name]) + "\n";
@@ -312,7 +337,7 @@ std::string Config::rewrite(std::string_view original) const {
   }
   bool header = false;
   for (const auto& p : params()) {
-    if (written[p.name]) continue;
+    if (written[p.name] || p.alias_of != nullptr) continue;
     std::string value = p.get(*this);
     if (value == p.get(defaults)) continue;
     if (!header) {

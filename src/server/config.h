@@ -52,6 +52,18 @@ struct Config {
   int64_t set_max_listpack_value = 64;
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;
+  // lazyfree (server/lazy_free.h): which deletions may free large values
+  // on a background thread. UNLINK and FLUSH* ASYNC always may.
+  bool lazyfree_lazy_eviction = false;  // accepted; eviction frees inline
+  bool lazyfree_lazy_expire = false;
+  bool lazyfree_lazy_server_del = false;
+  bool lazyfree_lazy_user_del = false;
+  bool lazyfree_lazy_user_flush = false;
+  bool replica_lazy_flush = false;  // accepted; there is no replication yet
+  // Values whose free effort (store::Collection::free_effort) is above this
+  // are freed in the background (Redis's LAZYFREE_THRESHOLD). Not a CONFIG
+  // parameter: the simulator sets 0 so that every collection goes there.
+  int64_t lazyfree_threshold = 64;
   // accepted for compatibility, not acted on yet
   std::string save = "";
   std::string appendonly = "no";

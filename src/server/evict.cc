@@ -81,7 +81,10 @@ bool Evictor::evict_one(int64_t now_ms) {
     }
   }
   if (db_index < 0) return false;
-  server_.db(db_index).remove(key);
+  // Inline whatever lazyfree-lazy-eviction says (LazyFree never defers an
+  // eviction): the loop in make_room stops once the memory is under the
+  // limit, so what it counts as freed must be freed.
+  server_.db(db_index).remove(key, store::FreeReason::kEvicted);
   server_.touch_watched_key(db_index, key);
   server_.stats().evicted_keys++;
   return true;

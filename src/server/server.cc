@@ -58,12 +58,14 @@ Server::Server(rt::Runtime& runtime, Config config)
     : runtime_(runtime),
       config_(std::move(config)),
       bucket_arena_(std::make_unique<BackgroundBucketArena>(
-          runtime_, static_cast<size_t>(std::max<int64_t>(0, config_.bucket_arena_min_bytes)))) {
+          runtime_, static_cast<size_t>(std::max<int64_t>(0, config_.bucket_arena_min_bytes)))),
+      lazy_free_(std::make_unique<LazyFree>(runtime_, config_)) {
   int n = std::max(1, config_.databases);
   for (int i = 0; i < n; ++i) {
     dbs_.push_back(
         std::make_unique<store::Db>(i, runtime_.random().next_u64(), this, bucket_arena_.get()));
     dbs_.back()->set_new_value_stamp(&new_value_stamp_);
+    dbs_.back()->set_reclaimer(lazy_free_.get());
   }
   start_time_ms_ = runtime_.clock().wall_ms();
   start_mono_us_ = runtime_.clock().monotonic_us();
@@ -303,6 +305,7 @@ void Server::reset_stats() {
   uint64_t dirty = stats_.dirty;
   stats_ = Stats{};
   stats_.dirty = dirty;
+  lazy_free_->reset_stats();
   for (const auto& c : commands_.all()) {
     c->calls = c->usec_ns = c->rejected_calls = c->failed_calls = 0;
     for (const auto& sub : c->subcommands) sub.calls = sub.usec_ns = sub.rejected_calls = sub.failed_calls = 0;

@@ -17,6 +17,7 @@
 
 #include "runtime/runtime.h"
 #include "server/bucket_arena.h"
+#include "server/lazy_free.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/evict.h"
@@ -83,6 +84,8 @@ class Server : public store::KeyspaceObserver {
 
   // Where the key tables' large bucket arrays are prepared and released.
   const BackgroundBucketArena& bucket_arena() const { return *bucket_arena_; }
+  // Where large values and flushed keyspaces are freed (lazyfree).
+  LazyFree& lazy_free() { return *lazy_free_; }
 
   int db_count() const { return static_cast<int>(dbs_.size()); }
   store::Db& db(int index) { return *dbs_[index]; }
@@ -181,6 +184,8 @@ class Server : public store::KeyspaceObserver {
   Stats stats_;
   // Before dbs_: the tables give their arrays back to it when destroyed.
   std::unique_ptr<BackgroundBucketArena> bucket_arena_;
+  // Before dbs_, which hand it what they drop.
+  std::unique_ptr<LazyFree> lazy_free_;
   std::vector<std::unique_ptr<store::Db>> dbs_;
   std::unique_ptr<rt::Listener> listener_;
   std::list<Client*> clients_;

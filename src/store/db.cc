@@ -38,7 +38,7 @@ void Db::delete_expired(Obj* o, uint64_t h) {
   keys_.erase(key, h);
   ++expired_keys_;
   if (observer_ != nullptr) observer_->key_expired(index_, key);
-  Obj::destroy(o);
+  dispose(o, FreeReason::kExpired);
 }
 
 Obj* Db::lookup(std::string_view key, int64_t now_ms, LookupOptions opts) {
@@ -74,7 +74,7 @@ Obj* Db::install(std::string_view key, uint64_t h, Obj* old, Obj* fresh) {
     expires_.insert(fresh, h);
     expire_at_sum_ += fresh->expire_at();
   }
-  Obj::destroy(old);
+  dispose(old, FreeReason::kOverwritten);
   return fresh;
 }
 
@@ -119,13 +119,13 @@ Obj* Db::replace_value(Obj* o, Value value) {
   return install(fresh->key(), h, o, fresh);
 }
 
-bool Db::remove(std::string_view key) {
+bool Db::remove(std::string_view key, FreeReason why) {
   if (keys_.empty()) return false;
   const uint64_t h = keys_.hash_of(key);
   Obj* o = keys_.erase(key, h);
   if (o == nullptr) return false;
   drop_ttl_index(o, h);
-  Obj::destroy(o);
+  dispose(o, why);
   return true;
 }
 
@@ -234,6 +234,21 @@ void Db::clear() {
   expires_.clear();
   expire_at_sum_ = 0;
   expire_cursor_ = 0;
+}
+
+size_t Db::clear_async() {
+  const size_t n = keys_.size();
+  if (reclaimer_ == nullptr || n == 0) {
+    clear();
+    return n;
+  }
+  auto out = std::make_unique<DetachedKeys>(keys_.seed());
+  keys_.move_contents_to(out->keys_);
+  expires_.move_contents_to(out->expires_);
+  expire_at_sum_ = 0;
+  expire_cursor_ = 0;
+  reclaimer_->reclaim(std::move(out));
+  return n;
 }
 
 void Db::swap_contents(Db& other) {

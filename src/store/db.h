@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,61 @@ class KeyspaceObserver {
  public:
   virtual ~KeyspaceObserver() = default;
   virtual void key_expired(int db_index, std::string_view key) = 0;
+};
+
+// Why a Db lets go of an entry; a Reclaimer may free some kinds later,
+// as Redis's lazyfree-lazy-* settings choose.
+enum class FreeReason : uint8_t {
+  kExpired,      // lazy or active expiry (lazyfree-lazy-expire)
+  kOverwritten,  // replaced or deleted by a command's own logic: SET over a
+                 // key, RENAME's target, a *STORE target (lazyfree-lazy-server-del)
+  kDeleted,      // DEL (lazyfree-lazy-user-del)
+  kUnlinked,     // UNLINK: always eligible
+  kEvicted,      // maxmemory eviction (lazyfree-lazy-eviction)
+};
+
+// The entries of a Db taken out whole by Db::detach (FLUSHDB ASYNC), with
+// the tables that held them. It owns the entries: whatever has not been
+// freed by free_all is freed with it. Usable on any thread: it shares
+// nothing with the Db it came from.
+class DetachedKeys {
+ public:
+  explicit DetachedKeys(uint64_t seed) : keys_(seed), expires_(seed) {}
+  ~DetachedKeys() { free_all([] {}); }
+  DetachedKeys(const DetachedKeys&) = delete;
+  DetachedKeys& operator=(const DetachedKeys&) = delete;
+
+  size_t size() const { return keys_.size(); }
+  // Frees every entry, calling pace() after each one (a background worker
+  // yields there now and then), then the tables' arrays.
+  template <typename F>
+  void free_all(F&& pace) {
+    keys_.for_each([&](Obj* o) {
+      Obj::destroy(o);
+      pace();
+    });
+    keys_.clear();
+    expires_.clear();
+  }
+
+ private:
+  friend class Db;
+  KeyTable<Obj, ObjKey> keys_;
+  KeyTable<Obj, ObjKey> expires_;
+};
+
+// Where a Db sends what it lets go of. Without one every entry is freed
+// inline; the server's (server/lazy_free.h) frees large values and whole
+// keyspaces on a background thread.
+class Reclaimer {
+ public:
+  virtual ~Reclaimer() = default;
+  // Takes o, already unlinked from every table, and frees it now or later.
+  // Only called for collections: a string is one or two allocations and is
+  // always freed inline.
+  virtual void reclaim(Obj* o, FreeReason why) = 0;
+  // Takes a whole keyspace's entries (never empty).
+  virtual void reclaim(std::unique_ptr<DetachedKeys> keys) = 0;
 };
 
 struct LookupOptions {
@@ -64,7 +120,8 @@ class Db {
   // stamp. Returns the new entry (o is gone).
   Obj* replace_value(Obj* o, Value value);
   // Removes key and its TTL. Returns whether it existed (expired or not).
-  bool remove(std::string_view key);
+  // The value goes to the reclaimer, if any, with the reason given.
+  bool remove(std::string_view key, FreeReason why = FreeReason::kOverwritten);
   // Removes key and returns its value (payload moved out), or nullopt.
   std::optional<Value> extract(std::string_view key);
 
@@ -111,7 +168,13 @@ class Db {
               const std::function<void(std::string_view, const Obj&, int64_t)>& fn);
 
   void clear();
+  // Empties the db at once and hands every entry to the reclaimer (FLUSHDB
+  // ASYNC); without a reclaimer, the same as clear(). Returns how many keys
+  // there were.
+  size_t clear_async();
   void swap_contents(Db& other);  // SWAPDB: indexes stay, contents move
+  // Where dropped entries go (nullptr: freed inline). It must outlive the Db.
+  void set_reclaimer(Reclaimer* r) { reclaimer_ = r; }
 
   // One bounded step of active expiry: walks keys with a TTL and deletes
   // the expired ones. Returns how many it deleted; *sampled gets how many it
@@ -132,9 +195,18 @@ class Db {
   // Unlinks and frees o (hash h), which is due: counts and reports it.
   void delete_expired(Obj* o, uint64_t h);
   void drop_ttl_index(Obj* o, uint64_t h);
+  // Frees o, which no table holds any more, or hands it to the reclaimer.
+  void dispose(Obj* o, FreeReason why) {
+    if (reclaimer_ != nullptr && o->type() != ObjType::kString) {
+      reclaimer_->reclaim(o, why);
+    } else {
+      Obj::destroy(o);
+    }
+  }
 
   int index_;
   KeyspaceObserver* observer_;
+  Reclaimer* reclaimer_ = nullptr;
   const uint32_t* new_value_stamp_ = nullptr;
   // keys_ and expires_ always share one seed, so a key's hash is computed
   // once and used to probe both. Both point at the same entries; only keys_

@@ -95,6 +95,7 @@ class HashValue final : public Collection {
     return t == nullptr ? lp_.size() / 2 : t->size();
   }
   size_t memory_usage() const override;
+  size_t free_effort() const override { return is_listpack() ? 1 : size(); }
   bool empty() const { return size() == 0; }
 
   // ------------------------------------------------------------ encoding

@@ -66,6 +66,7 @@
 #pragma once
 
 #include <bit>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -279,6 +280,18 @@ class KeyTable {
     t_[0] = Array{};
     t_[1] = Array{};
     rehash_idx_ = kNotRehashing;
+  }
+  // Hands every entry and both arrays to out, which must have no arena,
+  // and leaves this table empty, keeping its seed and its arena (a request
+  // for a prepared array ends here, on the owner's side). out can then be
+  // walked and freed anywhere: its arrays go back with std::free.
+  void move_contents_to(KeyTable& out) {
+    assert(out.arena_ == nullptr);
+    if (prepared_ != 0) end_prepared();
+    out.clear();
+    std::swap(out.t_, t_);
+    std::swap(out.rehash_idx_, rehash_idx_);
+    out.seed_ = seed_;
   }
   void swap(KeyTable& other) noexcept {
     std::swap(t_, other.t_);

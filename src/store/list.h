@@ -79,6 +79,7 @@ class ListValue final : public Collection {
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override { return size_; }
   size_t memory_usage() const override;
+  size_t free_effort() const override { return kind_ == Kind::kNodes ? nodes_.size() : 1; }
   bool empty() const { return size_ == 0; }
 
   Kind kind() const { return kind_; }

@@ -99,6 +99,7 @@ class SetValue final : public Collection {
   // Heap bytes of the payload: the intset's array, the packed buffer, or the
   // hash table's nodes and buckets.
   size_t memory_usage() const override;
+  size_t free_effort() const override { return kind_ == Kind::kHashtable ? size() : 1; }
   bool empty() const { return size() == 0; }
   Kind kind() const { return kind_; }
   Encoding encoding() const;

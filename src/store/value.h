@@ -44,6 +44,11 @@ class Collection {
   // Approximate heap bytes of the payload (MEMORY USAGE); 0 when a type
   // does not say, and the caller then estimates from size().
   virtual size_t memory_usage() const { return 0; }
+  // How much work freeing the payload takes, in Redis's units (lazyfree's
+  // "free effort"): the nodes of a chained list, the elements of a hash
+  // table, set table or sorted-set tree; 1 for a compact encoding, which is
+  // one or two allocations.
+  virtual size_t free_effort() const { return 1; }
 };
 
 struct Value {

@@ -83,6 +83,7 @@ class ZSetValue final : public Collection {
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override;
   size_t memory_usage() const override;
+  size_t free_effort() const override { return encoding() == Encoding::kSkiplist ? size() : 1; }
   bool empty() const { return size() == 0; }
   Encoding encoding() const;
 

@@ -2,6 +2,7 @@
 // swap_contents; Value encodings and names.
 #include "tests/unit/test_random.h"
 #include "store/db.h"
+#include "store/set.h"
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -377,6 +378,135 @@ TEST(Db, ScanForEachClear) {
   EXPECT_EQ(db.size(), 0u);
   EXPECT_EQ(db.expires_size(), 0u);
   EXPECT_EQ(db.lookup(key_of(1), kNow), nullptr);
+}
+
+// A Reclaimer that records what it is handed: entries (freed at once) and
+// detached keyspaces (kept for the test to free).
+class RecordingReclaimer : public Reclaimer {
+ public:
+  void reclaim(Obj* o, FreeReason why) override {
+    handed.emplace_back(std::string(o->key()), why);
+    Obj::destroy(o);
+  }
+  void reclaim(std::unique_ptr<DetachedKeys> keys) override { detached.push_back(std::move(keys)); }
+  std::vector<std::pair<std::string, FreeReason>> handed;
+  std::vector<std::unique_ptr<DetachedKeys>> detached;
+};
+
+// A set of n members in the hash-table encoding.
+Value table_set(int n) {
+  auto set = std::make_unique<SetValue>(SetValue::Kind::kHashtable, 5);
+  for (int i = 0; i < n; ++i) set->add("member:" + std::to_string(i), SetLimits{});
+  Value v;
+  v.type = ObjType::kSet;
+  v.encoding = Encoding::kHashtable;
+  v.coll = std::move(set);
+  return v;
+}
+
+// Every way a Db drops a collection reaches the reclaimer with its reason;
+// strings never do (they are freed inline).
+TEST(Db, DroppedCollectionsGoToTheReclaimerWithTheirReason) {
+  RecordingObserver obs;
+  RecordingReclaimer rec;
+  Db db(0, 17, &obs);
+  db.set_reclaimer(&rec);
+  db.set("unlinked", table_set(3));
+  db.set("deleted", table_set(3));
+  db.set("overwritten", table_set(3));
+  db.set("replaced", table_set(3));
+  db.set("expiring", table_set(3));
+  db.set("actively", table_set(3));
+  db.set("string", str("v"));
+  db.set_expire("expiring", kNow + 10);
+  db.set_expire("actively", kNow + 10);
+  EXPECT_TRUE(db.remove("unlinked", FreeReason::kUnlinked));
+  EXPECT_TRUE(db.remove("deleted", FreeReason::kDeleted));
+  db.set("overwritten", str("now a string"));
+  db.replace_value(db.lookup("replaced", kNow), table_set(1));
+  EXPECT_EQ(db.lookup("expiring", kNow + 10), nullptr);
+  TestRandom random(3);
+  size_t sampled = 0;
+  EXPECT_EQ(db.active_expire_step(kNow + 10, 20, random, &sampled), 1u);
+  EXPECT_TRUE(db.remove("string"));
+  db.set("string", str("again"));
+  db.set("string", str("and again"));
+  const std::vector<std::pair<std::string, FreeReason>> want = {
+      {"unlinked", FreeReason::kUnlinked},       {"deleted", FreeReason::kDeleted},
+      {"overwritten", FreeReason::kOverwritten}, {"replaced", FreeReason::kOverwritten},
+      {"expiring", FreeReason::kExpired},        {"actively", FreeReason::kExpired}};
+  EXPECT_EQ(rec.handed, want);
+  EXPECT_EQ(obs.events.size(), 2u);
+  EXPECT_EQ(db.size(), 3u);
+}
+
+// clear_async empties the db at once and hands every entry over; the db
+// stays usable (same seed, empty TTL index) while the entries wait.
+TEST(Db, ClearAsyncHandsOverEveryEntry) {
+  RecordingReclaimer rec;
+  Db db(0, 23, nullptr);
+  db.set_reclaimer(&rec);
+  EXPECT_EQ(db.clear_async(), 0u);  // nothing to hand over
+  EXPECT_TRUE(rec.detached.empty());
+  for (int i = 0; i < 3000; ++i) {
+    if (i % 10 == 0) {
+      db.set(key_of(i), table_set(i % 7));
+    } else {
+      db.set(key_of(i), str(std::to_string(i)));
+    }
+    if (i % 3 == 0) db.set_expire(key_of(i), kNow + 1000 + i);
+  }
+  const uint64_t hash_before = db.key_hash("k1");
+  EXPECT_EQ(db.clear_async(), 3000u);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(db.expires_size(), 0u);
+  EXPECT_EQ(db.avg_ttl_ms(kNow), 0);
+  EXPECT_EQ(db.lookup(key_of(3), kNow), nullptr);
+  EXPECT_EQ(db.key_hash("k1"), hash_before);
+  ASSERT_EQ(rec.detached.size(), 1u);
+  EXPECT_EQ(rec.detached[0]->size(), 3000u);
+  EXPECT_TRUE(rec.handed.empty());
+  // New writes while the old entries wait, including keys of the same names.
+  for (int i = 0; i < 3000; i += 2) db.set(key_of(i), str("new"));
+  db.set_expire(key_of(0), kNow + 5);
+  EXPECT_EQ(db.size(), 1500u);
+  EXPECT_EQ(db.avg_ttl_ms(kNow), 5);
+  size_t paced = 0;
+  rec.detached[0]->free_all([&] { ++paced; });
+  EXPECT_EQ(paced, 3000u);
+  EXPECT_EQ(rec.detached[0]->size(), 0u);
+  rec.detached.clear();
+  EXPECT_EQ(db.lookup(key_of(2), kNow)->str(), "new");
+  // Without a reclaimer clear_async is clear.
+  Db plain(1, 29, nullptr);
+  for (int i = 0; i < 100; ++i) plain.set(key_of(i), table_set(2));
+  EXPECT_EQ(plain.clear_async(), 100u);
+  EXPECT_EQ(plain.size(), 0u);
+}
+
+// Detached keys not freed by free_all are freed with their holder (ASan
+// reports a leak otherwise).
+TEST(Db, DetachedKeysFreeWhatIsLeft) {
+  RecordingReclaimer rec;
+  Db db(0, 31, nullptr);
+  db.set_reclaimer(&rec);
+  for (int i = 0; i < 500; ++i) db.set(key_of(i), table_set(i % 5));
+  db.set_expire(key_of(7), kNow + 1);
+  db.clear_async();
+  ASSERT_EQ(rec.detached.size(), 1u);
+  rec.detached.clear();
+  EXPECT_EQ(db.size(), 0u);
+}
+
+TEST(Db, FreeEffortFollowsRedis) {
+  // Compact encodings are one allocation or two: effort 1 whatever the size.
+  SetLimits limits;
+  auto ints = std::make_unique<SetValue>(SetValue::Kind::kIntset, 1);
+  for (int i = 0; i < 500; ++i) ints->add(std::to_string(i), limits);
+  EXPECT_EQ(ints->free_effort(), 1u);
+  // A hash-table set: one per member.
+  EXPECT_EQ(table_set(0).coll->free_effort(), 0u);
+  EXPECT_EQ(table_set(65).coll->free_effort(), 65u);
 }
 
 // Model check of the Db's TTL bookkeeping under random operations.

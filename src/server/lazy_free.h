@@ -1,0 +1,75 @@
+// LazyFree: the Dbs' Reclaimer (store/db.h), Redis's lazyfree. A value
+// that would take long to free (its free effort, store::Collection::
+// free_effort, above the threshold: Redis's LAZYFREE_THRESHOLD, 64) and a
+// whole keyspace dropped by FLUSHDB/FLUSHALL ASYNC are freed on a background
+// executor instead of inside the command. Which deletions may go there is
+// Redis's choice:
+//
+//   UNLINK, FLUSHDB/FLUSHALL ASYNC   always
+//   DEL                              lazyfree-lazy-user-del
+//   FLUSHDB/FLUSHALL (no argument)   lazyfree-lazy-user-flush (the command
+//                                    reads it; the Db is told clear_async)
+//   expiry (lazy and active)         lazyfree-lazy-expire
+//   overwrites, RENAME and *STORE
+//   targets, ...                     lazyfree-lazy-server-del
+//   eviction                         never: lazyfree-lazy-eviction is
+//                                    accepted, but eviction frees inline so
+//                                    that the memory it counts as freed is
+//                                    freed (see evict.cc)
+//
+// The worker is created on first use (rt::Threads::create_background_
+// executor: on the OS, a thread at the lowest priority, which takes no CPU
+// time the engine wants). It touches nothing but what it is handed: an
+// entry unlinked from every table, or DetachedKeys, which share nothing with
+// the Db they came from. Freeing a keyspace yields every kPaceEntries
+// entries. Everything in transit is owned by the closure carrying it, so
+// what is never run (shutdown, a simulated crash) is freed with the closure.
+//
+// INFO memory reports lazyfree_pending_objects (handed over, not freed yet:
+// one per value, the key count per keyspace) and lazyfreed_objects (freed
+// by the worker since the last CONFIG RESETSTAT), as Redis counts them.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "runtime/runtime.h"
+#include "server/config.h"
+#include "store/db.h"
+
+namespace peregrine::server {
+
+class LazyFree final : public store::Reclaimer {
+ public:
+  // Entries freed between two yields of the worker while it frees a keyspace.
+  static constexpr size_t kPaceEntries = 1024;
+
+  LazyFree(rt::Runtime& runtime, const Config& config);
+  ~LazyFree() override = default;
+  LazyFree(const LazyFree&) = delete;
+  LazyFree& operator=(const LazyFree&) = delete;
+
+  void reclaim(store::Obj* o, store::FreeReason why) override;
+  void reclaim(std::unique_ptr<store::DetachedKeys> keys) override;
+
+  uint64_t pending_objects() const { return state_->pending.load(std::memory_order_relaxed); }
+  uint64_t freed_objects() const { return state_->freed.load(std::memory_order_relaxed); }
+  void reset_stats() { state_->freed.store(0, std::memory_order_relaxed); }
+
+ private:
+  struct State {
+    std::atomic<uint64_t> pending{0};
+    std::atomic<uint64_t> freed{0};
+  };
+  bool may_defer(store::FreeReason why) const;
+  rt::Executor& worker();
+
+  rt::Runtime& runtime_;
+  const Config& config_;
+  rt::Executor* worker_ = nullptr;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
+}  // namespace peregrine::server
