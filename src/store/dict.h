@@ -193,6 +193,9 @@ class Dict {
   uint64_t seed() const { return seed_; }
   // Buckets allocated over both tables (for tests and memory reporting).
   size_t bucket_count() const { return t_[0].size() + t_[1].size(); }
+  // The bytes of every entry's allocation (node_bytes summed over the
+  // entries), kept as entries come and go: MEMORY USAGE in O(1).
+  size_t entry_bytes() const { return entry_bytes_; }
   bool is_rehashing() const { return rehash_idx_ != kNotRehashing; }
 
   uint64_t hash_of(std::string_view key) const {
@@ -345,6 +348,7 @@ class Dict {
     std::swap(t_[1], other.t_[1]);
     std::swap(rehash_idx_, other.rehash_idx_);
     std::swap(seed_, other.seed_);
+    std::swap(entry_bytes_, other.entry_bytes_);
   }
 
   // Makes room for n entries without further growth (e.g. before loading a
@@ -542,10 +546,11 @@ class Dict {
 
   // Allocates `bytes` for a node and writes its header and key; returns the
   // node and the end of the key's bytes.
-  static std::pair<Node*, char*> new_node(size_t bytes, Node* next, uint64_t h,
-                                          std::string_view key, V value) {
+  std::pair<Node*, char*> new_node(size_t bytes, Node* next, uint64_t h, std::string_view key,
+                                   V value) {
     const bool long_key = key.size() >= kLongKey;
     void* mem = ::operator new(bytes);
+    entry_bytes_ += bytes;
     Node* n = new (mem) Node{next, static_cast<uint32_t>(h),
                              long_key ? kLongKey : static_cast<uint32_t>(key.size()),
                              std::move(value)};
@@ -559,12 +564,11 @@ class Dict {
     return {n, p + key.size()};
   }
 
-  static Node* make_node(Node* next, uint64_t h, std::string_view key, V value) {
+  Node* make_node(Node* next, uint64_t h, std::string_view key, V value) {
     return new_node(node_bytes(key), next, h, key, std::move(value)).first;
   }
 
-  static Node* make_inline_node(Node* next, uint64_t h, std::string_view key,
-                                std::string_view value) {
+  Node* make_inline_node(Node* next, uint64_t h, std::string_view key, std::string_view value) {
     auto [n, p] = new_node(node_bytes(key, value), next, h, key, V{});
     p += packed_detail::put_varint(value.size(), p);
     if (!value.empty()) std::memcpy(p, value.data(), value.size());
@@ -577,10 +581,11 @@ class Dict {
     return n;
   }
 
-  static void free_node(Node* n) {
+  void free_node(Node* n) {
     size_t bytes;
     if constexpr (kInline) bytes = node_bytes(n->key(), inline_value(n));
     else bytes = node_bytes(n->key());
+    entry_bytes_ -= bytes;
     n->~Node();
 #if defined(__cpp_sized_deallocation)
     ::operator delete(static_cast<void*>(n), bytes);  // jemalloc skips the size lookup
@@ -649,6 +654,7 @@ class Dict {
   Table t_[2];
   size_t rehash_idx_ = kNotRehashing;  // next bucket of t_[0] to move
   uint64_t seed_;
+  size_t entry_bytes_ = 0;  // see entry_bytes()
 };
 
 // A set member's node is a 16-byte header and the member's bytes.

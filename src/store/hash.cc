@@ -41,11 +41,9 @@ size_t HashValue::memory_usage() const {
   if (e == nullptr) return bytes;
   bytes += sizeof(Ext);
   if (e->table) {
-    bytes += sizeof(Dict<InlineString>) + e->table->bucket_count() * sizeof(void*);
-    e->table->for_each([&](std::string_view f, std::string_view v) {
-      // One node: its header, the field and the value.
-      bytes += Dict<InlineString>::node_bytes(f, v);
-    });
+    // The buckets, and one node per field: its header, the field, the value.
+    bytes += sizeof(Dict<InlineString>) + e->table->bucket_count() * sizeof(void*) +
+             e->table->entry_bytes();
   }
   if (e->ttls) {
     // A map node and a set node (about 48 bytes of links each) per field.

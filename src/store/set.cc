@@ -186,11 +186,8 @@ size_t SetValue::memory_usage() const {
       bytes += packed_.bytes();
       break;
     case Kind::kHashtable:
-      bytes += dict_.bucket_count() * sizeof(void*);
-      dict_.for_each([&](std::string_view key, const NoValue&) {
-        // One node: its header and the member's bytes.
-        bytes += Dict<NoValue>::node_bytes(key);
-      });
+      // The buckets, and one node per member: its header and the member.
+      bytes += dict_.bucket_count() * sizeof(void*) + dict_.entry_bytes();
       break;
   }
   return bytes;

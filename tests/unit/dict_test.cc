@@ -275,10 +275,13 @@ TEST(Dict, MatchesUnorderedMapModel) {
       RC_ASSERT(d.size() == model.size());
     }
     std::unordered_map<std::string, int> contents;
+    size_t bytes = 0;
     d.for_each([&](std::string_view k, int& v) {
       RC_ASSERT(contents.emplace(std::string(k), v).second);
+      bytes += Dict<int>::node_bytes(k);
     });
     RC_ASSERT(contents == model);
+    RC_ASSERT(d.entry_bytes() == bytes);
   });
   EXPECT_TRUE(ok);
 }
@@ -350,6 +353,7 @@ TEST(Dict, InlineStringValuesMatchModel) {
                       (mv.size() < 128 ? 1 : 2) + mv.size();
     }
     RC_ASSERT(bytes == expect_bytes);
+    RC_ASSERT(d.entry_bytes() == expect_bytes);  // kept as entries come, change and go
     std::unordered_map<std::string, std::string> scanned;
     uint64_t cursor = 0;
     do {
