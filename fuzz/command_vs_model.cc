@@ -56,7 +56,13 @@ std::vector<std::string> decode(Bytes& b) {
     case 7: return {"DECR", b.key()};
     case 8: return {"SETRANGE", b.key(), b.number(), b.value()};
     case 9: return {"GETRANGE", b.key(), b.number(), b.number()};
-    case 10: return {"DEL", b.key(), b.key()};
+    case 10: {
+      // UNLINK for half the keys, chosen without reading another input
+      // byte (the corpus decodes as before).
+      std::string k = b.key();
+      const bool unlink = !k.empty() && (static_cast<unsigned char>(k.back()) & 1);
+      return {unlink ? "UNLINK" : "DEL", k, b.key()};
+    }
     case 11: return {"RENAME", b.key(), b.key()};
     case 12: return {"RENAMENX", b.key(), b.key()};
     case 13: return {"COPY", b.key(), b.key(), kOpts[9]};
@@ -196,8 +202,15 @@ static void forget_zero_sign(std::string& reply) {
 // small that hashes, sets, sorted sets and lists reach their large
 // encodings (hash and set tables, the sorted-set tree, chained and
 // compressed list nodes) within a few commands. Replies must not change.
+// Its top bit also turns on every lazyfree-lazy-* setting with a threshold
+// of 0: then every collection an overwrite, a *STORE or an emptied hash
+// drops goes to the background worker (run when time advances).
 static peregrine::server::Config encoding_limits(uint8_t choice) {
   peregrine::server::Config c;
+  if (choice & 0x80) {
+    c.lazyfree_threshold = 0;
+    c.lazyfree_lazy_expire = c.lazyfree_lazy_server_del = c.lazyfree_lazy_user_del = true;
+  }
   if (choice % 2 == 0) return c;
   const int64_t n = 1 + (choice >> 1) % 4;
   c.hash_max_listpack_entries = n;

@@ -27,6 +27,12 @@
 # of 1 ms or more: run time and key, so an outlier can be placed in the load
 # (the key's number is its position).
 #
+# --isolate moves every other task that may run on the server CPU (user
+# processes and unbound kernel threads: the VM's agent, kdamond, unbound
+# kworkers, other users' jobs) to the client CPU for the whole run, and puts
+# their affinities back at exit, as booting with isolcpus would; per-CPU
+# kernel threads and interrupts stay. Both servers get the same CPU.
+#
 # --server-fifo runs each server under SCHED_FIFO: then no task of the
 # normal policies (kernel threads, other users' processes) can take its CPU,
 # only interrupts and the hypervisor can. That run attributes outliers; it is
@@ -38,7 +44,7 @@
 #   tests/bench/grow_latency.sh [--keys 10000000] [--peregrine PATH]
 #                               [--server-cpu 0] [--client-cpu 1]
 #                               [--only redis|peregrine] [--loads base,grow]
-#                               [--server-fifo]
+#                               [--server-fifo] [--isolate]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PEREGRINE="${PEREGRINE_BIN:-$ROOT/build/peregrine-server}"
@@ -48,6 +54,7 @@ CLIENT_CPU=1
 ONLY=""
 LOADS="base,grow"
 FIFO=""
+ISOLATE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) KEYS=$2; shift 2 ;;
@@ -57,6 +64,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --loads) LOADS=$2; shift 2 ;;
     --server-fifo) FIFO="chrt -f 1"; shift ;;
+    --isolate) ISOLATE=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -66,6 +74,29 @@ source "$ROOT/tests/bench/lib.sh"
 # This script and every helper it starts (redis-cli calls, /proc readers)
 # run on the client CPU: only the server is placed on the server CPU.
 taskset -cp "$CLIENT_CPU" $$ >/dev/null
+
+# --isolate: every task that can be moved leaves the server CPU; its old
+# affinity list is kept in $work/affinity and restored at exit.
+restore_affinity() {
+  [ -f "$work/affinity" ] || return 0
+  while read -r tid list; do taskset -pc "$list" "$tid" >/dev/null 2>&1 || true; done \
+    < "$work/affinity"
+}
+if [ "$ISOLATE" = 1 ]; then
+  trap 'restore_affinity; cleanup' EXIT
+  moved=0
+  for t in /proc/[0-9]*/task/[0-9]*; do
+    tid=${t##*/}
+    list=$(taskset -pc "$tid" 2>/dev/null | awk -F': ' '{print $2}') || continue
+    # Tasks bound to the server CPU alone (per-CPU kernel threads) stay.
+    [ -n "$list" ] && [ "$list" != "$SERVER_CPU" ] || continue
+    if taskset -pc "$CLIENT_CPU" "$tid" >/dev/null 2>&1; then
+      echo "$tid $list" >> "$work/affinity"
+      moved=$((moved + 1))
+    fi
+  done
+  echo "isolate: moved $moved tasks off CPU $SERVER_CPU"
+fi
 
 # The loads, generated once: SET key:%010d <16 bytes>, with distinct keys
 # (grow) or the key number modulo 1000 (base); the same bytes on the wire.
