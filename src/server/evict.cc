@@ -16,10 +16,15 @@ enum PolicyKind { kLru, kLfu, kTtl, kRandom };
 
 // The allocator's process-wide figure is exact but costly to refresh; the
 // engine thread's own counters are cheap. Calibrate the cheap one against the
-// exact one now and then, and use it in between.
+// exact one now and then, and use it in between; and at once after the
+// lazyfree worker has freed something, which the engine's counters do not
+// see (else writes that fit in the freed memory would evict keys).
 int64_t Evictor::used_memory() {
-  if (calls_since_calibration_++ % 1024 == 0)
+  const uint64_t lazy_jobs = server_.lazy_free().jobs_done();
+  if (calls_since_calibration_++ % 1024 == 0 || lazy_jobs != lazy_jobs_seen_) {
     baseline_ = allocator_stats().allocated - thread_net_allocated();
+    lazy_jobs_seen_ = lazy_jobs;
+  }
   return baseline_ + thread_net_allocated();
 }
 

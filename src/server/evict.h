@@ -40,6 +40,7 @@ class Evictor {
   size_t next_db_ = 0;           // round robin for the random policies
   int64_t baseline_ = 0;
   uint64_t calls_since_calibration_ = 0;
+  uint64_t lazy_jobs_seen_ = 0;  // LazyFree::jobs_done() at the last calibration
 };
 
 }  // namespace peregrine::server

@@ -49,6 +49,7 @@ void LazyFree::reclaim(store::Obj* o, store::FreeReason why) {
     store::Obj::destroy(std::exchange(held->o, nullptr));
     state->pending.fetch_sub(1, std::memory_order_relaxed);
     state->freed.fetch_add(1, std::memory_order_relaxed);
+    state->jobs_done.fetch_add(1, std::memory_order_release);
   });
 }
 
@@ -68,6 +69,7 @@ void LazyFree::reclaim(std::unique_ptr<store::DetachedKeys> keys) {
     });
     state->pending.fetch_sub(n, std::memory_order_relaxed);
     state->freed.fetch_add(n, std::memory_order_relaxed);
+    state->jobs_done.fetch_add(1, std::memory_order_release);
   });
 }
 

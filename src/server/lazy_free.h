@@ -57,11 +57,16 @@ class LazyFree final : public store::Reclaimer {
   uint64_t pending_objects() const { return state_->pending.load(std::memory_order_relaxed); }
   uint64_t freed_objects() const { return state_->freed.load(std::memory_order_relaxed); }
   void reset_stats() { state_->freed.store(0, std::memory_order_relaxed); }
+  // Jobs the worker has finished since the start (never reset): memory it
+  // freed does not show in the engine thread's own allocation counters,
+  // so the evictor re-reads the allocator's totals when this changes.
+  uint64_t jobs_done() const { return state_->jobs_done.load(std::memory_order_acquire); }
 
  private:
   struct State {
     std::atomic<uint64_t> pending{0};
     std::atomic<uint64_t> freed{0};
+    std::atomic<uint64_t> jobs_done{0};
   };
   bool may_defer(store::FreeReason why) const;
   rt::Executor& worker();

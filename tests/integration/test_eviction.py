@@ -80,6 +80,30 @@ class EvictionTest(unittest.TestCase):
             pipe.exists(f"key:{i}")
         self.assertTrue(all(pipe.execute()))
 
+    def test_memory_freed_in_the_background_counts_as_freed(self) -> None:
+        # A large set unlinked under maxmemory is freed by the lazyfree
+        # thread; once it is gone, writes that fit in what it freed must not
+        # evict anything (the engine's own count of its allocations does not
+        # see frees made on another thread).
+        import time
+        self.r.config_set("maxmemory-policy", "allkeys-random")
+        self.fill(20000)
+        pipe = self.r.pipeline(transaction=False)
+        for i in range(0, 300000, 1000):
+            pipe.sadd("big", *[f"member:{j:07d}" for j in range(i, i + 1000)])
+        pipe.execute()
+        self.r.config_set("maxmemory", self.used() + 1024 * 1024)
+        self.assertEqual(self.r.unlink("big"), 1)
+        deadline = time.monotonic() + 10
+        while int(self.r.info("memory")["lazyfree_pending_objects"]) > 0:
+            self.assertLess(time.monotonic(), deadline, "the set was not freed")
+            time.sleep(0.01)
+        value = "y" * 4096
+        for i in range(1500):  # 6 MB, less than half of what the set held
+            self.r.set(f"new:{i}", value)
+        self.assertEqual(int(self.r.info("stats")["evicted_keys"]), 0)
+        self.assertEqual(self.r.dbsize(), 21500)
+
 
 if __name__ == "__main__":
     unittest.main()
