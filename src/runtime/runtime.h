@@ -224,6 +224,10 @@ class Runtime {
   virtual int64_t process_rss_bytes() = 0;
   // Physical memory of the machine in bytes (INFO memory); 0 if unknown.
   virtual int64_t total_system_memory_bytes() { return 0; }
+  // Gives the whole pages inside [p, p + len) back to the OS; the memory
+  // stays allocated and reads as zeros afterwards. The caller owns it and
+  // no one else reads it. A no-op where there is nothing to give back.
+  virtual void discard_pages(void* p, size_t len) {}
   // BUGGIFY: whether the site (file:line) takes its rare-but-legal path this
   // time. Use the BUGGIFY macro (runtime/buggify.h), never call directly.
   virtual bool buggify(std::string_view site) { return false; }

@@ -29,9 +29,11 @@
 #
 # --isolate moves every other task that may run on the server CPU (user
 # processes and unbound kernel threads: the VM's agent, kdamond, unbound
-# kworkers, other users' jobs) to the client CPU for the whole run, and puts
-# their affinities back at exit, as booting with isolcpus would; per-CPU
-# kernel threads and interrupts stay. Both servers get the same CPU.
+# kworkers, other users' jobs) to the client CPU for the whole run, points
+# the kernel's unbound workqueues at the client CPU too (so kworkers started
+# later stay off the server CPU), and puts everything back at exit, as
+# booting with isolcpus would; per-CPU kernel threads and interrupts stay.
+# Both servers get the same CPU.
 #
 # --server-fifo runs each server under SCHED_FIFO: then no task of the
 # normal policies (kernel threads, other users' processes) can take its CPU,
@@ -77,7 +79,9 @@ taskset -cp "$CLIENT_CPU" $$ >/dev/null
 
 # --isolate: every task that can be moved leaves the server CPU; its old
 # affinity list is kept in $work/affinity and restored at exit.
+WQ_MASK=/sys/devices/virtual/workqueue/cpumask
 restore_affinity() {
+  if [ -f "$work/wq_mask" ]; then cat "$work/wq_mask" > "$WQ_MASK" 2>/dev/null || true; fi
   [ -f "$work/affinity" ] || return 0
   while read -r tid list; do taskset -pc "$list" "$tid" >/dev/null 2>&1 || true; done \
     < "$work/affinity"
@@ -95,7 +99,11 @@ if [ "$ISOLATE" = 1 ]; then
       moved=$((moved + 1))
     fi
   done
-  echo "isolate: moved $moved tasks off CPU $SERVER_CPU"
+  if [ -w "$WQ_MASK" ]; then
+    cat "$WQ_MASK" > "$work/wq_mask"
+    printf '%x\n' $((1 << CLIENT_CPU)) > "$WQ_MASK" 2>/dev/null || rm -f "$work/wq_mask"
+  fi
+  echo "isolate: moved $moved tasks off CPU $SERVER_CPU; unbound workqueues: $(cat "$WQ_MASK" 2>/dev/null || echo unchanged)"
 fi
 
 # The loads, generated once: SET key:%010d <16 bytes>, with distinct keys

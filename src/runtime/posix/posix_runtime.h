@@ -72,6 +72,7 @@ class PosixRuntime final : public Runtime, Clock, Random, Threads, Network, Disk
   int64_t process_id() override;
   int64_t process_rss_bytes() override;
   int64_t total_system_memory_bytes() override;
+  void discard_pages(void* p, size_t len) override;
 
   // Runs the main executor on the calling thread until request_stop().
   void run();
