@@ -7,8 +7,8 @@
 //                   to be zero) and posts it back to the engine's executor,
 //                   where it waits for take().
 //   take(bytes)     the arrived array, or nullptr (the table callocs inline).
-//   give_back(p)    posts p to the worker, which frees it, shrinking it 4 MB
-//                   at a time first.
+//   give_back(p)    posts p to the worker, which frees it, giving its pages
+//                   back to the OS 1 MB at a time first.
 //
 // The worker is a background executor (rt::Threads::
 // create_background_executor): on the OS its thread runs at the lowest
