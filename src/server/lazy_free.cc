@@ -39,7 +39,8 @@ bool LazyFree::may_defer(store::FreeReason why) const {
 }
 
 void LazyFree::reclaim(store::Obj* o, store::FreeReason why) {
-  if (!may_defer(why) || o->coll()->free_effort() <= static_cast<size_t>(config_.lazyfree_threshold)) {
+  const auto threshold = static_cast<size_t>(config_.lazyfree_threshold);
+  if (!may_defer(why) || o->coll()->free_effort() <= threshold) {
     store::Obj::destroy(o);
     return;
   }
