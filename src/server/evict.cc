@@ -18,14 +18,16 @@ enum PolicyKind { kLru, kLfu, kTtl, kRandom };
 // engine thread's own counters are cheap. Calibrate the cheap one against the
 // exact one now and then, and use it in between; and at once after the
 // lazyfree worker has freed something, which the engine's counters do not
-// see (else writes that fit in the freed memory would evict keys).
+// see (else writes that fit in the freed memory would evict keys). What the
+// worker has been handed and not freed yet counts as freed already.
 int64_t Evictor::used_memory() {
-  const uint64_t lazy_jobs = server_.lazy_free().jobs_done();
+  const LazyFree& lazy = server_.lazy_free();
+  const uint64_t lazy_jobs = lazy.jobs_done();
   if (calls_since_calibration_++ % 1024 == 0 || lazy_jobs != lazy_jobs_seen_) {
     baseline_ = allocator_stats().allocated - thread_net_allocated();
     lazy_jobs_seen_ = lazy_jobs;
   }
-  return baseline_ + thread_net_allocated();
+  return baseline_ + thread_net_allocated() - lazy.pending_bytes();
 }
 
 void Evictor::fill_pool(bool volatile_only, int kind, int64_t now_ms) {

@@ -33,6 +33,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "runtime/runtime.h"
@@ -61,12 +62,24 @@ class LazyFree final : public store::Reclaimer {
   // freed does not show in the engine thread's own allocation counters,
   // so the evictor re-reads the allocator's totals when this changes.
   uint64_t jobs_done() const { return state_->jobs_done.load(std::memory_order_acquire); }
+  // Bytes handed to the worker and not freed yet (an estimate: the value's
+  // MEMORY USAGE figure, or a flushed keyspace's share of the dataset). The
+  // evictor counts them as freed already: a write right after a large
+  // UNLINK or FLUSHALL ASYNC under maxmemory must not be refused or evict
+  // keys because the worker has not run yet.
+  int64_t pending_bytes() const { return state_->pending_bytes.load(std::memory_order_relaxed); }
+  // How to estimate the bytes of a detached keyspace of `keys` keys (the
+  // server knows the dataset's size); without one they count as 0.
+  void set_keyspace_bytes_estimate(std::function<int64_t(uint64_t keys)> estimate) {
+    keyspace_bytes_ = std::move(estimate);
+  }
 
  private:
   struct State {
     std::atomic<uint64_t> pending{0};
     std::atomic<uint64_t> freed{0};
     std::atomic<uint64_t> jobs_done{0};
+    std::atomic<int64_t> pending_bytes{0};
   };
   bool may_defer(store::FreeReason why) const;
   rt::Executor& worker();
@@ -75,6 +88,7 @@ class LazyFree final : public store::Reclaimer {
   const Config& config_;
   rt::Executor* worker_ = nullptr;
   std::shared_ptr<State> state_ = std::make_shared<State>();
+  std::function<int64_t(uint64_t)> keyspace_bytes_;
 };
 
 }  // namespace peregrine::server

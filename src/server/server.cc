@@ -67,6 +67,16 @@ Server::Server(rt::Runtime& runtime, Config config)
     dbs_.back()->set_new_value_stamp(&new_value_stamp_);
     dbs_.back()->set_reclaimer(lazy_free_.get());
   }
+  // A flushed keyspace's bytes: its share of the keys times the dataset
+  // (what is allocated beyond what the server had at startup). Called once
+  // the db is empty, so the keyspace's keys are added back to the total.
+  lazy_free_->set_keyspace_bytes_estimate([this](uint64_t keys) -> int64_t {
+    uint64_t total = keys;
+    for (const auto& db : dbs_) total += db->size();
+    const int64_t dataset = std::max<int64_t>(0, allocator_stats().allocated - startup_allocated_);
+    return static_cast<int64_t>(static_cast<double>(dataset) * static_cast<double>(keys) /
+                                static_cast<double>(total));
+  });
   start_time_ms_ = runtime_.clock().wall_ms();
   start_mono_us_ = runtime_.clock().monotonic_us();
   static constexpr char kHex[] = "0123456789abcdef";

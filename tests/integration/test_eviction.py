@@ -104,6 +104,42 @@ class EvictionTest(unittest.TestCase):
         self.assertEqual(int(self.r.info("stats")["evicted_keys"]), 0)
         self.assertEqual(self.r.dbsize(), 21500)
 
+    def _flood_then(self, command) -> list:
+        # 20 MB of keys, maxmemory 1 MB above what that uses, then the
+        # command and 2 MB of writes in one pipeline: they run before the
+        # lazyfree thread can have freed much.
+        self.r.config_set("maxmemory-policy", "noeviction")
+        pipe = self.r.pipeline(transaction=False)
+        for i in range(20000):
+            pipe.set(f"old:{i}", "o" * 1000)
+        pipe.execute()
+        self.r.config_set("maxmemory", self.used() + 1024 * 1024)
+        pipe = self.r.pipeline(transaction=False)
+        pipe.execute_command(*command)
+        for i in range(100):
+            pipe.set(f"new:{i}", "n" * 20000)
+        return pipe.execute(raise_on_error=False)
+
+    def test_writes_right_after_flushall_async_fit(self) -> None:
+        # The flushed keys are freed by the lazyfree thread; the writes just
+        # after FLUSHALL ASYNC must not be refused for memory it holds yet.
+        replies = self._flood_then(("FLUSHALL", "ASYNC"))
+        errors = [r for r in replies if isinstance(r, Exception)]
+        self.assertEqual(errors, [])
+        self.assertEqual(self.r.dbsize(), 100)
+
+    @unittest.skipIf(harness.is_redis_binary(BIN),
+                     "redis-server refuses the first writes until its lazyfree thread has run")
+    def test_writes_right_after_a_large_unlink_fit(self) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        for i in range(0, 300000, 1000):
+            pipe.sadd("big", *[f"member:{j:07d}" for j in range(i, i + 1000)])
+        pipe.execute()
+        replies = self._flood_then(("UNLINK", "big"))
+        errors = [r for r in replies if isinstance(r, Exception)]
+        self.assertEqual(errors, [])
+        self.assertEqual(self.r.dbsize(), 20100)
+
 
 if __name__ == "__main__":
     unittest.main()
