@@ -77,7 +77,6 @@ constexpr std::string_view kSameObject = "ERR source and destination objects are
 
 // ------------------------------------------------------------ delete / test
 
-// Shared by DEL and UNLINK: values are freed inline either way.
 // DEL and UNLINK: only where their values may be freed differs (UNLINK
 // always leaves large ones to the lazyfree worker, DEL when
 // lazyfree-lazy-user-del says so).
