@@ -17,19 +17,6 @@ namespace {
 // 9 to 23 bytes; the figure is the middle. Keys with a TTL also have a slot
 // in the expires table.
 constexpr size_t kTableSlotOverhead = 14;
-constexpr size_t kPerElementEstimate = 24;
-
-// The entry's own allocation (key, header, inline string) plus what its
-// payload holds on the heap.
-size_t value_bytes(const store::Obj& v) {
-  size_t bytes = v.alloc_bytes();
-  if (v.type() == store::ObjType::kString) {
-    if (v.heap_str()) bytes += sizeof(std::string) + v.str().size() + 1;
-    return bytes;
-  }
-  size_t exact = v.coll()->memory_usage();
-  return bytes + (exact ? exact : v.coll()->size() * kPerElementEstimate);
-}
 
 // MEMORY USAGE key [SAMPLES count]
 void memory_usage(CommandContext& ctx) {
@@ -42,7 +29,7 @@ void memory_usage(CommandContext& ctx) {
   }
   store::Obj* v = ctx.db.lookup(ctx.arg(2), ctx.now_ms, {.touch = false});
   if (!v) return ctx.reply.null_bulk();
-  size_t bytes = kTableSlotOverhead + value_bytes(*v);
+  size_t bytes = kTableSlotOverhead + v->memory_bytes();
   if (v->has_ttl()) bytes += kTableSlotOverhead;
   ctx.reply.integer(static_cast<int64_t>(bytes));
 }

@@ -143,4 +143,16 @@ size_t Obj::alloc_bytes() const {
   return size;
 }
 
+size_t Obj::memory_bytes() const {
+  // Per element, for a collection that does not report its own bytes.
+  constexpr size_t kPerElementEstimate = 24;
+  size_t bytes = alloc_bytes();
+  if (type() == ObjType::kString) {
+    if (heap_str()) bytes += sizeof(std::string) + str().size() + 1;
+    return bytes;
+  }
+  const size_t exact = coll()->memory_usage();
+  return bytes + (exact ? exact : coll()->size() * kPerElementEstimate);
+}
+
 }  // namespace peregrine::store

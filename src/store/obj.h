@@ -134,6 +134,9 @@ class Obj {
   static Value release(Obj* o);
   // Bytes of this allocation (without the payload's own heap bytes).
   size_t alloc_bytes() const;
+  // This allocation plus what its payload holds on the heap (MEMORY USAGE
+  // without the key-table slots; what lazyfree counts a value as).
+  size_t memory_bytes() const;
 
  private:
   Obj() = default;
