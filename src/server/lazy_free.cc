@@ -45,15 +45,11 @@ void LazyFree::reclaim(store::Obj* o, store::FreeReason why) {
     return;
   }
   CODE_PROBE(runtime_, true, "value freed in the background");
-  const auto bytes = static_cast<int64_t>(o->alloc_bytes() + o->coll()->memory_usage());
-  state_->pending.fetch_add(1, std::memory_order_relaxed);
-  state_->pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  const auto bytes = static_cast<int64_t>(o->memory_bytes());
+  state_->begin(1, bytes);
   worker().post([state = state_, held = std::make_shared<Held>(o), bytes] {
     store::Obj::destroy(std::exchange(held->o, nullptr));
-    state->pending.fetch_sub(1, std::memory_order_relaxed);
-    state->freed.fetch_add(1, std::memory_order_relaxed);
-    state->pending_bytes.fetch_sub(bytes, std::memory_order_relaxed);
-    state->jobs_done.fetch_add(1, std::memory_order_release);
+    state->end(1, bytes);
   });
 }
 
@@ -61,8 +57,7 @@ void LazyFree::reclaim(std::unique_ptr<store::DetachedKeys> keys) {
   CODE_PROBE(runtime_, true, "keyspace freed in the background");
   const uint64_t n = keys->size();
   const int64_t bytes = keyspace_bytes_ ? keyspace_bytes_(n) : 0;
-  state_->pending.fetch_add(n, std::memory_order_relaxed);
-  state_->pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  state_->begin(n, bytes);
   rt::Executor* w = &worker();
   std::shared_ptr<store::DetachedKeys> held = std::move(keys);
   w->post([state = state_, held, w, n, bytes] {
@@ -73,10 +68,7 @@ void LazyFree::reclaim(std::unique_ptr<store::DetachedKeys> keys) {
         w->scheduler().yield();
       }
     });
-    state->pending.fetch_sub(n, std::memory_order_relaxed);
-    state->freed.fetch_add(n, std::memory_order_relaxed);
-    state->pending_bytes.fetch_sub(bytes, std::memory_order_relaxed);
-    state->jobs_done.fetch_add(1, std::memory_order_release);
+    state->end(n, bytes);
   });
 }
 

@@ -80,6 +80,18 @@ class LazyFree final : public store::Reclaimer {
     std::atomic<uint64_t> freed{0};
     std::atomic<uint64_t> jobs_done{0};
     std::atomic<int64_t> pending_bytes{0};
+    // A job of `objects` objects and about `bytes` bytes handed to the
+    // worker, and the same job done (on the worker).
+    void begin(uint64_t objects, int64_t bytes) {
+      pending.fetch_add(objects, std::memory_order_relaxed);
+      pending_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    }
+    void end(uint64_t objects, int64_t bytes) {
+      pending.fetch_sub(objects, std::memory_order_relaxed);
+      freed.fetch_add(objects, std::memory_order_relaxed);
+      pending_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+      jobs_done.fetch_add(1, std::memory_order_release);
+    }
   };
   bool may_defer(store::FreeReason why) const;
   rt::Executor& worker();
