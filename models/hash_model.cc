@@ -110,7 +110,17 @@ void HashModel::store(Key& k, const std::string& field, const std::string& value
     return;
   }
   it->second.value = value;
-  if (!keep_ttl) it->second.deadline = -1;
+  if (!keep_ttl) set_deadline(k, it->second, -1);
+}
+
+void HashModel::set_deadline(Key& k, Field& f, int64_t when) {
+  if (when >= 0) {
+    f.deadline = when;
+    f.ttl_order = k.next_order++;
+  } else if (f.deadline != -1) {
+    f.deadline = -1;
+    f.order = k.next_order++;
+  }
 }
 
 void HashModel::erase_if_empty(const std::string& key) {
@@ -122,8 +132,14 @@ std::vector<std::pair<std::string, const HashModel::Field*>> HashModel::ordered(
     const Key& k) const {
   std::vector<std::pair<std::string, const Field*>> out;
   for (const auto& [name, f] : k.fields) out.emplace_back(name, &f);
-  std::sort(out.begin(), out.end(),
-            [](const auto& x, const auto& y) { return x.second->order < y.second->order; });
+  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    const Field& a = *x.second;
+    const Field& b = *y.second;
+    if ((a.deadline == -1) != (b.deadline == -1)) return b.deadline == -1;
+    if (a.deadline == -1) return a.order < b.order;
+    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    return a.ttl_order > b.ttl_order;
+  });
   return out;
 }
 
@@ -450,7 +466,7 @@ std::string HashModel::hexpire(const Argv& a, bool seconds, bool absolute) {
         k = nullptr;
       }
     } else {
-      f.deadline = when;
+      set_deadline(*k, f, when);
       out += integer(1);
     }
   }
@@ -496,7 +512,7 @@ std::string HashModel::hpersist(const Argv& a) {
     } else if (k->fields.at(a[i]).deadline == -1) {
       out += integer(-1);
     } else {
-      k->fields.at(a[i]).deadline = -1;
+      set_deadline(*k, k->fields.at(a[i]), -1);
       out += integer(1);
     }
   }
@@ -538,7 +554,7 @@ std::string HashModel::hgetex(const Argv& a) {
     Field& f = k->fields.at(a[i]);
     out += bulk(f.value);
     if (persist) {
-      f.deadline = -1;
+      set_deadline(*k, f, -1);
     } else if (when && *when <= now_) {
       k->fields.erase(a[i]);
       if (k->fields.empty()) {
@@ -546,7 +562,7 @@ std::string HashModel::hgetex(const Argv& a) {
         k = nullptr;
       }
     } else if (when) {
-      f.deadline = *when;
+      set_deadline(*k, f, *when);
     }
   }
   return out;
@@ -609,7 +625,7 @@ std::string HashModel::hsetex(const Argv& a) {
     store(*k, field, a[first + 2 * i + 1], !expiry.empty());
     if (!when) continue;
     if (*when <= now_) k->fields.erase(field);
-    else k->fields.at(field).deadline = *when;
+    else set_deadline(*k, k->fields.at(field), *when);
   }
   erase_if_empty(a[1]);
   return integer(1);

@@ -7,13 +7,15 @@
 // One database; a key holds a hash or (so that type errors can be checked)
 // a plain string.
 //
-// The state is std::map<key, std::map<field, Field>>. A field remembers the
-// order in which it was added (an update keeps it), because a small hash
-// lists its fields in insertion order; the model therefore answers HGETALL,
-// HKEYS, HVALS, HSCAN and "HRANDFIELD key count" with count >= size in the
-// order a hash in the compact encoding uses. A checker driving a server
-// whose hashes may be in the hashtable encoding compares those replies
-// without regard to order.
+// The state is std::map<key, std::map<field, Field>>. A small hash lists its
+// fields in the order Redis 7.4's listpack(ex) keeps: the fields with a TTL
+// first, by deadline and, for equal deadlines, the one whose deadline was
+// set last first; then the others in the order they were added or lost
+// their TTL (an update that keeps the TTL state keeps the place). A field
+// carries two stamps to sort by; the model answers HGETALL, HKEYS, HVALS,
+// HSCAN and "HRANDFIELD key count" with count >= size in that order. A
+// checker driving a server whose hashes may be in the hashtable encoding
+// compares those replies without regard to order.
 //
 // Time is supplied on every command (now_ms, Unix ms). A field whose
 // deadline is <= now_ms is expired: every hash command removes the expired
@@ -72,7 +74,8 @@ class HashModel {
   struct Field {
     std::string value;
     int64_t deadline = -1;  // absolute Unix ms; -1: no TTL
-    uint64_t order = 0;     // when the field was added
+    uint64_t order = 0;     // when the field was added or lost its TTL
+    uint64_t ttl_order = 0;  // when its deadline was last set
   };
   struct Key {
     bool is_hash = true;
@@ -88,6 +91,8 @@ class HashModel {
   Key* hash(const std::string& key, bool* wrong);
   Key& create(const std::string& key);
   void store(Key& k, const std::string& field, const std::string& value, bool keep_ttl);
+  // Sets f's deadline (-1: none), stamping when it changed.
+  void set_deadline(Key& k, Field& f, int64_t when);
   void erase_if_empty(const std::string& key);
   std::vector<std::pair<std::string, const Field*>> ordered(const Key& k) const;
 

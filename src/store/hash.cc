@@ -104,7 +104,7 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
       if (c.value() != value) lp_.splice(c, 1, {value});
     }
   }
-  if (!added && !keep_ttl) drop_ttl(field);
+  if (!added && !keep_ttl && drop_ttl(field)) place(field, -1);
   return added;
 }
 
@@ -161,23 +161,54 @@ void HashValue::set_expire(std::string_view field, int64_t when_ms) {
     it = deadlines.emplace(std::string(field), when_ms).first;
   }
   e.ttls->by_deadline.emplace(when_ms, it->first);
-  if (!e.table) e.listpack_ex = true;
+  if (!e.table) {
+    e.listpack_ex = true;
+    place(field, when_ms);
+  }
 }
 
 bool HashValue::persist(std::string_view field) {
-  if (expire_at(field) < 0) return false;
-  drop_ttl(field);
+  if (!drop_ttl(field)) return false;
+  place(field, -1);
   return true;
 }
 
-void HashValue::drop_ttl(std::string_view field) {
+bool HashValue::drop_ttl(std::string_view field) {
   Ext* e = ext();
-  if (e == nullptr || !e->ttls) return;
+  if (e == nullptr || !e->ttls) return false;
   auto it = e->ttls->deadlines.find(field);
-  if (it == e->ttls->deadlines.end()) return;
+  if (it == e->ttls->deadlines.end()) return false;
   e->ttls->by_deadline.erase({it->second, it->first});
   e->ttls->deadlines.erase(it);
   if (e->ttls->deadlines.empty()) e->ttls.reset();
+  return true;
+}
+
+void HashValue::place(std::string_view field, int64_t deadline) {
+  if (!is_listpack()) return;
+  // Copies: the pair is cut out of the block before it goes back in.
+  const std::string name(field);
+  std::string value;
+  {
+    Pairs::Cursor c(lp_);
+    if (!c.find(name, 2)) return;
+    c.advance();
+    value = c.value();
+  }
+  Pairs::Cursor from(lp_);
+  from.find(name, 2);
+  lp_.splice(from, 2, {});
+  Pairs::Cursor to(lp_);
+  if (deadline < 0) {
+    to.skip(lp_.size());
+  } else {
+    while (!to.at_end()) {
+      const int64_t d = expire_at(to.value());
+      if (d < 0 || d >= deadline) break;
+      to.skip(2);
+    }
+  }
+  lp_.splice(to, 0, {name, value});
 }
 
 size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {

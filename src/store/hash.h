@@ -17,8 +17,13 @@
 //                field or value longer than hash-max-listpack-value bytes is
 //                stored; it never converts back.
 //   "listpackex" the listpack encoding while at least one field has (or has
-//                had) a TTL. Reported through encoding(); the hash's
-//                behaviour does not change.
+//                had) a TTL. Reported through encoding(). Its pairs are kept
+//                in Redis 7.4's listpackex order: the fields with a TTL
+//                first, by deadline, then the others in the order they were
+//                added or lost their TTL. A field given a deadline moves in
+//                front of the first field with no TTL or a deadline at or
+//                past its own; a field that loses its TTL (HPERSIST, or a
+//                write that does not keep it) moves to the end.
 //
 // Layout: the object is a vtable pointer and one pointer into the listpack
 // block (16 bytes in all; the pointer points at the entries, the block's
@@ -215,7 +220,11 @@ class HashValue final : public Collection {
     Ext* e = ext();
     return e != nullptr ? e->ttls.get() : nullptr;
   }
-  void drop_ttl(std::string_view field);
+  // Removes field's TTL from the indexes; returns whether it had one.
+  bool drop_ttl(std::string_view field);
+  // Moves field (when present, in the listpack encoding) to its listpackex
+  // place for deadline (-1: no TTL, the end); see the encodings above.
+  void place(std::string_view field, int64_t deadline);
 
   Pairs lp_;
 };

@@ -324,6 +324,40 @@ TEST(HashValueTtl, OverwriteDropsTtlUnlessKept) {
   EXPECT_EQ(h.expire_at("b"), -1);
 }
 
+// Redis 7.4's listpackex order: fields with a TTL first, by deadline (a
+// field given a deadline goes before the first field with none or with one
+// at or past its own), then the rest in the order they were added or lost
+// their TTL.
+TEST(HashValueTtl, ListpackExKeepsRedisOrder) {
+  HashValue h;
+  for (const char* f : {"field:a", "field:b", "field:c", "field:d"}) h.set(f, f, kDefault);
+  using V = std::vector<std::string>;
+  h.set_expire("field:c", 2000);
+  EXPECT_EQ(fields_in_order(h), (V{"field:c", "field:a", "field:b", "field:d"}));
+  h.set_expire("field:a", 1000);
+  EXPECT_EQ(fields_in_order(h), (V{"field:a", "field:c", "field:b", "field:d"}));
+  h.set_expire("field:d", 2000);  // before the equal deadline
+  EXPECT_EQ(fields_in_order(h), (V{"field:a", "field:d", "field:c", "field:b"}));
+  EXPECT_TRUE(h.persist("field:a"));  // to the end
+  EXPECT_EQ(fields_in_order(h), (V{"field:d", "field:c", "field:b", "field:a"}));
+  h.set("field:c", "x", kDefault);  // the write drops the TTL: to the end
+  EXPECT_EQ(fields_in_order(h), (V{"field:d", "field:b", "field:a", "field:c"}));
+  h.set("field:d", "y", kDefault, /*keep_ttl=*/true);  // stays
+  h.set("field:b", "z", kDefault);                     // had no TTL: stays
+  h.set("field:e", "e", kDefault);                     // new: the end
+  EXPECT_EQ(fields_in_order(h), (V{"field:d", "field:b", "field:a", "field:c", "field:e"}));
+  h.set_expire("field:e", 500);
+  h.set_expire("field:d", 3000);  // a later deadline: still before the fields with none
+  EXPECT_EQ(fields_in_order(h), (V{"field:e", "field:d", "field:b", "field:a", "field:c"}));
+  EXPECT_EQ(as_map(h), (std::map<std::string, std::string>{{"field:a", "field:a"},
+                                                           {"field:b", "z"},
+                                                           {"field:c", "x"},
+                                                           {"field:d", "y"},
+                                                           {"field:e", "e"}}));
+  EXPECT_EQ(h.remove_expired(2000), 1u);  // field:e
+  EXPECT_EQ(fields_in_order(h), (V{"field:d", "field:b", "field:a", "field:c"}));
+}
+
 TEST(HashValueTtl, RemoveExpiredEarliestFirstWithinBudget) {
   HashValue h;
   for (int i = 0; i < 6; ++i) h.set("f" + std::to_string(i), "v", kDefault);
@@ -407,9 +441,17 @@ TEST(HashValueTtl, CronHelpersOnAHash) {
 // TTL bookkeeping agrees with a plain model over random operations.
 TEST(HashValueTtl, MatchesModel) {
   EXPECT_TRUE(rc::check("field TTLs behave like a map of deadlines", [] {
-    const HashLimits limits{*rc::gen::inRange<size_t>(0, 6), 64};
+    // Limits of 0-5 convert to a table along the way; 8 and 9 keep the listpack
+    // (8 field names) and its order.
+    const HashLimits limits{*rc::gen::inRange<size_t>(0, 10), 64};
     HashValue h;
     std::map<std::string, std::pair<std::string, int64_t>> model;  // value, deadline (-1)
+    // The listing order while the hash is a listpack, as two stamps per
+    // field: when it was added or lost its TTL, and when its deadline was
+    // set. Sorted: TTL'd fields by (deadline, latest stamp first), then the
+    // others by their stamp.
+    std::map<std::string, std::pair<uint64_t, uint64_t>> stamps;
+    uint64_t clock = 0;
     int64_t now = 0;
     const auto ops = *rc::gen::container<std::vector<std::tuple<int, int, int>>>(
         rc::gen::tuple(rc::gen::inRange(0, 7), rc::gen::inRange(0, 8), rc::gen::inRange(0, 50)));
@@ -418,32 +460,43 @@ TEST(HashValueTtl, MatchesModel) {
       switch (op) {
         case 0:
           h.set(field, std::to_string(t), limits);
+          if (!model.count(field) || model[field].second != -1) stamps[field].first = ++clock;
           model[field] = {std::to_string(t), -1};
           break;
         case 1:
           h.set(field, std::to_string(t), limits, /*keep_ttl=*/true);
-          if (model.count(field)) model[field].first = std::to_string(t);
-          else model[field] = {std::to_string(t), -1};
+          if (model.count(field)) {
+            model[field].first = std::to_string(t);
+          } else {
+            model[field] = {std::to_string(t), -1};
+            stamps[field].first = ++clock;
+          }
           break;
         case 2:
           h.erase(field);
           model.erase(field);
+          stamps.erase(field);
           break;
         case 3:
           if (model.count(field)) {
             h.set_expire(field, now + t);
             model[field].second = now + t;
+            stamps[field].second = ++clock;
           }
           break;
         case 4:
           RC_ASSERT(h.persist(field) == (model.count(field) && model[field].second != -1));
-          if (model.count(field)) model[field].second = -1;
+          if (model.count(field) && model[field].second != -1) {
+            model[field].second = -1;
+            stamps[field].first = ++clock;
+          }
           break;
         case 5: {
           now += t;
           size_t due = 0;
           for (auto it = model.begin(); it != model.end();) {
             if (it->second.second != -1 && it->second.second <= now) {
+              stamps.erase(it->first);
               it = model.erase(it);
               ++due;
             } else {
@@ -465,6 +518,18 @@ TEST(HashValueTtl, MatchesModel) {
       if (e.second != -1 && (min == -1 || e.second < min)) min = e.second;
     }
     RC_ASSERT(h.next_expiry() == min);
+    if (h.is_listpack()) {
+      std::vector<std::string> expected;
+      for (const auto& [f, e] : model) expected.push_back(f);
+      std::sort(expected.begin(), expected.end(), [&](const std::string& x, const std::string& y) {
+        const int64_t dx = model[x].second, dy = model[y].second;
+        if ((dx < 0) != (dy < 0)) return dy < 0;
+        if (dx < 0) return stamps[x].first < stamps[y].first;
+        if (dx != dy) return dx < dy;
+        return stamps[x].second > stamps[y].second;
+      });
+      RC_ASSERT(fields_in_order(h) == expected);
+    }
   }));
 }
 
