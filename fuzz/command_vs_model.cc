@@ -116,7 +116,14 @@ std::vector<std::string> decode_hash(Bytes& b) {
                                  : std::vector<std::string>{"HGETEX", k, "PERSIST", "FIELDS", "1", f};
     case 14: return {"HSETEX", k, b.next() % 2 ? "FNX" : "FXX", "PX", small(b), "FIELDS", "1", f,
                      b.value()};
-    case 15: return {"HSETEX", k, "KEEPTTL", "FIELDS", "2", f, b.value(), "f4", b.value()};
+    case 15: {
+      // With Valkey 9's key conditions NX / XX, or neither.
+      std::vector<std::string> argv = {"HSETEX", k};
+      if (const uint8_t c = b.next() % 3; c != 0) argv.push_back(c == 1 ? "NX" : "XX");
+      for (std::string a : {"KEEPTTL", "FIELDS", "2"}) argv.push_back(a);
+      for (std::string a : {f, b.value(), std::string("f4"), b.value()}) argv.push_back(a);
+      return argv;
+    }
     case 16: return {"HPEXPIRE", k, small(b), kCond[b.next() % 4], "FIELDS", "2", f, "f3"};
     case 17: return {"HSTRLEN", k, f};
     case 18: return {b.next() % 2 ? "HTTL" : "HPEXPIRETIME", k, "FIELDS", "1", f};

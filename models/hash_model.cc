@@ -569,6 +569,7 @@ std::string HashModel::hgetex(const Argv& a) {
 }
 
 std::string HashModel::hsetex(const Argv& a) {
+  int key_cond = 0;  // 1: NX (key missing), 2: XX (key present), as Valkey 9
   int cond = 0;  // 1: FNX, 2: FXX
   std::string expiry;  // "", "ex", "px", "exat", "pxat", "keepttl"
   std::optional<int64_t> when;
@@ -607,6 +608,9 @@ std::string HashModel::hsetex(const Argv& a) {
     } else if (w == "fnx" || w == "fxx") {
       if (cond != 0) return error("ERR Only one of FXX or FNX arguments can be specified");
       cond = w == "fnx" ? 1 : 2;
+    } else if (w == "nx" || w == "xx") {
+      if (key_cond != 0) return error("ERR syntax error");
+      key_cond = w == "nx" ? 1 : 2;
     } else {
       return formatted_error("ERR unknown argument: " + std::string(c_string(a[i])));
     }
@@ -614,6 +618,7 @@ std::string HashModel::hsetex(const Argv& a) {
   bool wrong = false;
   Key* k = hash(a[1], &wrong);
   if (wrong) return kWrongType;
+  if ((key_cond == 1 && k != nullptr) || (key_cond == 2 && k == nullptr)) return integer(0);
   if (cond != 0) {
     size_t present = 0;
     for (size_t i = 0; i < count && k != nullptr; ++i) present += k->fields.count(a[first + 2 * i]);

@@ -749,13 +749,16 @@ void cmd_hgetex(CommandContext& ctx) {
   if (changed) finish_write(ctx, key, ref);
 }
 
-// HSETEX key [FNX | FXX] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
+// HSETEX key [NX | XX] [FNX | FXX]
+//        [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
 //        FIELDS numfields field value [field value ...]
-// FNX: only when none of the fields exists; FXX: only when all exist
-// (replies 0 and changes nothing otherwise, else 1). Without an expiry
+// NX / XX (Valkey 9; Redis 8 has neither): only when the key is missing /
+// exists. FNX: only when none of the fields exists; FXX: only when all
+// exist. A condition that fails replies 0 and changes nothing; else 1. Without an expiry
 // option the fields written lose their TTL; KEEPTTL keeps it.
 void cmd_hsetex(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
+  bool nx = false, xx = false;  // Valkey 9: the key must be missing / present
   bool fnx = false, fxx = false;
   FieldExpiry kind = FieldExpiry::kNone;
   std::optional<int64_t> when;
@@ -794,6 +797,9 @@ void cmd_hsetex(CommandContext& ctx) {
         return ctx.reply.error("ERR Only one of FXX or FNX arguments can be specified");
       }
       (equals_nocase(opt, "fnx") ? fnx : fxx) = true;
+    } else if (equals_nocase(opt, "nx") || equals_nocase(opt, "xx")) {
+      if (nx || xx) return ctx.reply.error("ERR syntax error");
+      (equals_nocase(opt, "nx") ? nx : xx) = true;
     } else {
       return ctx.reply.error("ERR unknown argument: " + std::string(c_string(opt)));
     }
@@ -801,6 +807,7 @@ void cmd_hsetex(CommandContext& ctx) {
 
   HashRef ref = lookup_write(ctx, key);
   if (ref.error) return;
+  if ((nx && ref) || (xx && !ref)) return ctx.reply.integer(0);
   if (fnx || fxx) {
     size_t found = 0;
     for (size_t i = 0; i < count && ref; ++i) {

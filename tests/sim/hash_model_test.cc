@@ -246,6 +246,16 @@ TEST(HashFieldExpiry, HgetexHsetexHgetdel) {
   t.expect({"HPTTL", "h", "FIELDS", "1", "b"}, "*1\r\n:-1\r\n");
   t.expect({"HSETEX", "h", "FXX", "FIELDS", "2", "b", "22", "nofield", "x"}, ":0\r\n");
   t.expect({"HSETEX", "nokey", "FXX", "FIELDS", "1", "a", "1"}, ":0\r\n");
+  // Valkey 9's key conditions.
+  t.expect({"HSETEX", "h", "NX", "FIELDS", "1", "z", "1"}, ":0\r\n");
+  t.expect({"HSETEX", "nokey", "XX", "FIELDS", "1", "z", "1"}, ":0\r\n");
+  t.expect({"EXISTS", "nokey"}, ":0\r\n");
+  t.expect({"HSETEX", "h", "XX", "FNX", "FIELDS", "1", "z", "1"}, ":1\r\n");
+  t.expect({"HSETEX", "nx", "nx", "FNX", "PX", "500", "FIELDS", "1", "z", "2"}, ":1\r\n");
+  t.expect({"HGET", "nx", "z"}, "$1\r\n2\r\n");
+  t.expect({"HSETEX", "h", "NX", "XX", "FIELDS", "1", "z", "1"}, "-ERR syntax error\r\n");
+  t.expect({"HDEL", "h", "z"}, ":1\r\n");
+  t.expect({"DEL", "nx"}, ":1\r\n");
   t.expect({"EXISTS", "nokey"}, ":0\r\n");
   t.expect({"HGETEX", "h", "EX", "2", "FIELDS", "3", "a", "b", "nofield"},
            "*3\r\n$1\r\n1\r\n$2\r\n21\r\n$-1\r\n");
@@ -259,6 +269,23 @@ TEST(HashFieldExpiry, HgetexHsetexHgetdel) {
   t.expect({"EXISTS", "h"}, ":0\r\n");
   t.expect({"HSETEX", "h", "EX", "0", "FIELDS", "1", "a", "1"}, ":1\r\n");
   t.expect({"EXISTS", "h"}, ":0\r\n");
+}
+
+// A small hash with field TTLs lists its fields in Redis 7.4's listpackex
+// order: the TTL'd ones first, by deadline; the rest in the order they were
+// added or lost their TTL.
+TEST(HashFieldExpiry, SmallHashListsFieldsByDeadline) {
+  Both t;
+  t.expect({"HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4"}, ":4\r\n");
+  t.expect({"HPEXPIRE", "h", "900", "FIELDS", "1", "c"}, "*1\r\n:1\r\n");
+  t.expect({"HPEXPIRE", "h", "500", "FIELDS", "1", "d"}, "*1\r\n:1\r\n");
+  t.expect({"HKEYS", "h"}, "*4\r\n$1\r\nd\r\n$1\r\nc\r\n$1\r\na\r\n$1\r\nb\r\n");
+  t.expect({"HSETEX", "h", "PX", "900", "FIELDS", "1", "e", "5"}, ":1\r\n");  // before c
+  t.expect({"HPERSIST", "h", "FIELDS", "1", "d"}, "*1\r\n:1\r\n");         // to the end
+  t.expect({"HSET", "h", "c", "33"}, ":0\r\n");                              // to the end
+  t.expect({"HGETALL", "h"},
+           "*10\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"
+           "$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$2\r\n33\r\n");
 }
 
 TEST(HashFieldExpiry, Errors) {
