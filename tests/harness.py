@@ -75,6 +75,33 @@ def is_redis_binary(binary: str) -> bool:
     return os.path.basename(binary).startswith("redis-server")
 
 
+def redis_version(binary: str = "redis-server") -> Tuple[int, ...]:
+    """The version of a redis-server binary, from ``--version``
+    ("Redis server v=7.0.15 ..."); () when it cannot be read."""
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True,
+                             text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    for word in out.split():
+        if word.startswith("v="):
+            try:
+                return tuple(int(p) for p in word[2:].split("."))
+            except ValueError:
+                return ()
+    return ()
+
+
+def parity_args(reference: str = "redis-server") -> List[str]:
+    """Peregrine options that give the encodings of the reference server's
+    version, for tests that compare the two byte for byte: Redis before 7.2
+    keeps small sets of strings in hash tables, not listpacks."""
+    version = redis_version(reference)
+    if version and version < (7, 2):
+        return ["--set-max-listpack-entries", "0"]
+    return []
+
+
 def encode_command(args: Sequence[Arg]) -> bytes:
     """Encodes one command as a RESP array of bulk strings."""
     out = [b"*%d\r\n" % len(args)]

@@ -3,15 +3,15 @@
 // algebra over several sets with or without a destination (SINTER SINTERCARD
 // SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE) and SSCAN.
 //
-// Encodings follow the server the differential tests compare against
-// (Redis 7.0): a set starts as an intset when its first member is an
-// integer and as a hashtable otherwise; an intset becomes a hashtable past
-// set-max-intset-entries or on its first non-integer member. The listpack
-// encoding for small non-integer sets (which Redis 7.2 adds, tuned by
-// set-max-listpack-entries/-value) is implemented in store::SetValue but
-// switched off here by kListpackSets, so OBJECT ENCODING answers as 7.0
-// does. Turning it on changes only OBJECT ENCODING and the order in which
-// unordered replies list members.
+// Encodings as Redis 7.2 and later (and Valkey): a set starts as an intset
+// when its members are integers, as a listpack while it has at most
+// set-max-listpack-entries members of at most set-max-listpack-value bytes,
+// and as a hashtable otherwise; an intset becomes a listpack (or a
+// hashtable, past the listpack limits) past set-max-intset-entries or on its
+// first non-integer member, and a listpack becomes a hashtable past its
+// limits. Redis 7.0 has no listpack sets: `set-max-listpack-entries 0`
+// gives its encodings (the differential runner starts Peregrine so when it
+// compares against a 7.0 server).
 //
 // An empty set never stays in the keyspace: the command that removes the
 // last member deletes the key. The *STORE variants replace the destination
@@ -49,18 +49,13 @@ using store::Value;
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
-// Small non-integer sets as listpacks (Redis 7.2) or hashtables (7.0, the
-// differential reference). See the file comment.
-constexpr bool kListpackSets = false;
-
 // ------------------------------------------------------------ shared pieces
 
 SetLimits set_limits(CommandContext& ctx) {
   const Config& c = ctx.server.config();
   SetLimits l;
   l.max_intset_entries = static_cast<size_t>(std::max<int64_t>(c.set_max_intset_entries, 0));
-  l.max_listpack_entries =
-      kListpackSets ? static_cast<size_t>(std::max<int64_t>(c.set_max_listpack_entries, 0)) : 0;
+  l.max_listpack_entries = static_cast<size_t>(std::max<int64_t>(c.set_max_listpack_entries, 0));
   l.max_listpack_value = static_cast<size_t>(std::max<int64_t>(c.set_max_listpack_value, 0));
   return l;
 }
@@ -221,6 +216,7 @@ void cmd_sadd(CommandContext& ctx) {
     ctx.db.set(key, make_set_value(ctx, std::move(set)));
   } else {
     SetValue& set = set_of(v);
+    set.fit_hint(ctx.argc() - 2, limits);
     for (size_t i = 2; i < ctx.argc(); ++i) added += set.add(ctx.arg(i), limits) ? 1 : 0;
     v->set_encoding(set.encoding());
   }
@@ -383,6 +379,16 @@ void cmd_spop(CommandContext& ctx) {
   }
   std::vector<std::string> popped = distinct_random_members(ctx, set, static_cast<size_t>(count));
   for (const std::string& m : popped) set.remove(m);
+  // Popping all but a sixth or less of a hash table leaves the rest in a
+  // listpack when it fits one: Redis 7.2 rebuilds the set then, starting
+  // from a listpack.
+  const SetLimits limits = set_limits(ctx);
+  if (set.size() * 5 <= static_cast<uint64_t>(count) && set.kind() == SetValue::Kind::kHashtable &&
+      set.size() <= limits.max_listpack_entries &&
+      set.max_member_length() <= limits.max_listpack_value) {
+    set.convert(SetValue::Kind::kListpack);
+    v->set_encoding(set.encoding());
+  }
   ctx.key_modified(key);
   reply_members(ctx, popped);
 }

@@ -147,13 +147,19 @@ std::unique_ptr<SetValue> SetValue::for_first_member(std::string_view first, siz
                                                      const SetLimits& limits, uint64_t seed) {
   int64_t ignored;
   Kind kind = Kind::kHashtable;
-  if (parse_set_integer(first, &ignored)) {
+  if (parse_set_integer(first, &ignored) && size_hint <= limits.max_intset_entries) {
     kind = Kind::kIntset;
-  } else if (size_hint <= limits.max_listpack_entries &&
-             first.size() <= limits.max_listpack_value) {
-    kind = Kind::kListpack;
+  } else if (size_hint <= limits.max_listpack_entries) {
+    kind = Kind::kListpack;  // a member too long for it converts on add
   }
   return std::make_unique<SetValue>(kind, seed);
+}
+
+void SetValue::fit_hint(size_t size_hint, const SetLimits& limits) {
+  if ((kind_ == Kind::kListpack && size_hint > limits.max_listpack_entries) ||
+      (kind_ == Kind::kIntset && size_hint > limits.max_intset_entries)) {
+    convert(Kind::kHashtable);
+  }
 }
 
 std::unique_ptr<Collection> SetValue::clone() const {
@@ -222,11 +228,9 @@ bool SetValue::add(std::string_view member, const SetLimits& limits) {
     int64_t v;
     if (parse_set_integer(member, &v)) {
       if (!ints_.insert(v)) return false;
-      if (ints_.size() > limits.max_intset_entries) {
-        bool fits_listpack = ints_.size() <= limits.max_listpack_entries &&
-                             max_member_length() <= limits.max_listpack_value;
-        convert(fits_listpack ? Kind::kListpack : Kind::kHashtable);
-      }
+      // Too many integers: a hash table, whether or not a listpack would
+      // hold them (as Redis).
+      if (ints_.size() > limits.max_intset_entries) convert(Kind::kHashtable);
       return true;
     }
     // A non-integer member: leave the intset for whichever encoding holds

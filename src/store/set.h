@@ -12,8 +12,10 @@
 //   "hashtable"  anything else: a Dict keyed by the members.
 //
 // A set only moves towards the general encoding as it grows or takes a
-// member the compact encoding cannot hold (intset -> listpack -> hashtable,
-// or intset -> hashtable directly); removing members never converts back.
+// member the compact encoding cannot hold (intset -> listpack on a
+// non-integer member that fits, intset -> hashtable past
+// set-max-intset-entries, listpack -> hashtable); removing members never
+// converts back.
 // The limits come in with every add (SetLimits), read from the config by the
 // caller, so CONFIG SET takes effect on the next write to each set.
 //
@@ -88,11 +90,16 @@ class SetValue final : public Collection {
   // set ever uses one.
   SetValue(Kind kind, uint64_t seed);
   // An empty set in the encoding a set created with `first` as its first
-  // member (of about size_hint members in all) starts with: intset for an
-  // integer, listpack when the hint and the member fit the listpack limits,
-  // else hashtable.
+  // member (of about size_hint members in all) starts with, as Redis 7.2:
+  // intset for an integer when the hint fits set-max-intset-entries,
+  // listpack when it fits set-max-listpack-entries, else hashtable.
   static std::unique_ptr<SetValue> for_first_member(std::string_view first, size_t size_hint,
                                                     const SetLimits& limits, uint64_t seed);
+  // Before adding about size_hint members to an existing set: a listpack or
+  // an intset that the hint alone would overflow becomes a hash table at
+  // once, even when the members turn out to be there already (SADD, as
+  // Redis 7.2).
+  void fit_hint(size_t size_hint, const SetLimits& limits);
 
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override;

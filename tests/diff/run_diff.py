@@ -101,7 +101,7 @@ import re
 import shlex
 import sys
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -309,16 +309,18 @@ class Difference:
 class Side:
     """One server and its connections."""
 
-    def __init__(self, name: str, binary: str, timeout: float):
+    def __init__(self, name: str, binary: str, timeout: float,
+                 args: Sequence[str] = ()):
         self.name = name
         self.binary = binary
+        self.args = list(args)
         self.timeout = timeout
         self.server: Optional[harness.Server] = None
         self.clients: Dict[int, harness.RespClient] = {}
         self.resp3: Dict[int, bool] = {}
 
     def start(self) -> None:
-        self.server = harness.Server(self.binary).start()
+        self.server = harness.Server(self.binary, self.args).start()
 
     def stop(self) -> None:
         self.close_clients()
@@ -574,7 +576,10 @@ def main() -> int:
                     required.append(c)
 
     redis = Side("redis", opts.redis, opts.timeout)
-    peregrine = Side("peregrine", opts.peregrine, opts.timeout)
+    # Peregrine runs with the encodings of the reference's version.
+    peregrine = Side("peregrine", opts.peregrine, opts.timeout,
+                     [] if harness.is_redis_binary(opts.peregrine)
+                     else harness.parity_args(opts.redis))
     started = time.monotonic()
     try:
         try:

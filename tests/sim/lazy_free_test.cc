@@ -22,7 +22,7 @@ int64_t info_field(EngineHarness& h, const std::string& name) {
   return std::stoll(info.substr(at + name.size() + 3));
 }
 
-// A set of n non-integer members (hash-table encoding past 128).
+// A set of n non-integer members (a listpack up to 128, a hash table past).
 void make_set(EngineHarness& h, const std::string& key, int n) {
   std::vector<std::string> argv = {"SADD", key};
   for (int i = 0; i < n; ++i) argv.push_back("member:" + std::to_string(i));
@@ -32,7 +32,10 @@ void make_set(EngineHarness& h, const std::string& key, int n) {
 TEST(LazyFree, UnlinkDefersOnlyLargeValues) {
   EngineHarness h(1);
   make_set(h, "big", 200);   // effort 200 > 64
-  make_set(h, "table", 64);  // a hash table of 64: effort 64, freed inline
+  // A hash table of 64 (no listpack sets): effort 64, freed inline.
+  ASSERT_EQ(h.run({"CONFIG", "SET", "set-max-listpack-entries", "0"}), "+OK\r\n");
+  make_set(h, "table", 64);
+  ASSERT_EQ(h.run({"OBJECT", "ENCODING", "table"}), "$9\r\nhashtable\r\n");
   make_set(h, "small", 10);
   ASSERT_EQ(h.run({"HSET", "h", "f", "v"}), ":1\r\n");
   EXPECT_EQ(h.run({"UNLINK", "big", "table", "small", "h", "missing"}), ":4\r\n");
@@ -59,26 +62,26 @@ TEST(LazyFree, UnlinkDefersOnlyLargeValues) {
 TEST(LazyFree, ServerDeletesAndExpiryFollowTheirSettings) {
   EngineHarness h(2);
   // Overwritten by SET: inline by default, deferred with server-del.
-  make_set(h, "s", 100);
+  make_set(h, "s", 200);
   EXPECT_EQ(h.run({"SET", "s", "x"}), "+OK\r\n");
   EXPECT_EQ(info_field(h, "lazyfree_pending_objects"), 0);
   EXPECT_EQ(h.run({"CONFIG", "SET", "lazyfree-lazy-server-del", "yes"}), "+OK\r\n");
   EXPECT_EQ(h.run({"DEL", "s"}), ":1\r\n");
-  make_set(h, "s", 100);
-  make_set(h, "t", 100);
+  make_set(h, "s", 200);
+  make_set(h, "t", 200);
   EXPECT_EQ(h.run({"SET", "s", "x"}), "+OK\r\n");
   EXPECT_EQ(h.run({"RENAME", "s", "t"}), "+OK\r\n");  // t's set goes
   EXPECT_EQ(info_field(h, "lazyfree_pending_objects"), 2);
   // Expired (here on access; the harness runs no cron, db_test covers
   // active expiry): inline by default, deferred with lazyfree-lazy-expire.
-  make_set(h, "e0", 100);
+  make_set(h, "e0", 200);
   EXPECT_EQ(h.run({"PEXPIRE", "e0", "5"}), ":1\r\n");
   h.advance_ms(10);
   EXPECT_EQ(h.run({"EXISTS", "e0"}), ":0\r\n");
   EXPECT_EQ(info_field(h, "lazyfreed_objects"), 2);
   EXPECT_EQ(h.run({"CONFIG", "SET", "lazyfree-lazy-expire", "yes"}), "+OK\r\n");
-  make_set(h, "e1", 100);
-  make_set(h, "e2", 100);
+  make_set(h, "e1", 200);
+  make_set(h, "e2", 200);
   EXPECT_EQ(h.run({"PEXPIRE", "e1", "5"}), ":1\r\n");
   EXPECT_EQ(h.run({"PEXPIRE", "e2", "5"}), ":1\r\n");
   h.advance_ms(10);

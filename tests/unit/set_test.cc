@@ -115,7 +115,17 @@ TEST(SetValue, FirstMemberPicksEncoding) {
   EXPECT_EQ(SetValue::for_first_member("12", 1, l, 1)->kind(), Kind::kIntset);
   EXPECT_EQ(SetValue::for_first_member("x", 1, l, 1)->kind(), Kind::kListpack);
   EXPECT_EQ(SetValue::for_first_member("x", 129, l, 1)->kind(), Kind::kHashtable);
-  EXPECT_EQ(SetValue::for_first_member(std::string(65, 'x'), 1, l, 1)->kind(), Kind::kHashtable);
+  // As Redis 7.2's setTypeCreate: the member's length is not looked at
+  // (adding it converts); the hint is, for integers too.
+  auto long_first = SetValue::for_first_member(std::string(65, 'x'), 1, l, 1);
+  EXPECT_EQ(long_first->kind(), Kind::kListpack);
+  long_first->add(std::string(65, 'x'), l);
+  EXPECT_EQ(long_first->kind(), Kind::kHashtable);
+  EXPECT_EQ(SetValue::for_first_member("12", 512, l, 1)->kind(), Kind::kIntset);
+  EXPECT_EQ(SetValue::for_first_member("12", 513, l, 1)->kind(), Kind::kHashtable);
+  SetLimits few_ints = l;
+  few_ints.max_intset_entries = 100;
+  EXPECT_EQ(SetValue::for_first_member("12", 120, few_ints, 1)->kind(), Kind::kListpack);
   EXPECT_EQ(SetValue::for_first_member("x", 1, no_listpack(), 1)->kind(), Kind::kHashtable);
   EXPECT_EQ(SetValue::for_first_member("7", 1, no_listpack(), 1)->kind(), Kind::kIntset);
   EXPECT_EQ(SetValue::for_first_member("07", 1, no_listpack(), 1)->kind(), Kind::kHashtable);
@@ -161,28 +171,43 @@ TEST(SetValue, IntsetLimit) {
   EXPECT_EQ(z.kind(), Kind::kHashtable);
 }
 
-TEST(SetValue, IntsetOverflowPrefersListpackWhenItFits) {
+// Past set-max-intset-entries an intset becomes a hash table even when a
+// listpack would hold it (Redis's maybeConvertIntset).
+TEST(SetValue, IntsetOverflowGoesToHashtable) {
   SetLimits l;
   l.max_intset_entries = 2;
   l.max_listpack_entries = 4;
   SetValue s(Kind::kIntset, 7);
   s.add("1", l);
   s.add("2", l);
+  EXPECT_EQ(s.kind(), Kind::kIntset);
   s.add("3", l);
-  EXPECT_EQ(s.kind(), Kind::kListpack);
-  s.add("4", l);
-  EXPECT_EQ(s.kind(), Kind::kListpack);
-  s.add("5", l);
   EXPECT_EQ(s.kind(), Kind::kHashtable);
-  EXPECT_EQ(as_set(s), (std::set<std::string>{"1", "2", "3", "4", "5"}));
+  EXPECT_EQ(as_set(s), (std::set<std::string>{"1", "2", "3"}));
+}
 
-  // Integers longer than the listpack value limit skip the listpack.
-  l.max_listpack_value = 3;
-  SetValue t(Kind::kIntset, 7);
-  t.add("1", l);
-  t.add("-1000", l);
-  t.add("2", l);
-  EXPECT_EQ(t.kind(), Kind::kHashtable);
+// SADD's size hint: a compact set the hint alone would overflow converts
+// before the members go in, even if they are all there already.
+TEST(SetValue, FitHintConvertsCompactSetsTheHintOverflows) {
+  SetLimits l;
+  l.max_intset_entries = 3;
+  l.max_listpack_entries = 4;
+  SetValue i(Kind::kIntset, 7);
+  i.add("1", l);
+  i.fit_hint(3, l);
+  EXPECT_EQ(i.kind(), Kind::kIntset);
+  i.fit_hint(4, l);
+  EXPECT_EQ(i.kind(), Kind::kHashtable);
+  SetValue p(Kind::kListpack, 7);
+  p.add("a", l);
+  p.fit_hint(4, l);
+  EXPECT_EQ(p.kind(), Kind::kListpack);
+  p.fit_hint(5, l);
+  EXPECT_EQ(p.kind(), Kind::kHashtable);
+  EXPECT_EQ(as_set(p), (std::set<std::string>{"a"}));
+  SetValue h(Kind::kHashtable, 7);
+  h.fit_hint(0, l);
+  EXPECT_EQ(h.kind(), Kind::kHashtable);  // never back
 }
 
 TEST(SetValue, IntsetToListpackOnNonInteger) {

@@ -1,0 +1,150 @@
+// Which encoding OBJECT ENCODING reports for sets after each kind of write,
+// as Redis 7.2 and later (and Valkey) choose it: intset, listpack (small
+// sets of short members), hashtable. The reference redis-server of the
+// differential runner is 7.0, which has no listpack sets, so these rules
+// are checked here, through the commands, against what Redis 7.2's t_set.c
+// does (setTypeCreate with SADD's size hint, setTypeMaybeConvert,
+// maybeConvertIntset, the intset-to-listpack step on a non-integer member,
+// SPOP's rebuild of a mostly popped set, the *STORE results).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/engine_harness.h"
+
+namespace {
+
+using peregrine::sim::EngineHarness;
+
+std::string encoding(EngineHarness& h, const std::string& key) {
+  std::string r = h.run({"OBJECT", "ENCODING", key});
+  // "$8\r\nlistpack\r\n" -> "listpack"
+  const size_t start = r.find("\r\n") + 2;
+  return r.substr(start, r.size() - start - 2);
+}
+
+std::vector<std::string> sadd(const std::string& key, int from, int to, const std::string& prefix) {
+  std::vector<std::string> argv = {"SADD", key};
+  for (int i = from; i < to; ++i) argv.push_back(prefix + std::to_string(i));
+  return argv;
+}
+
+TEST(SetEncoding, CreatedFromTheFirstMemberAndTheSizeHint) {
+  EngineHarness h(1);
+  h.run({"SADD", "i", "1", "2"});
+  EXPECT_EQ(encoding(h, "i"), "intset");
+  h.run({"SADD", "s", "a", "b"});
+  EXPECT_EQ(encoding(h, "s"), "listpack");
+  h.run({"SADD", "mixed", "1", "a"});
+  EXPECT_EQ(encoding(h, "mixed"), "listpack");
+  h.run(sadd("many", 0, 129, "m"));  // more than set-max-listpack-entries
+  EXPECT_EQ(encoding(h, "many"), "hashtable");
+  h.run({"SADD", "long", std::string(65, 'x')});  // longer than -value
+  EXPECT_EQ(encoding(h, "long"), "hashtable");
+  // 513 copies of one integer: the hint passes set-max-intset-entries.
+  std::vector<std::string> same = {"SADD", "same"};
+  for (int i = 0; i < 513; ++i) same.push_back("7");
+  EXPECT_EQ(h.run(same), ":1\r\n");
+  EXPECT_EQ(encoding(h, "same"), "hashtable");
+  // 120 integers with set-max-intset-entries 100: a listpack.
+  EXPECT_EQ(h.run({"CONFIG", "SET", "set-max-intset-entries", "100"}), "+OK\r\n");
+  h.run(sadd("ints", 0, 120, ""));
+  EXPECT_EQ(encoding(h, "ints"), "listpack");
+}
+
+TEST(SetEncoding, GrowsTowardsTheHashTable) {
+  EngineHarness h(1);
+  h.run({"SADD", "i", "1", "2", "3"});
+  h.run({"SADD", "i", "a"});  // intset + a short string: listpack
+  EXPECT_EQ(encoding(h, "i"), "listpack");
+  h.run(sadd("i", 0, 124, "x"));  // 128 members: still a listpack
+  EXPECT_EQ(encoding(h, "i"), "listpack");
+  h.run({"SADD", "i", "one-more"});
+  EXPECT_EQ(encoding(h, "i"), "hashtable");
+
+  h.run({"SADD", "j", "1"});
+  h.run({"SADD", "j", std::string(65, 'y')});  // too long for a listpack
+  EXPECT_EQ(encoding(h, "j"), "hashtable");
+
+  // Past set-max-intset-entries an intset becomes a hash table directly.
+  h.run(sadd("k", 0, 512, ""));
+  EXPECT_EQ(encoding(h, "k"), "intset");
+  h.run({"SADD", "k", "512"});
+  EXPECT_EQ(encoding(h, "k"), "hashtable");
+  EXPECT_EQ(h.run({"CONFIG", "SET", "set-max-intset-entries", "4"}), "+OK\r\n");
+  h.run({"SADD", "small", "1", "2", "3", "4"});
+  EXPECT_EQ(encoding(h, "small"), "intset");
+  h.run({"SADD", "small", "5"});
+  EXPECT_EQ(encoding(h, "small"), "hashtable");
+}
+
+TEST(SetEncoding, SaddHintConvertsEvenWhenNothingIsAdded) {
+  EngineHarness h(1);
+  h.run({"SADD", "s", "a"});
+  std::vector<std::string> again = {"SADD", "s"};
+  for (int i = 0; i < 129; ++i) again.push_back("a");
+  EXPECT_EQ(h.run(again), ":0\r\n");
+  EXPECT_EQ(encoding(h, "s"), "hashtable");
+  EXPECT_EQ(h.run({"SCARD", "s"}), ":1\r\n");
+}
+
+TEST(SetEncoding, RemovingNeverConvertsBack) {
+  EngineHarness h(1);
+  h.run(sadd("s", 0, 200, "m"));
+  h.run({"SREM", "s", "m0", "m1", "m2"});
+  EXPECT_EQ(encoding(h, "s"), "hashtable");
+  h.run({"SADD", "i", "1", "a"});
+  h.run({"SREM", "i", "a"});
+  EXPECT_EQ(encoding(h, "i"), "listpack");
+}
+
+TEST(SetEncoding, SpopRebuildsAMostlyPoppedTable) {
+  EngineHarness h(1);
+  h.run(sadd("s", 0, 200, "m"));
+  // 160 of 200: 40 * 5 > 160, members are popped one by one.
+  EXPECT_EQ(h.run({"SCARD", "s"}), ":200\r\n");
+  h.run({"SPOP", "s", "160"});
+  EXPECT_EQ(encoding(h, "s"), "hashtable");
+  // 35 of 40: 5 * 5 <= 35, the 5 left are rebuilt, starting as a listpack.
+  h.run({"SPOP", "s", "35"});
+  EXPECT_EQ(h.run({"SCARD", "s"}), ":5\r\n");
+  EXPECT_EQ(encoding(h, "s"), "listpack");
+  // The same with members too long for a listpack: a hash table again.
+  std::vector<std::string> big = {"SADD", "t"};
+  for (int i = 0; i < 200; ++i) big.push_back(std::string(70, 'z') + std::to_string(i));
+  h.run(big);
+  h.run({"SPOP", "t", "190"});
+  EXPECT_EQ(encoding(h, "t"), "hashtable");
+}
+
+TEST(SetEncoding, StoreResultsStartAsIntsets) {
+  EngineHarness h(1);
+  h.run(sadd("a", 0, 300, ""));
+  h.run(sadd("b", 0, 300, ""));
+  h.run({"SADD", "a", "x"});  // a: a table of integers and one string
+  EXPECT_EQ(encoding(h, "a"), "hashtable");
+  EXPECT_EQ(h.run({"SINTERSTORE", "d", "a", "b"}), ":300\r\n");
+  EXPECT_EQ(encoding(h, "d"), "intset");
+  h.run({"SADD", "c", "x", "y"});
+  EXPECT_EQ(h.run({"SINTERSTORE", "e", "a", "c"}), ":1\r\n");
+  EXPECT_EQ(encoding(h, "e"), "listpack");
+  EXPECT_EQ(h.run({"SUNIONSTORE", "f", "c", "b"}), ":302\r\n");
+  EXPECT_EQ(encoding(h, "f"), "hashtable");
+  EXPECT_EQ(h.run({"SDIFFSTORE", "g", "a", "b"}), ":1\r\n");
+  EXPECT_EQ(encoding(h, "g"), "listpack");
+}
+
+// set-max-listpack-entries 0 gives Redis 7.0's encodings, which the
+// differential runner relies on.
+TEST(SetEncoding, NoListpackSetsWithAZeroLimit) {
+  EngineHarness h(1);
+  EXPECT_EQ(h.run({"CONFIG", "SET", "set-max-listpack-entries", "0"}), "+OK\r\n");
+  h.run({"SADD", "s", "a"});
+  EXPECT_EQ(encoding(h, "s"), "hashtable");
+  h.run({"SADD", "i", "1"});
+  h.run({"SADD", "i", "a"});
+  EXPECT_EQ(encoding(h, "i"), "hashtable");
+}
+
+}  // namespace
