@@ -95,10 +95,11 @@ def redis_version(binary: str = "redis-server") -> Tuple[int, ...]:
 def parity_args(reference: str = "redis-server") -> List[str]:
     """Peregrine options that give the encodings of the reference server's
     version, for tests that compare the two byte for byte: Redis before 7.2
-    keeps small sets of strings in hash tables, not listpacks."""
+    keeps small sets of strings in hash tables, not listpacks, and calls
+    every list a quicklist."""
     version = redis_version(reference)
     if version and version < (7, 2):
-        return ["--set-max-listpack-entries", "0"]
+        return ["--set-max-listpack-entries", "0", "--report-lists-as-quicklist", "yes"]
     return []
 
 

@@ -381,6 +381,9 @@ bool lfu_selected(CommandContext& ctx) {
 void cmd_object_encoding(CommandContext& ctx) {
   Obj* v = lookup_read_no_touch(ctx, ctx.arg(2));
   if (v == nullptr) return ctx.reply.null_bulk();
+  if (v->type() == ObjType::kList && ctx.server.config().report_lists_as_quicklist) {
+    return ctx.reply.bulk(store::encoding_name(Encoding::kQuicklist));
+  }
   ctx.reply.bulk(store::encoding_name(v->encoding()));
 }
 

@@ -59,6 +59,9 @@ struct Config {
   bool lazyfree_lazy_server_del = false;
   bool lazyfree_lazy_user_del = false;
   bool lazyfree_lazy_user_flush = false;
+  // Peregrine's own: OBJECT ENCODING names every list "quicklist", as
+  // Redis before 7.2 (which has no listpack lists) does.
+  bool report_lists_as_quicklist = false;
   bool replica_lazy_flush = false;  // accepted; there is no replication yet
   // Values whose free effort (store::Collection::free_effort) is above this
   // are freed in the background (Redis's LAZYFREE_THRESHOLD). Not a CONFIG

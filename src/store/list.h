@@ -51,8 +51,7 @@
 // an end node decompresses the one that moves within it. Index lookups walk
 // node sizes from the nearer end.
 //
-// Which encoding OBJECT ENCODING reports is decided by the list commands
-// (see reported_encoding below), not by the representation alone.
+// OBJECT ENCODING reports the representation (see reported_encoding below).
 #pragma once
 
 #include <cstddef>
@@ -275,13 +274,10 @@ void ListValue::visit(size_t from, bool reverse, Fn&& fn) const {
   }
 }
 
-// What OBJECT ENCODING reports for a list. Redis 7.0 (the reference server
-// of the differential tests) calls every list "quicklist" whatever its size;
-// set kReportPackedLists to report small lists as "listpack", as Redis 7.2
-// does with the same thresholds.
-inline constexpr bool kReportPackedLists = false;
-inline Encoding reported_encoding(const ListValue& l) {
-  return kReportPackedLists ? l.internal_encoding() : Encoding::kQuicklist;
-}
+// What OBJECT ENCODING reports for a list: "listpack" while it is one
+// packed node, "quicklist" once it has nodes, as Redis 7.2 and later with the
+// same thresholds (the report-lists-as-quicklist setting makes OBJECT
+// ENCODING name every list "quicklist", as Redis 7.0 does).
+inline Encoding reported_encoding(const ListValue& l) { return l.internal_encoding(); }
 
 }  // namespace peregrine::store

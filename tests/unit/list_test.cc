@@ -190,12 +190,13 @@ TEST(ListValue, CloneIsDeepAndKeepsTheRepresentation) {
   EXPECT_GT(c.memory_usage(), 0u);
 }
 
-TEST(ListValue, ReportedEncodingFollowsTheReferenceServer) {
-  ListValue l;
+TEST(ListValue, ReportedEncodingIsTheRepresentation) {
+  ListValue l(/*fill=*/2);
   l.push_back("a");
-  // Redis 7.0 reports every list as a quicklist.
-  EXPECT_EQ(peregrine::store::reported_encoding(l),
-            peregrine::store::kReportPackedLists ? Encoding::kListpack : Encoding::kQuicklist);
+  l.push_back("b");
+  EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kListpack);
+  l.push_back("c");  // past a node of 2: nodes
+  EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kQuicklist);
 }
 
 // Long runs at both ends of big nodes (where pop_back walks from the tail
