@@ -1,6 +1,7 @@
-// Which encoding OBJECT ENCODING reports for sets after each kind of write,
-// as Redis 7.2 and later (and Valkey) choose it: intset, listpack (small
-// sets of short members), hashtable. The reference redis-server of the
+// Which encoding OBJECT ENCODING reports for sets and lists after each kind
+// of write, as Redis 7.2 and later (and Valkey) choose it.
+//
+// Sets: intset, listpack (small sets of short members), hashtable. The reference redis-server of the
 // differential runner is 7.0, which has no listpack sets, so these rules
 // are checked here, through the commands, against what Redis 7.2's t_set.c
 // does (setTypeCreate with SADD's size hint, setTypeMaybeConvert,
@@ -145,6 +146,35 @@ TEST(SetEncoding, NoListpackSetsWithAZeroLimit) {
   h.run({"SADD", "i", "1"});
   h.run({"SADD", "i", "a"});
   EXPECT_EQ(encoding(h, "i"), "hashtable");
+}
+
+// Lists: "listpack" while a list fits one node (list-max-listpack-size),
+// "quicklist" past it, and "listpack" again once removals leave one node of
+// at most half the limit, as Redis 7.2 and later; report-lists-as-quicklist
+// names every list "quicklist", as Redis 7.0 (the differential runner's
+// reference) does.
+TEST(ListEncoding, ListpackUntilTheNodeLimitAndBackAtHalf) {
+  EngineHarness h(1);
+  EXPECT_EQ(h.run({"CONFIG", "SET", "list-max-listpack-size", "4"}), "+OK\r\n");
+  h.run({"RPUSH", "l", "a", "b", "c", "d"});
+  EXPECT_EQ(encoding(h, "l"), "listpack");
+  h.run({"RPUSH", "l", "e"});
+  EXPECT_EQ(encoding(h, "l"), "quicklist");
+  h.run({"RPOP", "l", "2"});  // 3 left: more than half of 4
+  EXPECT_EQ(encoding(h, "l"), "quicklist");
+  h.run({"RPOP", "l"});  // 2 left: half
+  EXPECT_EQ(encoding(h, "l"), "listpack");
+  EXPECT_EQ(h.run({"LRANGE", "l", "0", "-1"}), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+}
+
+TEST(ListEncoding, ReportedAsQuicklistLikeRedis70WhenAsked) {
+  EngineHarness h(1);
+  h.run({"RPUSH", "l", "a"});
+  EXPECT_EQ(encoding(h, "l"), "listpack");
+  EXPECT_EQ(h.run({"CONFIG", "SET", "report-lists-as-quicklist", "yes"}), "+OK\r\n");
+  EXPECT_EQ(encoding(h, "l"), "quicklist");
+  h.run({"SADD", "s", "a"});
+  EXPECT_EQ(encoding(h, "s"), "listpack");  // only lists
 }
 
 }  // namespace
