@@ -82,7 +82,20 @@ std::string small(Bytes& b) { return std::to_string(static_cast<int>(b.next() % 
 
 std::vector<std::string> decode_list(Bytes& b) {
   std::string k = key_of(b, 'l');
-  switch (b.next() % 18) {
+  switch (b.next() % 19) {
+    case 18: {
+      // LMOVEM: both ends, and COUNT or EXACTLY 0-4 with OBO or BULK, or no
+      // how-many block.
+      const uint8_t o = b.next();
+      std::vector<std::string> argv = {"LMOVEM", k, key_of(b, 'l'), o & 1 ? "LEFT" : "RIGHT",
+                                       o & 2 ? "LEFT" : "RIGHT"};
+      if (o & 4) {
+        argv.push_back(o & 8 ? "EXACTLY" : "COUNT");
+        argv.push_back(std::to_string((o >> 5) % 5));
+        argv.push_back(o & 16 ? "BULK" : "OBO");
+      }
+      return argv;
+    }
     case 12: return {b.next() % 2 ? "LPUSHX" : "RPUSHX", k, b.value()};
     case 13: return {"LLEN", k};
     case 14: return {"RPOPLPUSH", k, key_of(b, 'l')};
@@ -153,7 +166,10 @@ std::vector<std::string> decode_set(Bytes& b) {
     case 3: return {"SCARD", k};
     case 4: return {"SISMEMBER", k, b.value()};
     case 5: return {"SMOVE", k, key_of(b, 's'), b.value()};
-    case 6: return {"SINTERCARD", "2", k, key_of(b, 's')};
+    case 6: {
+      static const char* kCard[] = {"SINTERCARD", "SUNIONCARD", "SDIFFCARD"};
+      return {kCard[b.next() % 3], "2", k, key_of(b, 's')};
+    }
     case 7: return {"SUNIONSTORE", key_of(b, 's'), k, key_of(b, 's')};
     default: return {"SDIFFSTORE", key_of(b, 's'), k, key_of(b, 's')};
   }

@@ -28,7 +28,7 @@ const std::map<std::string, Spec, std::less<>>& specs() {
       {"lpush", {-3}},   {"rpush", {-3}},  {"lpushx", {-3}},    {"rpushx", {-3}},
       {"lpop", {-2}},    {"rpop", {-2}},   {"llen", {2}},       {"lrange", {4}},
       {"lindex", {3}},   {"lset", {4}},    {"linsert", {5}},    {"lrem", {4}},
-      {"ltrim", {4}},    {"lpos", {-3}},   {"lmove", {5}},      {"rpoplpush", {3}},
+      {"ltrim", {4}},    {"lpos", {-3}},   {"lmove", {5}},      {"lmovem", {-5}},     {"rpoplpush", {3}},
       {"lmpop", {-4}},   {"del", {-2}},    {"unlink", {-2}}, {"exists", {-2}},    {"type", {2}},
       {"set", {3}},      {"get", {2}},
   };
@@ -83,6 +83,7 @@ std::string ListModel::apply(const Argv& a) {
   if (name == "ltrim") return ltrim(a);
   if (name == "lpos") return lpos(a);
   if (name == "lmove") return lmove(a);
+  if (name == "lmovem") return lmovem(a);
   if (name == "rpoplpush") return move(a[1], a[2], false, true);
   if (name == "lmpop") return lmpop(a);
   if (name == "del" || name == "unlink") {
@@ -316,6 +317,55 @@ std::string ListModel::lmove(const Argv& a) {
   bool from_left, to_left;
   if (!end_word(a[3], &from_left) || !end_word(a[4], &to_left)) return kSyntaxError;
   return move(a[1], a[2], from_left, to_left);
+}
+
+// LMOVEM, written as its definition reads: OBO pops the elements one by one
+// and then pushes them one by one; BULK cuts the run of elements at the
+// source end out and splices it in at the destination end. The reply is read
+// back from the destination: the moved run, head to tail.
+std::string ListModel::lmovem(const Argv& a) {
+  bool from_left, to_left;
+  if (!end_word(a[3], &from_left) || !end_word(a[4], &to_left)) return kSyntaxError;
+  size_t count = 1;
+  bool exactly = false, bulk_order = false;
+  if (a.size() != 5) {
+    if (a.size() != 8) return kSyntaxError;
+    const bool by_count = iequals(a[5], "count");
+    exactly = iequals(a[5], "exactly");
+    bulk_order = iequals(a[7], "bulk");
+    if ((!by_count && !exactly) || (!bulk_order && !iequals(a[7], "obo"))) return kSyntaxError;
+    int64_t n;
+    if (!parse_int64(a[6], &n) || n <= 0) return error("ERR count should be greater than 0");
+    count = static_cast<size_t>(n);
+  }
+  if (is_string(a[1])) return kWrongType;
+  List* s = find_list(a[1]);
+  if (!s || (exactly && s->size() < count)) return exactly ? kNullBulk : array_header(0);
+  if (is_string(a[2])) return kWrongType;
+  const size_t k = std::min(count, s->size());
+  List& d = lists_[a[2]];  // may be the same list as the source
+  if (bulk_order) {
+    auto first = from_left ? s->begin() : s->end() - static_cast<std::ptrdiff_t>(k);
+    List run(first, first + static_cast<std::ptrdiff_t>(k));
+    s->erase(first, first + static_cast<std::ptrdiff_t>(k));
+    d.insert(to_left ? d.begin() : d.end(), run.begin(), run.end());
+  } else {
+    std::vector<std::string> popped;
+    for (size_t i = 0; i < k; ++i) {
+      popped.push_back(from_left ? s->front() : s->back());
+      if (from_left) s->pop_front();
+      else s->pop_back();
+    }
+    for (const std::string& e : popped) {
+      if (to_left) d.push_front(e);
+      else d.push_back(e);
+    }
+  }
+  auto run = to_left ? d.begin() : d.end() - static_cast<std::ptrdiff_t>(k);
+  std::string out = array_header(k);
+  for (size_t i = 0; i < k; ++i) out += bulk(run[static_cast<std::ptrdiff_t>(i)]);
+  drop_if_empty(a[1]);
+  return out;
 }
 
 std::string ListModel::lmpop(const Argv& a) {

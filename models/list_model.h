@@ -58,6 +58,7 @@ class ListModel {
   std::string ltrim(const Argv& a);
   std::string lpos(const Argv& a);
   std::string lmove(const Argv& a);
+  std::string lmovem(const Argv& a);
   std::string lmpop(const Argv& a);
 
   std::map<std::string, List> lists_;

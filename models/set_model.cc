@@ -17,7 +17,7 @@ struct Arity {
 constexpr Arity kCommands[] = {
     {"sadd", -3},        {"srem", -3},        {"scard", 2},       {"sismember", 3},
     {"smismember", -3},  {"smembers", 2},     {"smove", 4},       {"sinter", -2},
-    {"sintercard", -3},  {"sinterstore", -3}, {"sunion", -2},     {"sunionstore", -3},
+    {"sintercard", -3},  {"sunioncard", -3},  {"sdiffcard", -3},  {"sinterstore", -3}, {"sunion", -2},     {"sunionstore", -3},
     {"sdiff", -2},       {"sdiffstore", -3},  {"sscan", -3},      {"del", -2},
     {"exists", -2},      {"type", 2},         {"set", -3},
 };
@@ -193,7 +193,7 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
     if (name == "sunionstore") return store(argv[1], set_union(sets));
     return store(argv[1], difference(sets));
   }
-  if (name == "sintercard") {
+  if (name == "sintercard" || name == "sunioncard" || name == "sdiffcard") {
     int64_t numkeys = 0;
     if (!parse_int64(argv[1], &numkeys) || numkeys <= 0) {
       return error("ERR numkeys should be greater than 0");
@@ -208,13 +208,16 @@ std::string SetModel::apply(const std::vector<std::string>& argv) {
         if (!parse_int64(argv[++i], &limit) || limit < 0) {
           return error("ERR LIMIT can't be negative");
         }
-      } else {
+      } else if (!(name == "sunioncard" && iequals(argv[i], "approx"))) {
         return kSyntaxError;
       }
     }
     std::vector<Members> sets;
     if (!gather(2, keys_end, &sets)) return kWrongType;
-    int64_t n = static_cast<int64_t>(intersection(sets).size());
+    const Members result = name == "sintercard"   ? intersection(sets)
+                           : name == "sunioncard" ? set_union(sets)
+                                                  : difference(sets);
+    int64_t n = static_cast<int64_t>(result.size());
     if (limit > 0) n = std::min(n, limit);
     return integer(n);
   }

@@ -303,7 +303,12 @@ class ListCommandGenerator {
   ListCommandGenerator(Prng prng, int keys, int pad) : p_(prng), keys_(keys), pad_(pad) {}
 
   std::vector<std::string> next() {
-    switch (p_.below(16)) {
+    switch (p_.below(18)) {
+      case 16: return {"LMOVEM", key(), key(), side(), side(), p_.chance(0.5) ? "COUNT" : "EXACTLY",
+                       std::to_string(p_.range(1, 4)), p_.chance(0.5) ? "OBO" : "BULK"};
+      case 17: return {"BLMOVEM", key(), key(), side(), side(), timeout(),
+                       p_.chance(0.5) ? "COUNT" : "EXACTLY", std::to_string(p_.range(1, 6)),
+                       p_.chance(0.5) ? "OBO" : "BULK"};
       case 0: case 1:
         if (pad_ > 0) return {"LPUSH", key(), value(), value(), value(), value()};
         return {"LPUSH", key(), value(), value()};
@@ -523,6 +528,15 @@ std::string expect_list_reply(models::ListModel& m, const std::vector<std::strin
     }
     return "*-1\r\n";
   }
+  if (lower_name == "blmovem") {
+    // The twin without the timeout; "nothing to move" (an empty array, or a
+    // null for EXACTLY) is what timed out.
+    std::vector<std::string> twin(argv.begin(), argv.end());
+    twin[0] = "LMOVEM";
+    twin.erase(twin.begin() + 5);
+    std::string v = m.apply(twin);
+    return v == "$-1\r\n" || v == "*0\r\n" ? "*-1\r\n" : v;
+  }
   if (lower_name == "blmove" || lower_name == "brpoplpush") {
     std::vector<std::string> twin =
         lower_name == "blmove"
@@ -546,7 +560,8 @@ bool check_lists_against_model(const std::vector<EngineRecord>& log, std::string
     if (r.expired_db >= 0 || r.queued || r.reply.empty() || r.argv.empty()) continue;
     std::string name = r.argv[0];
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    bool blocking = name == "blpop" || name == "brpop" || name == "blmove" || name == "brpoplpush";
+    bool blocking = name == "blpop" || name == "brpop" || name == "blmove" ||
+                    name == "brpoplpush" || name == "blmovem";
     if (!blocking && !models::ListModel::supports(name)) continue;
     std::string expected = expect_list_reply(*model, r.argv, name);
     if (expected != r.reply) {
@@ -744,6 +759,7 @@ std::vector<std::string> expected_probes(const std::string& scenario) {
   if (scenario == "blocking_lists")
     return {"client blocked on keys", "blocked client served by a producer",
             "blocked client timed out", "blocked client disconnected",
+            "blocked client re-run and blocked again",
             "list push with compressed interior nodes", "value freed in the background"};
   return {"client: several commands in one read", "client: partial command waits for more bytes",
           "active expiry deleted keys", "key expired", "command executed inside EXEC",

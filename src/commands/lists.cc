@@ -334,6 +334,7 @@ void cmd_linsert(CommandContext& ctx) {
   l.insert(*pivot + (after ? 1 : 0), ctx.arg(4));
   ctx.reply.integer(static_cast<int64_t>(l.size()));
   list_changed(ctx, key, v);
+  ctx.signal_key_ready(key);  // longer: BLMOVEM EXACTLY may be served
 }
 
 // LREM key count element
@@ -402,6 +403,123 @@ void cmd_lmove(CommandContext& ctx) {
   if (src == nullptr) return ctx.reply.null_bulk();
   if (src->type() != ObjType::kList) return ctx.wrong_type();
   move_element(ctx, ctx.arg(1), src, ctx.arg(2), from, to);
+}
+
+// The how-many block of LMOVEM and BLMOVEM:
+// [COUNT count | EXACTLY exactly  OBO | BULK]; without it, one element.
+struct MoveManyArgs {
+  End from = End::kLeft;
+  End to = End::kLeft;
+  size_t count = 1;
+  bool exactly = false;  // EXACTLY: all count elements or none
+  bool bulk = false;     // BULK: the batch keeps its order; OBO: one by one
+};
+
+// Parses the two ends (argv[3], argv[4]) and the how-many block, which
+// starts at block_at (after BLMOVEM's timeout); replies the error and
+// returns false when they are not valid.
+bool parse_move_many(CommandContext& ctx, size_t block_at, MoveManyArgs* out) {
+  if (!parse_end(ctx.arg(3), &out->from) || !parse_end(ctx.arg(4), &out->to)) {
+    ctx.syntax_error();
+    return false;
+  }
+  if (ctx.argc() == block_at) return true;
+  if (ctx.argc() != block_at + 3) {
+    ctx.syntax_error();
+    return false;
+  }
+  std::string_view selector = ctx.arg(block_at);
+  std::string_view ordering = ctx.arg(block_at + 2);
+  const bool count = equals_nocase(selector, "count");
+  out->exactly = equals_nocase(selector, "exactly");
+  out->bulk = equals_nocase(ordering, "bulk");
+  if ((!count && !out->exactly) || (!out->bulk && !equals_nocase(ordering, "obo"))) {
+    ctx.syntax_error();
+    return false;
+  }
+  int64_t n = 0;
+  if (!parse_int64(ctx.arg(block_at + 1), &n) || n <= 0) {
+    ctx.reply.error("ERR count should be greater than 0");
+    return false;
+  }
+  out->count = static_cast<size_t>(n);
+  return true;
+}
+
+// Moves min(count, length) elements (count of them, for EXACTLY, known to
+// be there) from the list src to dst and replies them in destination order.
+// OBO pops every element first and then pushes them one by one, each in
+// front of (LEFT) or after (RIGHT) the one before, so the batch arrives
+// reversed at a LEFT end; BULK puts the batch there in the order it had in
+// the source. Replies WRONGTYPE, moving nothing, when dst holds another
+// type.
+void move_many(CommandContext& ctx, std::string_view src_key, Obj* src, std::string_view dst_key,
+               const MoveManyArgs& a) {
+  Obj* dst = ctx.lookup_write(dst_key);
+  if (dst != nullptr && dst->type() != ObjType::kList) return ctx.wrong_type();
+  ListValue& from = list_for_write(ctx, src);
+  const size_t n = std::min(a.count, from.size());
+  // Popped in pop order, then put in the order they will lie in the
+  // destination, head to tail.
+  std::vector<std::string> placed;
+  placed.reserve(n);
+  for (size_t i = 0; i < n; ++i) placed.push_back(pop_one(from, a.from));
+  if (dst == nullptr) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
+  ListValue& to = list_for_write(ctx, dst);
+  const bool reverse = a.bulk ? a.from == End::kRight : a.to == End::kLeft;
+  if (reverse) std::reverse(placed.begin(), placed.end());
+  if (a.to == End::kRight) {
+    for (const std::string& e : placed) to.push_back(e);
+  } else {
+    for (size_t i = placed.size(); i-- > 0;) to.push_front(placed[i]);
+  }
+  ctx.reply.array(placed.size());
+  for (const std::string& e : placed) ctx.reply.bulk(e);
+  if (dst != src) list_changed(ctx, src_key, src);
+  list_changed(ctx, dst_key, dst);
+  ctx.signal_key_ready(dst_key);
+}
+
+// Serves LMOVEM / BLMOVEM when the source can: true after a reply (the
+// move, or WRONGTYPE); false when it cannot (missing, or shorter than
+// EXACTLY asks).
+bool try_move_many(CommandContext& ctx, const MoveManyArgs& a) {
+  Obj* src = ctx.lookup_write(ctx.arg(1));
+  if (src != nullptr && src->type() != ObjType::kList) {
+    ctx.wrong_type();
+    return true;
+  }
+  if (src == nullptr || (a.exactly && src->as<ListValue>().size() < a.count)) return false;
+  move_many(ctx, ctx.arg(1), src, ctx.arg(2), a);
+  return true;
+}
+
+// LMOVEM source destination LEFT | RIGHT LEFT | RIGHT
+//        [COUNT count | EXACTLY exactly  OBO | BULK]
+// (Redis 8.10.) Nothing to move: an empty array, or a null for EXACTLY.
+void cmd_lmovem(CommandContext& ctx) {
+  MoveManyArgs a;
+  if (!parse_move_many(ctx, 5, &a) || try_move_many(ctx, a)) return;
+  if (a.exactly) return ctx.reply.null_bulk();
+  ctx.reply.array(0);
+}
+
+// BLMOVEM source destination LEFT | RIGHT LEFT | RIGHT timeout
+//         [COUNT count | EXACTLY exactly  OBO | BULK]
+// (Redis 8.10.) Blocks while the source is missing or, for EXACTLY, holds
+// fewer elements than asked; every push to it lets the client try again.
+// The timeout reply is a null array; inside MULTI it answers as LMOVEM.
+void cmd_blmovem(CommandContext& ctx) {
+  MoveManyArgs a;
+  if (!parse_move_many(ctx, 6, &a)) return;
+  int64_t timeout_ms = 0;
+  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
+  if (ctx.timed_out) return ctx.reply.null_array();
+  if (!ctx.can_block()) {
+    if (a.exactly) return ctx.reply.null_bulk();
+    return ctx.reply.array(0);
+  }
+  ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
 
 // RPOPLPUSH source destination
@@ -632,6 +750,16 @@ void register_list_commands(CommandTable& t) {
          .first_key = 1, .last_key = 2, .key_step = 1, .group = "list", .since = "6.2.0",
          .summary = "Pops an element from one end of a list and pushes it onto an end of another.",
          .complexity = "O(1)", .handler = &cmd_lmove});
+  t.add({.name = "lmovem", .arity = -5, .flags = kWrite | kOom, .acl = kAcl,
+         .first_key = 1, .last_key = 2, .key_step = 1, .group = "list", .since = "8.10.0",
+         .summary = "Moves up to (or exactly) a number of elements from one list to another.",
+         .complexity = "O(N) where N is the number of elements moved.",
+         .handler = &cmd_lmovem});
+  t.add({.name = "blmovem", .arity = -6, .flags = kWrite | kOom | kBlock, .acl = kAcl,
+         .first_key = 1, .last_key = 2, .key_step = 1, .group = "list", .since = "8.10.0",
+         .summary = "LMOVEM that waits for the source list to hold enough elements.",
+         .complexity = "O(N) where N is the number of elements moved.",
+         .handler = &cmd_blmovem});
   t.add({.name = "rpoplpush", .arity = 3, .flags = kWrite | kOom, .acl = kAcl,
          .first_key = 1, .last_key = 2, .key_step = 1, .group = "list", .since = "1.2.0",
          .summary = "Pops the tail of a list and pushes it onto the head of another.",

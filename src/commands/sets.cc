@@ -414,28 +414,98 @@ void cmd_sinterstore(CommandContext& ctx) {
 }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
-void cmd_sintercard(CommandContext& ctx) {
+// The arguments of SINTERCARD, SUNIONCARD and SDIFFCARD:
+// numkeys key [key ...] [APPROX] [LIMIT limit] (APPROX only where
+// allow_approx). Replies the error and returns false when they are not
+// valid.
+struct CardArgs {
+  size_t keys_end = 0;
+  size_t limit = 0;  // 0: none
+};
+bool parse_card_args(CommandContext& ctx, bool allow_approx, CardArgs* out) {
   int64_t numkeys = 0;
   if (!parse_int64(ctx.arg(1), &numkeys) || numkeys <= 0) {
-    return ctx.reply.error("ERR numkeys should be greater than 0");
+    ctx.reply.error("ERR numkeys should be greater than 0");
+    return false;
   }
   if (numkeys > static_cast<int64_t>(ctx.argc()) - 2) {
-    return ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    ctx.reply.error("ERR Number of keys can't be greater than number of args");
+    return false;
   }
-  const size_t keys_end = 2 + static_cast<size_t>(numkeys);
-  int64_t limit = 0;
-  for (size_t i = keys_end; i < ctx.argc(); ++i) {
+  out->keys_end = 2 + static_cast<size_t>(numkeys);
+  for (size_t i = out->keys_end; i < ctx.argc(); ++i) {
     if (equals_nocase(ctx.arg(i), "limit") && i + 1 < ctx.argc()) {
+      int64_t limit = 0;
       if (!parse_int64(ctx.arg(++i), &limit) || limit < 0) {
-        return ctx.reply.error("ERR LIMIT can't be negative");
+        ctx.reply.error("ERR LIMIT can't be negative");
+        return false;
       }
+      out->limit = static_cast<size_t>(limit);
+    } else if (allow_approx && equals_nocase(ctx.arg(i), "approx")) {
+      // Redis estimates with a HyperLogLog; the exact count is a valid
+      // answer to that (see docs/COMPATIBILITY.md).
     } else {
-      return ctx.syntax_error();
+      ctx.syntax_error();
+      return false;
     }
   }
+  return true;
+}
+
+// SINTERCARD numkeys key [key ...] [LIMIT limit]
+void cmd_sintercard(CommandContext& ctx) {
+  CardArgs a;
+  if (!parse_card_args(ctx, /*allow_approx=*/false, &a)) return;
   std::vector<SetValue*> sets;
-  if (!collect_sets(ctx, 2, keys_end, /*for_write=*/false, &sets)) return;
-  ctx.reply.integer(static_cast<int64_t>(intersect(sets, static_cast<size_t>(limit)).size()));
+  if (!collect_sets(ctx, 2, a.keys_end, /*for_write=*/false, &sets)) return;
+  ctx.reply.integer(static_cast<int64_t>(intersect(sets, a.limit).size()));
+}
+
+// SUNIONCARD numkeys key [key ...] [APPROX] [LIMIT limit] (Redis 8.10):
+// how many distinct members the sets have together, counting stopped at
+// the limit.
+void cmd_sunioncard(CommandContext& ctx) {
+  CardArgs a;
+  if (!parse_card_args(ctx, /*allow_approx=*/true, &a)) return;
+  std::vector<SetValue*> sets;
+  if (!collect_sets(ctx, 2, a.keys_end, /*for_write=*/false, &sets)) return;
+  std::erase(sets, nullptr);  // a missing key is an empty set
+  // The largest set counts whole; the others add what it lacks.
+  std::sort(sets.begin(), sets.end(),
+            [](const SetValue* x, const SetValue* y) { return x->size() > y->size(); });
+  size_t n = sets.empty() ? 0 : sets[0]->size();
+  std::unordered_set<std::string> extra;
+  for (size_t i = 1; i < sets.size() && (a.limit == 0 || n < a.limit); ++i) {
+    if (sets[i] == sets[0]) continue;
+    sets[i]->for_each([&](std::string_view m) {
+      if (a.limit != 0 && n >= a.limit) return;
+      if (sets[0]->contains(m)) return;
+      if (extra.emplace(m).second) ++n;
+    });
+  }
+  if (a.limit != 0) n = std::min(n, a.limit);
+  ctx.reply.integer(static_cast<int64_t>(n));
+}
+
+// SDIFFCARD numkeys key [key ...] [LIMIT limit] (Redis 8.10): how many
+// members of the first set none of the others has, counting stopped at the
+// limit.
+void cmd_sdiffcard(CommandContext& ctx) {
+  CardArgs a;
+  if (!parse_card_args(ctx, /*allow_approx=*/false, &a)) return;
+  std::vector<SetValue*> sets;
+  if (!collect_sets(ctx, 2, a.keys_end, /*for_write=*/false, &sets)) return;
+  size_t n = 0;
+  if (!sets.empty() && sets[0] != nullptr) {
+    sets[0]->for_each([&](std::string_view m) {
+      if (a.limit != 0 && n >= a.limit) return;
+      for (size_t i = 1; i < sets.size(); ++i) {
+        if (sets[i] != nullptr && (sets[i] == sets[0] || sets[i]->contains(m))) return;
+      }
+      ++n;
+    });
+  }
+  ctx.reply.integer(static_cast<int64_t>(n));
 }
 
 // SUNION key [key ...]
@@ -568,6 +638,18 @@ void register_set_commands(CommandTable& t) {
          .complexity = "O(N*M) worst case: N the size of the smallest set, M the number "
                        "of sets.",
          .handler = &cmd_sintercard, .get_keys = &keys_after_count_at_1});
+  t.add({.name = "sunioncard", .arity = -3, .flags = kRead, .acl = kAcl,
+         .group = "set", .since = "8.10.0",
+         .summary = "Counts the members of any of the given sets, optionally stopping at a "
+                    "limit.",
+         .complexity = "O(N) where N is the total number of elements in all given sets.",
+         .handler = &cmd_sunioncard, .get_keys = &keys_after_count_at_1});
+  t.add({.name = "sdiffcard", .arity = -3, .flags = kRead, .acl = kAcl,
+         .group = "set", .since = "8.10.0",
+         .summary = "Counts the members of the first set that none of the others has, "
+                    "optionally stopping at a limit.",
+         .complexity = "O(N*M) worst case: N the size of the first set, M the number of sets.",
+         .handler = &cmd_sdiffcard, .get_keys = &keys_after_count_at_1});
   t.add({.name = "sinterstore", .arity = -3, .flags = kWrite | kOom, .acl = kAcl,
          .first_key = 1, .last_key = -1, .key_step = 1, .group = "set", .since = "1.0.0",
          .summary = "Stores the members common to every given set under a key.",

@@ -442,8 +442,12 @@ void Server::unblock_client(Client& client) {
   if (!b.active) return;
   b.active = false;
   --blocked_count_;
-  for (const auto& k : b.keys) {
-    auto it = blocking_keys_.find(key_of(b.db, k));
+  leave_queues(client, b.db, b.keys);
+}
+
+void Server::leave_queues(Client& client, int db_index, const std::vector<std::string>& keys) {
+  for (const auto& k : keys) {
+    auto it = blocking_keys_.find(key_of(db_index, k));
     if (it == blocking_keys_.end()) continue;
     it->second.remove(&client);
     if (it->second.empty()) blocking_keys_.erase(it);
@@ -457,8 +461,10 @@ void Server::signal_key_ready(int db_index, std::string_view key) {
 }
 
 // Re-runs the commands of clients blocked on ready keys, oldest first, until
-// a key has nothing more to give (a client that blocks again stays blocked).
-// Serving may make further keys ready (BLMOVE), which are served in turn.
+// a key is gone. A client whose command blocks again (its key still cannot
+// serve it: BLMOVEM EXACTLY waiting for more elements than the list holds)
+// keeps its place in every queue and the next client is tried. Serving may
+// make further keys ready (BLMOVE), which are served in turn.
 void Server::serve_ready_keys() {
   if (serving_ready_keys_) return;  // the outer loop picks up new ready keys
   serving_ready_keys_ = true;
@@ -475,16 +481,21 @@ void Server::serve_ready_keys() {
         if (o == nullptr) break;  // gone again (e.g. deleted later in the same EXEC)
         if (o->type() != c->block.type) continue;  // overwritten: stays blocked
         std::vector<std::string> argv = c->block.argv;
+        std::vector<std::string> queues = c->block.keys;
         int64_t deadline = c->block.deadline_mono_us;
-        unblock_client(*c);
+        // Not blocked while its command runs again, but still in its queues:
+        // blocking again finds it there and leaves its place as it was.
+        c->block.active = false;
+        --blocked_count_;
         std::vector<std::string_view> views(argv.begin(), argv.end());
         execute(*c, views);
         if (c->block.active) {
-          // Nothing left for it: the key is drained. It keeps waiting until
-          // its original deadline, not a fresh timeout.
+          // It waits on, until its original deadline, not a fresh timeout.
+          CODE_PROBE(runtime_, true, "blocked client re-run and blocked again");
           c->block.deadline_mono_us = deadline;
-          break;
+          continue;
         }
+        leave_queues(*c, db_index, queues);
         CODE_PROBE(runtime_, true, "blocked client served by a producer");
         c->wake();
       }

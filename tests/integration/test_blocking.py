@@ -75,6 +75,79 @@ class BlockingTest(unittest.TestCase):
             for c in (first, second, pusher):
                 c.close()
 
+    def blmovem_clients(self, n: int) -> list:
+        if not has_command("blmovem"):
+            self.skipTest("BLMOVEM (Redis 8.10) is not implemented")
+        return [SERVER.client() for _ in range(n)]
+
+    def test_blmovem_exactly_waits_for_enough_elements(self) -> None:
+        waiter, pusher = self.blmovem_clients(2)
+        try:
+            waiter.send_command("BLMOVEM", "src", "dst", "LEFT", "RIGHT", "0",
+                                "EXACTLY", "3", "BULK")
+            wait_blocked(1)
+            pusher.send_command("RPUSH", "src", "a", "b")
+            self.assertEqual(pusher.read_reply(), b":2\r\n")
+            wait_blocked(1)  # two are not enough: still waiting
+            pusher.send_command("LINSERT", "src", "AFTER", "a", "x")
+            self.assertEqual(pusher.read_reply(), b":3\r\n")
+            self.assertEqual(waiter.read_reply(timeout=5),
+                             b"*3\r\n$1\r\na\r\n$1\r\nx\r\n$1\r\nb\r\n")
+            pusher.send_command("LRANGE", "dst", "0", "-1")
+            self.assertEqual(pusher.read_reply(),
+                             b"*3\r\n$1\r\na\r\n$1\r\nx\r\n$1\r\nb\r\n")
+            pusher.send_command("EXISTS", "src")
+            self.assertEqual(pusher.read_reply(), b":0\r\n")
+        finally:
+            for c in (waiter, pusher):
+                c.close()
+
+    def test_a_waiter_that_cannot_be_served_keeps_its_place(self) -> None:
+        big, small, popper, pusher = self.blmovem_clients(4)
+        try:
+            big.send_command("BLMOVEM", "src", "d1", "LEFT", "LEFT", "0", "EXACTLY", "3", "OBO")
+            wait_blocked(1)
+            small.send_command("BLMOVEM", "src", "d2", "LEFT", "LEFT", "0", "EXACTLY", "2", "OBO")
+            wait_blocked(2)
+            popper.send_command("BLPOP", "src", "0")
+            wait_blocked(3)
+            # Two elements: the first waiter needs three, the second takes
+            # both (OBO to a LEFT end: reversed), the BLPOP gets nothing.
+            pusher.send_command("RPUSH", "src", "a", "b")
+            self.assertEqual(pusher.read_reply(), b":2\r\n")
+            self.assertEqual(small.read_reply(timeout=5), b"*2\r\n$1\r\nb\r\n$1\r\na\r\n")
+            wait_blocked(2)
+            # Four: the first waiter, still first in line, takes three; the
+            # BLPOP the last one.
+            pusher.send_command("RPUSH", "src", "c", "d", "e", "f")
+            self.assertEqual(pusher.read_reply(), b":4\r\n")
+            self.assertEqual(big.read_reply(timeout=5),
+                             b"*3\r\n$1\r\ne\r\n$1\r\nd\r\n$1\r\nc\r\n")
+            self.assertEqual(popper.read_reply(timeout=5),
+                             b"*2\r\n$3\r\nsrc\r\n$1\r\nf\r\n")
+        finally:
+            for c in (big, small, popper, pusher):
+                c.close()
+
+    def test_blmovem_count_timeout_and_multi(self) -> None:
+        c, = self.blmovem_clients(1)
+        try:
+            c.send_command("BLMOVEM", "src", "dst", "RIGHT", "LEFT", "0.05", "COUNT", "2", "BULK")
+            self.assertEqual(c.read_reply(timeout=5), b"*-1\r\n")
+            for cmd in (("MULTI",), ("BLMOVEM", "src", "dst", "LEFT", "LEFT", "0"),
+                        ("BLMOVEM", "src", "dst", "LEFT", "LEFT", "0", "EXACTLY", "1", "OBO")):
+                c.send_command(*cmd)
+                c.read_reply()
+            c.send_command("EXEC")
+            self.assertEqual(c.read_reply(timeout=5), b"*2\r\n*0\r\n$-1\r\n")
+            c.send_command("RPUSH", "src", "1", "2", "3")
+            c.read_reply()
+            c.send_command("BLMOVEM", "src", "dst", "RIGHT", "LEFT", "0", "COUNT", "5", "BULK")
+            self.assertEqual(c.read_reply(timeout=5),
+                             b"*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n")
+        finally:
+            c.close()
+
     def test_key_overwritten_with_another_type_keeps_the_client_blocked(self) -> None:
         blocked, writer = SERVER.client(), SERVER.client()
         try:

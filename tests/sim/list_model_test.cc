@@ -135,6 +135,19 @@ rc::Gen<V> gen_command() {
               },
               k, k, gen_end(), gen_end())},
       {1, rc::gen::apply([](std::string s, std::string d) { return V{"RPOPLPUSH", s, d}; }, k, k)},
+      {1, rc::gen::apply(
+              [](std::string s, std::string d, std::string a, std::string b) {
+                return V{"LMOVEM", s, d, a, b};
+              },
+              k, k, gen_end(), gen_end())},
+      {3, rc::gen::apply(
+              [](std::string s, std::string d, std::string a, std::string b, std::string sel,
+                 int n, std::string order) {
+                return V{"LMOVEM", s, d, a, b, sel, std::to_string(n), order};
+              },
+              k, k, gen_end(), gen_end(),
+              rc::gen::element<std::string>("COUNT", "EXACTLY", "exactly", "ALL"),
+              rc::gen::inRange(-1, 6), rc::gen::element<std::string>("OBO", "BULK", "bulk", "X"))},
       {2, gen_lmpop()},
       {1, rc::gen::apply([](std::string key) { return V{"DEL", key}; }, k)},
       {1, rc::gen::apply([](std::string a, std::string b) { return V{"EXISTS", a, b}; }, k, k)},
@@ -165,6 +178,41 @@ TEST(ListEngineVsModel, RandomListCommandSequences) {
     }
   });
   EXPECT_TRUE(ok);
+}
+
+}  // namespace
+
+namespace {
+
+// LMOVEM's documented examples (Redis 8.10), through the engine and the
+// model alike.
+TEST(ListEngineVsModel, LmovemDocumentedExamples) {
+  EngineHarness engine(1);
+  ListModel model;
+  auto both = [&](const V& argv, const std::string& want) {
+    EXPECT_EQ(engine.run(argv), want) << argv[0];
+    EXPECT_EQ(model.apply(argv), want) << argv[0];
+  };
+  both({"RPUSH", "mylist", "1", "2", "3", "4"}, ":4\r\n");
+  both({"LMOVEM", "mylist", "myotherlist", "LEFT", "LEFT", "COUNT", "2", "OBO"},
+       "*2\r\n$1\r\n2\r\n$1\r\n1\r\n");
+  both({"LRANGE", "mylist", "0", "-1"}, "*2\r\n$1\r\n3\r\n$1\r\n4\r\n");
+  both({"LRANGE", "myotherlist", "0", "-1"}, "*2\r\n$1\r\n2\r\n$1\r\n1\r\n");
+  both({"LMOVEM", "mylist", "myotherlist", "LEFT", "LEFT", "EXACTLY", "5", "BULK"}, "$-1\r\n");
+  both({"RPUSH", "somelist", "a", "b", "c"}, ":3\r\n");
+  both({"LMOVEM", "somelist", "somelist", "LEFT", "LEFT", "EXACTLY", "2", "OBO"},
+       "*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+  both({"LRANGE", "somelist", "0", "-1"}, "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n");
+  // BULK keeps the batch's order at either end; without the block, one
+  // element as an array; a missing source, an empty array.
+  both({"LMOVEM", "somelist", "t", "RIGHT", "LEFT", "COUNT", "2", "BULK"},
+       "*2\r\n$1\r\na\r\n$1\r\nc\r\n");
+  both({"LMOVEM", "somelist", "t", "LEFT", "RIGHT"}, "*1\r\n$1\r\nb\r\n");
+  both({"LRANGE", "t", "0", "-1"}, "*3\r\n$1\r\na\r\n$1\r\nc\r\n$1\r\nb\r\n");
+  both({"LMOVEM", "somelist", "t", "LEFT", "RIGHT"}, "*0\r\n");
+  both({"LMOVEM", "t", "u", "LEFT", "RIGHT", "COUNT", "0", "OBO"},
+       "-ERR count should be greater than 0\r\n");
+  both({"LMOVEM", "t", "u", "LEFT", "RIGHT", "COUNT", "1"}, "-ERR syntax error\r\n");
 }
 
 }  // namespace

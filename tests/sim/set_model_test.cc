@@ -135,17 +135,20 @@ rc::Gen<V> gen_command() {
           rc::gen::element<std::string>("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), k,
           gen_keys(1)),
       rc::gen::apply(
-          [](V ks, int numkeys_delta, rc::Maybe<int> limit) {
-            V v{"SINTERCARD", std::to_string(static_cast<int>(ks.size()) + numkeys_delta)};
+          [](std::string op, V ks, int numkeys_delta, rc::Maybe<int> limit, bool approx) {
+            V v{op, std::to_string(static_cast<int>(ks.size()) + numkeys_delta)};
             v = cat(v, ks);
+            if (approx) v.push_back("APPROX");  // SUNIONCARD only: else a syntax error
             if (limit) {
               v.push_back("LIMIT");
               v.push_back(std::to_string(*limit));
             }
             return v;
           },
-          gen_keys(1), rc::gen::weightedOneOf<int>({{6, rc::gen::just(0)}, {1, rc::gen::inRange(-2, 2)}}),
-          rc::gen::maybe(rc::gen::inRange(-1, 4))),
+          rc::gen::element<std::string>("SINTERCARD", "SUNIONCARD", "SDIFFCARD"), gen_keys(1),
+          rc::gen::weightedOneOf<int>({{6, rc::gen::just(0)}, {1, rc::gen::inRange(-2, 2)}}),
+          rc::gen::maybe(rc::gen::inRange(-1, 4)),
+          rc::gen::weightedOneOf<bool>({{4, rc::gen::just(false)}, {1, rc::gen::just(true)}})),
       rc::gen::apply(
           [](std::string a, rc::Maybe<std::string> pattern, std::string cursor) {
             V v{"SSCAN", a, cursor};
