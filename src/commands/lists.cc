@@ -508,17 +508,16 @@ void cmd_lmovem(CommandContext& ctx) {
 //         [COUNT count | EXACTLY exactly  OBO | BULK]
 // (Redis 8.10.) Blocks while the source is missing or, for EXACTLY, holds
 // fewer elements than asked; every push to it lets the client try again.
-// The timeout reply is a null array; inside MULTI it answers as LMOVEM.
+// The timeout reply is a null array, as for the other blocking list
+// commands; inside MULTI, where it cannot block, a request it cannot
+// satisfy answers a null at once (its documentation).
 void cmd_blmovem(CommandContext& ctx) {
   MoveManyArgs a;
   if (!parse_move_many(ctx, 6, &a)) return;
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
   if (ctx.timed_out) return ctx.reply.null_array();
-  if (!ctx.can_block()) {
-    if (a.exactly) return ctx.reply.null_bulk();
-    return ctx.reply.array(0);
-  }
+  if (!ctx.can_block()) return ctx.reply.null_bulk();
   ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
 

@@ -139,7 +139,7 @@ class BlockingTest(unittest.TestCase):
                 c.send_command(*cmd)
                 c.read_reply()
             c.send_command("EXEC")
-            self.assertEqual(c.read_reply(timeout=5), b"*2\r\n*0\r\n$-1\r\n")
+            self.assertEqual(c.read_reply(timeout=5), b"*2\r\n$-1\r\n$-1\r\n")
             c.send_command("RPUSH", "src", "1", "2", "3")
             c.read_reply()
             c.send_command("BLMOVEM", "src", "dst", "RIGHT", "LEFT", "0", "COUNT", "5", "BULK")
