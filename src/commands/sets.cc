@@ -413,7 +413,6 @@ void cmd_sinterstore(CommandContext& ctx) {
   store_result(ctx, ctx.arg(1), std::move(result));
 }
 
-// SINTERCARD numkeys key [key ...] [LIMIT limit]
 // The arguments of SINTERCARD, SUNIONCARD and SDIFFCARD:
 // numkeys key [key ...] [APPROX] [LIMIT limit] (APPROX only where
 // allow_approx). Replies the error and returns false when they are not
