@@ -403,13 +403,34 @@ void cmd_sinter(CommandContext& ctx) {
 }
 
 // SINTERSTORE destination key [key ...]
+// The result's encoding as Redis 7.2 builds it: an intset when the smallest
+// set is one, otherwise a listpack that becomes a hash table past the
+// listpack limits; a result of integers only then becomes an intset when it
+// fits one (so a table of integers can give an intset, and a listpack of
+// more integers than set-max-intset-entries stays a listpack).
 void cmd_sinterstore(CommandContext& ctx) {
   std::vector<SetValue*> sets;
   if (!collect_sets(ctx, 2, ctx.argc(), /*for_write=*/true, &sets)) return;
   std::vector<std::string> common = intersect(sets, 0);
-  auto result = empty_result_set(ctx);
   const SetLimits limits = set_limits(ctx);
-  for (const std::string& m : common) result->add(m, limits);
+  const SetValue* smallest = nullptr;
+  for (const SetValue* s : sets) {
+    if (s != nullptr && (smallest == nullptr || s->size() < smallest->size())) smallest = s;
+  }
+  auto result = empty_result_set(ctx);
+  if (smallest != nullptr && smallest->kind() != SetValue::Kind::kIntset) {
+    result->convert(SetValue::Kind::kListpack);
+  }
+  bool only_integers = true;
+  for (const std::string& m : common) {
+    int64_t ignored;
+    only_integers = only_integers && store::parse_set_integer(m, &ignored);
+    result->add(m, limits);
+  }
+  if (only_integers && result->kind() != SetValue::Kind::kIntset &&
+      result->size() <= limits.max_intset_entries) {
+    result->convert(SetValue::Kind::kIntset);
+  }
   store_result(ctx, ctx.arg(1), std::move(result));
 }
 

@@ -136,6 +136,28 @@ TEST(SetEncoding, StoreResultsStartAsIntsets) {
   EXPECT_EQ(encoding(h, "g"), "listpack");
 }
 
+// SINTERSTORE starts from the smallest set's kind (an intset, or else a
+// listpack that may become a table) and turns a result of integers into an
+// intset when one holds it.
+TEST(SetEncoding, SinterstoreFollowsTheSmallestSet) {
+  EngineHarness h(1);
+  h.run(sadd("t1", 0, 300, ""));
+  h.run({"SADD", "t1", "x"});
+  h.run(sadd("t2", 0, 300, ""));
+  h.run({"SADD", "t2", "y"});
+  EXPECT_EQ(encoding(h, "t2"), "hashtable");
+  EXPECT_EQ(h.run({"SINTERSTORE", "d", "t1", "t2"}), ":300\r\n");
+  EXPECT_EQ(encoding(h, "d"), "intset");  // a table of integers: an intset
+  EXPECT_EQ(h.run({"CONFIG", "SET", "set-max-intset-entries", "100"}), "+OK\r\n");
+  h.run(sadd("p1", 0, 120, ""));
+  EXPECT_EQ(encoding(h, "p1"), "listpack");
+  h.run(sadd("p2", 0, 121, ""));
+  EXPECT_EQ(h.run({"SINTERSTORE", "e", "p1", "p2"}), ":120\r\n");
+  EXPECT_EQ(encoding(h, "e"), "listpack");  // 120 integers: too many for an intset
+  EXPECT_EQ(h.run({"SINTERSTORE", "f", "t1", "t2"}), ":300\r\n");
+  EXPECT_EQ(encoding(h, "f"), "hashtable");
+}
+
 // set-max-listpack-entries 0 gives Redis 7.0's encodings, which the
 // differential runner relies on.
 TEST(SetEncoding, NoListpackSetsWithAZeroLimit) {
