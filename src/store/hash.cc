@@ -186,15 +186,11 @@ bool HashValue::drop_ttl(std::string_view field) {
 
 void HashValue::place(std::string_view field, int64_t deadline) {
   if (!is_listpack()) return;
+  const std::optional<std::string_view> current = get(field);
+  if (!current) return;
   // Copies: the pair is cut out of the block before it goes back in.
   const std::string name(field);
-  std::string value;
-  {
-    Pairs::Cursor c(lp_);
-    if (!c.find(name, 2)) return;
-    c.advance();
-    value = c.value();
-  }
+  const std::string value(*current);
   Pairs::Cursor from(lp_);
   from.find(name, 2);
   lp_.splice(from, 2, {});
