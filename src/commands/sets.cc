@@ -164,6 +164,21 @@ std::vector<std::string> intersect(std::vector<SetValue*> sets, size_t limit) {
   return out;
 }
 
+// Calls fn(member) for each member of the first set that none of the
+// others has (missing sets are empty), until fn returns false.
+template <typename F>
+void for_each_diff_member(const std::vector<SetValue*>& sets, F&& fn) {
+  if (sets.empty() || sets[0] == nullptr) return;
+  bool more = true;
+  sets[0]->for_each([&](std::string_view m) {
+    if (!more) return;
+    for (size_t i = 1; i < sets.size(); ++i) {
+      if (sets[i] != nullptr && sets[i]->contains(m)) return;
+    }
+    more = fn(m);
+  });
+}
+
 enum class SetOp { kUnion, kDiff };
 
 // The union of the sets, or the members of the first that are in none of
@@ -178,12 +193,9 @@ std::unique_ptr<SetValue> union_or_diff(CommandContext& ctx, const std::vector<S
     }
     return result;
   }
-  if (sets[0] == nullptr) return result;
-  sets[0]->for_each([&](std::string_view m) {
-    for (size_t i = 1; i < sets.size(); ++i) {
-      if (sets[i] != nullptr && sets[i]->contains(m)) return;
-    }
+  for_each_diff_member(sets, [&](std::string_view m) {
     result->add(m, limits);
+    return true;
   });
   return result;
 }
@@ -516,15 +528,7 @@ void cmd_sdiffcard(CommandContext& ctx) {
   std::vector<SetValue*> sets;
   if (!collect_sets(ctx, 2, a.keys_end, /*for_write=*/false, &sets)) return;
   size_t n = 0;
-  if (!sets.empty() && sets[0] != nullptr) {
-    sets[0]->for_each([&](std::string_view m) {
-      if (a.limit != 0 && n >= a.limit) return;
-      for (size_t i = 1; i < sets.size(); ++i) {
-        if (sets[i] != nullptr && (sets[i] == sets[0] || sets[i]->contains(m))) return;
-      }
-      ++n;
-    });
-  }
+  for_each_diff_member(sets, [&](std::string_view) { return ++n != a.limit; });
   ctx.reply.integer(static_cast<int64_t>(n));
 }
 
