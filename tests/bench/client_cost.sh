@@ -64,17 +64,9 @@ source "$ROOT/tests/bench/lib.sh"
 
 start() {  # start NAME BINARY: starts a server, sets $port
   port=$(free_port)
-  if [ "$1" = redis ]; then
-    taskset -c "$SERVER_CPU" "$2" --port "$port" --save '' --appendonly no \
-      >"$work/$1.log" 2>&1 &
-  else
-    taskset -c "$SERVER_CPU" "$2" --port "$port" --save '' >"$work/$1.log" 2>&1 &
-  fi
+  taskset -c "$SERVER_CPU" "$2" --port "$port" --save '' --appendonly no >"$work/$1.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 100); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
+  wait_ready "$port" && return 0
   echo "$1 did not start (log: $(cat "$work/$1.log"))" >&2
   exit 1
 }

@@ -214,7 +214,7 @@ measure() {  # name binary load
       --save '' --appendonly no > "$work/$tag.log" 2>&1) &
   local pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  wait_ready "$port" || true
   redis-cli -p "$port" config set slowlog-log-slower-than 100 >/dev/null
   redis-cli -p "$port" config set slowlog-max-len 1000000 >/dev/null
   local before; before=$(rss_kb "$pid")

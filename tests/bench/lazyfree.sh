@@ -137,7 +137,7 @@ run_one() {  # binary load n inline lazy
   fi
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  wait_ready "$port" || true
   /usr/bin/python3 "$work/run.py" "$port" "$2" "$3" "$4" "$5"
   redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
   wait "$pid" 2>/dev/null || true

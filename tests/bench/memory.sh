@@ -117,7 +117,7 @@ measure() {  # name binary extra-args...
       > "$work/$name.log" 2>&1) &
   local pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+  wait_ready "$port" || true
   local before after
   before=$(rss_kb "$pid")
   redis-cli -p "$port" --pipe < "$work/load.resp" > "$work/$name.pipe" 2>&1
