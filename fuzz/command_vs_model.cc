@@ -185,8 +185,11 @@ std::vector<std::string> decode_zset(Bytes& b) {
     case 14: return {"ZREMRANGEBYRANK", k, small(b), small(b)};
     case 15: return {"ZREMRANGEBYLEX", k, "[m" + std::to_string(b.next() % 6), "+"};
     case 16: return {"ZRANGESTORE", key_of(b, 'z'), k, small(b), small(b)};
-    case 17: return {"ZINTERSTORE", key_of(b, 'z'), "2", k, key_of(b, 'z'), "AGGREGATE",
-                     b.next() % 2 ? "MIN" : "MAX"};
+    case 17: {
+      static constexpr const char* kAggregates[] = {"MIN", "MAX", "COUNT"};
+      return {b.next() % 2 ? "ZINTERSTORE" : "ZUNIONSTORE", key_of(b, 'z'), "2", k, key_of(b, 'z'),
+              "WEIGHTS", small(b), "2", "AGGREGATE", kAggregates[b.next() % 3]};
+    }
     case 18: return {"ZDIFFSTORE", key_of(b, 'z'), "2", k, key_of(b, 'z')};
     case 19: return {"ZMSCORE", k, m, "m1"};
     case 20: return {"ZREVRANK", k, m, "WITHSCORE"};

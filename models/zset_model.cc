@@ -370,7 +370,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
     if (is_string(key)) return kWrongType;
     if (is_zset(key)) s.m = &zsets_[key].members;
   }
-  int agg = 0;  // 0 sum, 1 min, 2 max
+  int agg = 0;  // 0 sum, 1 min, 2 max, 3 count (each holder adds its weight)
   bool withscores = false;
   int64_t limit = 0;
   const bool weighted = op != kDiff && !card;
@@ -388,6 +388,8 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
         agg = 1;
       else if (iequals(a[i + 1], "max"))
         agg = 2;
+      else if (iequals(a[i + 1], "count"))
+        agg = 3;
       else
         return kSyntaxError;
       i += 2;
@@ -403,7 +405,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
   }
   auto size_of = [](const Src& s) { return s.m ? s.m->size() : 0; };
   auto combine = [agg](double* t, double v) {
-    if (agg == 0) {
+    if (agg == 0 || agg == 3) {
       *t += v;
       if (std::isnan(*t)) *t = 0;
     } else if (agg == 1) {
@@ -411,6 +413,11 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
     } else {
       if (v > *t) *t = v;
     }
+  };
+  // The value an input of weight w adds for a member it scores s.
+  auto weigh = [agg](double w, double s) {
+    const double v = agg == 3 ? w : w * s;
+    return std::isnan(v) ? 0.0 : v;
   };
   Members result;
   if (op == kDiff) {
@@ -430,15 +437,14 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
       int64_t count = 0;
       if (size_of(srcs[0]) > 0) {
         for (const Item& it : sorted(*srcs[0].m)) {
-          double total = srcs[0].weight * it.second;
-          if (std::isnan(total)) total = 0;
+          double total = weigh(srcs[0].weight, it.second);
           bool everywhere = true;
           for (size_t j = 1; j < srcs.size() && everywhere; ++j) {
             auto f = srcs[j].m ? srcs[j].m->find(it.first) : Members::const_iterator();
             if (!srcs[j].m || f == srcs[j].m->end()) {
               everywhere = false;
             } else {
-              combine(&total, srcs[j].weight * f->second);
+              combine(&total, weigh(srcs[j].weight, f->second));
             }
           }
           if (!everywhere) continue;
@@ -452,8 +458,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
       for (const Src& s : srcs) {
         if (!s.m) continue;
         for (const Item& it : sorted(*s.m)) {
-          double v = s.weight * it.second;
-          if (std::isnan(v)) v = 0;
+          const double v = weigh(s.weight, it.second);
           auto f = result.find(it.first);
           if (f == result.end())
             result[it.first] = v;

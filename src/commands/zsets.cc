@@ -973,7 +973,9 @@ void cmd_zrandmember(CommandContext& ctx) {
 // ------------------------------------------------------------ set algebra
 
 enum class SetOp { kUnion, kInter, kDiff };
-enum class Aggregate { kSum, kMin, kMax };
+// kCount (Redis 8.8) ignores the scores: each input holding a member adds
+// its weight, so unweighted it counts the inputs that hold the member.
+enum class Aggregate { kSum, kMin, kMax, kCount };
 
 // One input of the algebra: a sorted set, a plain set (scores 1) or nothing.
 struct Source {
@@ -994,9 +996,17 @@ struct Source {
   }
 };
 
+// What one input adds for a member it holds with this score: its weighted
+// score, or under COUNT its weight alone (inf * 0 is NaN, taken as 0).
+double contribution(double weight, double score, Aggregate agg) {
+  const double value = agg == Aggregate::kCount ? weight : weight * score;
+  return std::isnan(value) ? 0 : value;
+}
+
 void aggregate_into(double* target, double value, Aggregate agg) {
   switch (agg) {
     case Aggregate::kSum:
+    case Aggregate::kCount:
       *target += value;
       if (std::isnan(*target)) *target = 0;  // inf + -inf
       break;
@@ -1051,6 +1061,7 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
       if (equals_nocase(how, "sum")) agg = Aggregate::kSum;
       else if (equals_nocase(how, "min")) agg = Aggregate::kMin;
       else if (equals_nocase(how, "max")) agg = Aggregate::kMax;
+      else if (equals_nocase(how, "count")) agg = Aggregate::kCount;
       else return ctx.syntax_error();
       i += 2;
     } else if (!dst && !card_only && equals_nocase(opt, "withscores")) {
@@ -1087,12 +1098,11 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
         bool done = false;
         srcs[0].for_each([&](std::string_view member, double score) {
           if (done) return;
-          double total = srcs[0].weight * score;
-          if (std::isnan(total)) total = 0;
+          double total = contribution(srcs[0].weight, score, agg);
           for (size_t j = 1; j < srcs.size(); ++j) {
             std::optional<double> other = srcs[j].score(member);
             if (!other) return;
-            aggregate_into(&total, srcs[j].weight * *other, agg);
+            aggregate_into(&total, contribution(srcs[j].weight, *other, agg), agg);
           }
           ++found;
           if (card_only) {
@@ -1107,8 +1117,7 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
     } else {
       for (const Source& s : srcs) {
         s.for_each([&](std::string_view member, double score) {
-          double value = s.weight * score;
-          if (std::isnan(value)) value = 0;
+          const double value = contribution(s.weight, score, agg);
           auto [it, inserted] = acc.emplace(member, value);
           if (!inserted) aggregate_into(&it->second, value, agg);
         });
@@ -1127,12 +1136,12 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
   reply_items(ctx, items, withscores);
 }
 
-// ZUNION numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]
+// ZUNION numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX | COUNT] [WITHSCORES]
 void cmd_zunion(CommandContext& ctx) {
   zsetop_generic(ctx, std::nullopt, 1, SetOp::kUnion, false);
 }
 
-// ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX] [WITHSCORES]
+// ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX | COUNT] [WITHSCORES]
 void cmd_zinter(CommandContext& ctx) {
   zsetop_generic(ctx, std::nullopt, 1, SetOp::kInter, false);
 }
@@ -1140,12 +1149,12 @@ void cmd_zinter(CommandContext& ctx) {
 // ZDIFF numkeys key [key ...] [WITHSCORES]
 void cmd_zdiff(CommandContext& ctx) { zsetop_generic(ctx, std::nullopt, 1, SetOp::kDiff, false); }
 
-// ZUNIONSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX]
+// ZUNIONSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX | COUNT]
 void cmd_zunionstore(CommandContext& ctx) {
   zsetop_generic(ctx, ctx.arg(1), 2, SetOp::kUnion, false);
 }
 
-// ZINTERSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX]
+// ZINTERSTORE dst numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM | MIN | MAX | COUNT]
 void cmd_zinterstore(CommandContext& ctx) {
   zsetop_generic(ctx, ctx.arg(1), 2, SetOp::kInter, false);
 }
