@@ -30,7 +30,7 @@ std::unique_ptr<Collection> HashValue::clone() const {
       c.table->reserve(e->table->size());
       e->table->for_each([&](std::string_view f, std::string_view v) { c.table->set(f, v); });
     }
-    if (e->ttls) c.ttls = std::make_unique<FieldTtls>(*e->ttls);
+    if (e->ttls) c.ttls = std::make_unique<SubkeyTtls>(*e->ttls);
   }
   return copy;
 }
@@ -45,10 +45,7 @@ size_t HashValue::memory_usage() const {
     bytes += sizeof(Dict<InlineString>) + e->table->bucket_count() * sizeof(void*) +
              e->table->entry_bytes();
   }
-  if (e->ttls) {
-    // A map node and a set node (about 48 bytes of links each) per field.
-    bytes += sizeof(FieldTtls) + e->ttls->deadlines.size() * (2 * 48 + 2 * sizeof(std::string));
-  }
+  if (e->ttls) bytes += e->ttls->memory_usage();
   return bytes;
 }
 
@@ -143,24 +140,14 @@ std::pair<std::string, std::string_view> HashValue::random_entry(rt::Random& ran
 // ------------------------------------------------------------ field TTLs
 
 int64_t HashValue::expire_at(std::string_view field) const {
-  const FieldTtls* t = ttls();
-  if (t == nullptr) return -1;
-  auto it = t->deadlines.find(field);
-  return it == t->deadlines.end() ? -1 : it->second;
+  const SubkeyTtls* t = ttls();
+  return t == nullptr ? -1 : t->get(field);
 }
 
 void HashValue::set_expire(std::string_view field, int64_t when_ms) {
   Ext& e = ext_or_create();
-  if (!e.ttls) e.ttls = std::make_unique<FieldTtls>();
-  auto& deadlines = e.ttls->deadlines;
-  auto it = deadlines.find(field);
-  if (it != deadlines.end()) {
-    e.ttls->by_deadline.erase({it->second, it->first});
-    it->second = when_ms;
-  } else {
-    it = deadlines.emplace(std::string(field), when_ms).first;
-  }
-  e.ttls->by_deadline.emplace(when_ms, it->first);
+  if (!e.ttls) e.ttls = std::make_unique<SubkeyTtls>();
+  e.ttls->set(field, when_ms);
   if (!e.table) {
     e.listpack_ex = true;
     place(field, when_ms);
@@ -175,12 +162,8 @@ bool HashValue::persist(std::string_view field) {
 
 bool HashValue::drop_ttl(std::string_view field) {
   Ext* e = ext();
-  if (e == nullptr || !e->ttls) return false;
-  auto it = e->ttls->deadlines.find(field);
-  if (it == e->ttls->deadlines.end()) return false;
-  e->ttls->by_deadline.erase({it->second, it->first});
-  e->ttls->deadlines.erase(it);
-  if (e->ttls->deadlines.empty()) e->ttls.reset();
+  if (e == nullptr || !e->ttls || !e->ttls->drop(field)) return false;
+  if (e->ttls->empty()) e->ttls.reset();
   return true;
 }
 
@@ -211,7 +194,7 @@ size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {
   size_t removed = 0;
   while (removed < max_fields && has_expired(now_ms)) {
     // Copied: erase() frees the index entry that holds the name.
-    std::string field = ttls()->by_deadline.begin()->second;
+    std::string field = ttls()->next_name();
     erase(field);
     ++removed;
   }

@@ -76,6 +76,7 @@
 #include "runtime/runtime.h"
 #include "store/dict.h"
 #include "store/packed_list.h"
+#include "store/subkey_ttls.h"
 #include "store/value.h"
 
 namespace peregrine::store {
@@ -173,18 +174,18 @@ class HashValue final : public Collection {
   bool persist(std::string_view field);
   // Number of fields with a TTL.
   size_t volatile_count() const {
-    const FieldTtls* t = ttls();
-    return t == nullptr ? 0 : t->deadlines.size();
+    const SubkeyTtls* t = ttls();
+    return t == nullptr ? 0 : t->size();
   }
   // The earliest field deadline, or -1 when no field has a TTL.
   int64_t next_expiry() const {
-    const FieldTtls* t = ttls();
-    return t == nullptr ? -1 : t->by_deadline.begin()->first;
+    const SubkeyTtls* t = ttls();
+    return t == nullptr ? -1 : t->next();
   }
   // Whether some field is due at now_ms.
   bool has_expired(int64_t now_ms) const {
-    const FieldTtls* t = ttls();
-    return t != nullptr && t->by_deadline.begin()->first <= now_ms;
+    const SubkeyTtls* t = ttls();
+    return t != nullptr && t->due(now_ms);
   }
   // Removes up to max_fields fields whose deadline is <= now_ms, earliest
   // first. Returns how many it removed.
@@ -194,19 +195,13 @@ class HashValue final : public Collection {
   // Fields, values: a field shares a prefix with the previous field, a
   // value is stored whole or as a repeat of the previous value.
   using Pairs = FrontCodedList<true, LaneCoding::kPrefix, LaneCoding::kRepeat>;
-  // The TTL indexes exist only while some field has a TTL (most hashes
-  // never have one, and two empty ordered containers cost ~100 bytes).
-  struct FieldTtls {
-    std::map<std::string, int64_t, std::less<>> deadlines;  // field -> expiry
-    std::set<std::pair<int64_t, std::string>> by_deadline;  // (expiry, field)
-  };
   // What a hash has beyond a plain listpack (see the layout above).
   struct Ext {
     uint64_t seed = 0;
     // Set once a field of a listpack hash got a TTL ("listpackex").
     bool listpack_ex = false;
     std::unique_ptr<Dict<InlineString>> table;  // hashtable encoding
-    std::unique_ptr<FieldTtls> ttls;           // null, or holds a field
+    std::unique_ptr<SubkeyTtls> ttls;          // null, or holds a field
   };
 
   Ext* ext() const { return reinterpret_cast<Ext*>(static_cast<uintptr_t>(lp_.aux())); }
@@ -216,7 +211,7 @@ class HashValue final : public Collection {
     Ext* e = ext();
     return e != nullptr ? e->table.get() : nullptr;
   }
-  FieldTtls* ttls() const {
+  SubkeyTtls* ttls() const {
     Ext* e = ext();
     return e != nullptr ? e->ttls.get() : nullptr;
   }
