@@ -414,9 +414,12 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
       if (v > *t) *t = v;
     }
   };
-  // The value an input of weight w adds for a member it scores s.
-  auto weigh = [agg](double w, double s) {
-    const double v = agg == 3 ? w : w * s;
+  // The value an input of weight w adds for a member it scores s. A NaN
+  // (inf * 0) counts as 0 in a union, and for the first input of an
+  // intersection; the later inputs of an intersection add it as it is.
+  auto weigh = [agg](double w, double s) { return agg == 3 ? w : w * s; };
+  auto weigh_first = [&weigh](double w, double s) {
+    const double v = weigh(w, s);
     return std::isnan(v) ? 0.0 : v;
   };
   Members result;
@@ -437,7 +440,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
       int64_t count = 0;
       if (size_of(srcs[0]) > 0) {
         for (const Item& it : sorted(*srcs[0].m)) {
-          double total = weigh(srcs[0].weight, it.second);
+          double total = weigh_first(srcs[0].weight, it.second);
           bool everywhere = true;
           for (size_t j = 1; j < srcs.size() && everywhere; ++j) {
             auto f = srcs[j].m ? srcs[j].m->find(it.first) : Members::const_iterator();
@@ -458,7 +461,7 @@ std::string ZSetModel::zsetop(const Argv& a, bool store_mode, size_t numkeys_idx
       for (const Src& s : srcs) {
         if (!s.m) continue;
         for (const Item& it : sorted(*s.m)) {
-          const double v = weigh(s.weight, it.second);
+          const double v = weigh_first(s.weight, it.second);
           auto f = result.find(it.first);
           if (f == result.end())
             result[it.first] = v;

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "commands/scan_args.h"
+#include "commands/subkey_expiry.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -38,8 +39,6 @@ using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
-// Field deadlines are limited to 2^46 - 1 ms since the epoch (year 4199).
-constexpr int64_t kMaxFieldDeadlineMs = (int64_t{1} << 46) - 1;
 
 // ------------------------------------------------------------ shared pieces
 
@@ -127,72 +126,8 @@ void finish_write(CommandContext& ctx, std::string_view key, HashRef& ref) {
   ctx.key_modified(key);
 }
 
-// Replies an array of the given integers.
-void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values) {
-  ctx.reply.array(values.size());
-  for (int64_t v : values) ctx.reply.integer(v);
-}
-
-// A "FIELDS numfields field ..." tail starting at argv[pos]: the index of
-// the first field and how many there are.
-struct FieldsArg {
-  size_t first = 0;
-  size_t count = 0;
-};
-
-// Parses the FIELDS tail. The tail must run to the end of the command and
-// hold exactly numfields fields. count_error is the reply when numfields is
-// not a positive integer. Replies the error and returns nullopt on misuse.
-std::optional<FieldsArg> parse_fields(CommandContext& ctx, size_t pos,
-                                      std::string_view count_error) {
-  if (pos >= ctx.argc() || !equals_nocase(ctx.arg(pos), "fields")) {
-    ctx.reply.error("ERR Mandatory argument FIELDS is missing or not at the right position");
-    return std::nullopt;
-  }
-  if (pos + 1 >= ctx.argc()) {
-    ctx.wrong_arity();
-    return std::nullopt;
-  }
-  int64_t n = 0;
-  if (!parse_int64(ctx.arg(pos + 1), &n) || n < 1) {
-    ctx.reply.error(count_error);
-    return std::nullopt;
-  }
-  if (static_cast<uint64_t>(n) != ctx.argc() - pos - 2) {
-    ctx.reply.error("ERR The `numfields` parameter must match the number of arguments");
-    return std::nullopt;
-  }
-  return FieldsArg{pos + 2, static_cast<size_t>(n)};
-}
-
-constexpr std::string_view kFieldCountError = "ERR Number of fields must be a positive integer";
-
-// A field expiry argument: a non-negative integer in seconds or
-// milliseconds, relative to base_ms (now, or 0 for absolute times), giving
-// a deadline of at most kMaxFieldDeadlineMs. Replies the error and returns
-// nullopt otherwise.
-std::optional<int64_t> parse_field_deadline(CommandContext& ctx, std::string_view arg,
-                                            bool seconds, int64_t base_ms) {
-  int64_t t = 0;
-  if (!parse_int64(arg, &t)) {
-    ctx.not_integer();
-    return std::nullopt;
-  }
-  if (t < 0) {
-    ctx.reply.error("ERR invalid expire time, must be >= 0");
-    return std::nullopt;
-  }
-  auto invalid = [&ctx]() -> std::optional<int64_t> {
-    ctx.reply.error("ERR invalid expire time in '" + ctx.spec.name + "' command");
-    return std::nullopt;
-  };
-  if (seconds) {
-    if (t > kMaxFieldDeadlineMs / 1000) return invalid();
-    t *= 1000;
-  }
-  if (t > kMaxFieldDeadlineMs - base_ms) return invalid();
-  return t + base_ms;
-}
+constexpr SubkeyListWords kFieldsWords{"FIELDS", "numfields",
+                                       "ERR Number of fields must be a positive integer"};
 
 // ------------------------------------------------------------ field writes
 
@@ -533,12 +468,6 @@ void cmd_hscan(CommandContext& ctx) {
 
 // ------------------------------------------------------------ field expiry
 
-// Per-field results of HEXPIRE and friends.
-constexpr int64_t kNoField = -2;
-constexpr int64_t kConditionNotMet = 0;
-constexpr int64_t kDeadlineSet = 1;
-constexpr int64_t kFieldDeleted = 2;
-
 // Shared by HEXPIRE, HPEXPIRE, HEXPIREAT and HPEXPIREAT:
 //   key time [NX | XX | GT | LT] FIELDS numfields field [field ...]
 // The time is in seconds or milliseconds, relative to base_ms (now, or 0
@@ -548,17 +477,13 @@ void hexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   std::string_view key = ctx.arg(1);
   HashRef ref = lookup_write(ctx, key);
   if (ref.error) return;
-  std::optional<int64_t> when = parse_field_deadline(ctx, ctx.arg(2), seconds, base_ms);
+  std::optional<int64_t> when = parse_subkey_deadline(ctx, ctx.arg(2), seconds, base_ms);
   if (!when) return;
 
-  enum class Cond { kNone, kNx, kXx, kGt, kLt } cond = Cond::kNone;
-  std::string_view opt = ctx.arg(3);
-  if (equals_nocase(opt, "nx")) cond = Cond::kNx;
-  else if (equals_nocase(opt, "xx")) cond = Cond::kXx;
-  else if (equals_nocase(opt, "gt")) cond = Cond::kGt;
-  else if (equals_nocase(opt, "lt")) cond = Cond::kLt;
-  auto fields = parse_fields(ctx, cond == Cond::kNone ? 3 : 4,
-                             "ERR Parameter `numFields` should be greater than 0");
+  const ExpireCond cond = parse_expire_cond(ctx.arg(3)).value_or(ExpireCond::kNone);
+  auto fields = parse_subkey_list(
+      ctx, cond == ExpireCond::kNone ? 3 : 4,
+      {"FIELDS", "numfields", "ERR Parameter `numFields` should be greater than 0"});
   if (!fields) return;
 
   std::vector<int64_t> results;
@@ -567,22 +492,17 @@ void hexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   for (size_t i = 0; i < fields->count; ++i) {
     std::string_view field = ctx.arg(fields->first + i);
     if (!ref || !ref.hash->contains(field)) {
-      results.push_back(kNoField);
+      results.push_back(kNoSubkey);
       continue;
     }
-    const int64_t current = ref.hash->expire_at(field);  // -1: never
-    const bool met = current == -1
-                         ? cond != Cond::kXx && cond != Cond::kGt
-                         : cond != Cond::kNx && (cond != Cond::kGt || *when > current) &&
-                               (cond != Cond::kLt || *when < current);
-    if (!met) {
+    if (!expire_condition_met(cond, ref.hash->expire_at(field), *when)) {
       results.push_back(kConditionNotMet);
       continue;
     }
     changed = true;
     if (*when <= ctx.now_ms) {
       ref.hash->erase(field);
-      results.push_back(kFieldDeleted);
+      results.push_back(kSubkeyDeleted);
       if (ref.hash->empty()) {
         finish_write(ctx, key, ref);  // deletes the key; ref is now empty
         changed = false;
@@ -615,23 +535,17 @@ void cmd_hpexpireat(CommandContext& ctx) { hexpire_generic(ctx, 0, /*seconds=*/f
 void httl_generic(CommandContext& ctx, bool in_ms, bool absolute) {
   HashRef ref = lookup_read(ctx, ctx.arg(1));
   if (ref.error) return;
-  auto fields = parse_fields(ctx, 2, kFieldCountError);
+  auto fields = parse_subkey_list(ctx, 2, kFieldsWords);
   if (!fields) return;
-  const int64_t base = absolute ? 0 : ctx.now_ms;
   std::vector<int64_t> results;
   results.reserve(fields->count);
   for (size_t i = 0; i < fields->count; ++i) {
     std::string_view field = ctx.arg(fields->first + i);
     if (!ref || !ref.hash->contains(field)) {
-      results.push_back(kNoField);
+      results.push_back(kNoSubkey);
       continue;
     }
-    const int64_t when = ref.hash->expire_at(field);
-    if (when == -1) {
-      results.push_back(-1);
-      continue;
-    }
-    results.push_back(in_ms ? when - base : (when - base + 999) / 1000);
+    results.push_back(ttl_reply(ref.hash->expire_at(field), ctx.now_ms, in_ms, absolute));
   }
   reply_integers(ctx, results);
 }
@@ -658,7 +572,7 @@ void cmd_hpersist(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   HashRef ref = lookup_write(ctx, key);
   if (ref.error) return;
-  auto fields = parse_fields(ctx, 2, kFieldCountError);
+  auto fields = parse_subkey_list(ctx, 2, kFieldsWords);
   if (!fields) return;
   std::vector<int64_t> results;
   results.reserve(fields->count);
@@ -666,7 +580,7 @@ void cmd_hpersist(CommandContext& ctx) {
   for (size_t i = 0; i < fields->count; ++i) {
     std::string_view field = ctx.arg(fields->first + i);
     if (!ref || !ref.hash->contains(field)) {
-      results.push_back(kNoField);
+      results.push_back(kNoSubkey);
     } else if (ref.hash->persist(field)) {
       results.push_back(1);
       changed = true;
@@ -694,7 +608,7 @@ std::optional<int64_t> field_expiry_deadline(CommandContext& ctx, FieldExpiry ki
                                              std::string_view arg) {
   const bool seconds = kind == FieldExpiry::kEx || kind == FieldExpiry::kExAt;
   const bool relative = kind == FieldExpiry::kEx || kind == FieldExpiry::kPx;
-  return parse_field_deadline(ctx, arg, seconds, relative ? ctx.now_ms : 0);
+  return parse_subkey_deadline(ctx, arg, seconds, relative ? ctx.now_ms : 0);
 }
 
 // HGETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
@@ -718,7 +632,7 @@ void cmd_hgetex(CommandContext& ctx) {
     kind = FieldExpiry::kPersist;
     fields_pos = 3;
   }
-  auto fields = parse_fields(ctx, fields_pos, kFieldCountError);
+  auto fields = parse_subkey_list(ctx, fields_pos, kFieldsWords);
   if (!fields) return;
 
   ctx.reply.array(fields->count);
@@ -835,7 +749,7 @@ void cmd_hgetdel(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   HashRef ref = lookup_write(ctx, key);
   if (ref.error) return;
-  auto fields = parse_fields(ctx, 2, kFieldCountError);
+  auto fields = parse_subkey_list(ctx, 2, kFieldsWords);
   if (!fields) return;
   ctx.reply.array(fields->count);
   bool changed = false;

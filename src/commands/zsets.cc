@@ -997,9 +997,16 @@ struct Source {
 };
 
 // What one input adds for a member it holds with this score: its weighted
-// score, or under COUNT its weight alone (inf * 0 is NaN, taken as 0).
+// score (inf * 0 is NaN), or under COUNT its weight alone.
 double contribution(double weight, double score, Aggregate agg) {
-  const double value = agg == Aggregate::kCount ? weight : weight * score;
+  return agg == Aggregate::kCount ? weight : weight * score;
+}
+
+// The same with a NaN taken as 0, as the reference server takes every
+// contribution to a union and the first one to an intersection (the later
+// ones go to the aggregate as they are).
+double contribution_or_zero(double weight, double score, Aggregate agg) {
+  const double value = contribution(weight, score, agg);
   return std::isnan(value) ? 0 : value;
 }
 
@@ -1098,7 +1105,7 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
         bool done = false;
         srcs[0].for_each([&](std::string_view member, double score) {
           if (done) return;
-          double total = contribution(srcs[0].weight, score, agg);
+          double total = contribution_or_zero(srcs[0].weight, score, agg);
           for (size_t j = 1; j < srcs.size(); ++j) {
             std::optional<double> other = srcs[j].score(member);
             if (!other) return;
@@ -1117,7 +1124,7 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
     } else {
       for (const Source& s : srcs) {
         s.for_each([&](std::string_view member, double score) {
-          const double value = contribution(s.weight, score, agg);
+          const double value = contribution_or_zero(s.weight, score, agg);
           auto [it, inserted] = acc.emplace(member, value);
           if (!inserted) aggregate_into(&it->second, value, agg);
         });

@@ -164,6 +164,8 @@ void SetValue::fit_hint(size_t size_hint, const SetLimits& limits) {
 
 std::unique_ptr<Collection> SetValue::clone() const {
   auto copy = std::make_unique<SetValue>(kind_, seed_);
+  copy->listpack_ex_ = listpack_ex_;
+  if (ttls_) copy->ttls_ = std::make_unique<SubkeyTtls>(*ttls_);
   copy->ints_ = ints_;
   copy->packed_ = packed_;
   if (kind_ == Kind::kHashtable) {
@@ -196,13 +198,14 @@ size_t SetValue::memory_usage() const {
       bytes += dict_.bucket_count() * sizeof(void*) + dict_.entry_bytes();
       break;
   }
+  if (ttls_) bytes += ttls_->memory_usage();
   return bytes;
 }
 
 Encoding SetValue::encoding() const {
   switch (kind_) {
     case Kind::kIntset: return Encoding::kIntset;
-    case Kind::kListpack: return Encoding::kListpack;
+    case Kind::kListpack: return listpack_ex_ ? Encoding::kListpackEx : Encoding::kListpack;
     case Kind::kHashtable: return Encoding::kHashtable;
   }
   return Encoding::kHashtable;
@@ -255,6 +258,7 @@ bool SetValue::add(std::string_view member, const SetLimits& limits) {
 }
 
 bool SetValue::remove(std::string_view member) {
+  if (ttls_ && ttls_->drop(member) && ttls_->empty()) ttls_.reset();
   switch (kind_) {
     case Kind::kIntset: {
       int64_t v;
@@ -309,7 +313,7 @@ std::string SetValue::random_member(rt::Random& random) {
   return {};
 }
 
-std::string SetValue::pop_random(rt::Random& random) {
+std::string SetValue::take_random(rt::Random& random) {
   assert(!empty());
   switch (kind_) {
     case Kind::kIntset: {
@@ -334,8 +338,17 @@ std::string SetValue::pop_random(rt::Random& random) {
   return {};
 }
 
+std::string SetValue::pop_random(rt::Random& random) {
+  std::string out = take_random(random);
+  if (ttls_ && ttls_->drop(out) && ttls_->empty()) ttls_.reset();
+  return out;
+}
+
 void SetValue::convert(Kind to) {
   if (to == kind_) return;
+  assert((to != Kind::kIntset || !ttls_) && "an intset carries no TTLs");
+  // A listpack rebuilt from a table with TTLs (SPOP) is a listpackex one.
+  if (to == Kind::kListpack && ttls_) listpack_ex_ = true;
   std::vector<std::string> all = members();
   ints_ = IntSet();
   packed_.clear();
@@ -361,6 +374,36 @@ void SetValue::convert(Kind to) {
       for (const std::string& m : all) dict_.insert(m, {});
       break;
   }
+}
+
+// ------------------------------------------------------------ member TTLs
+
+void SetValue::set_expire(std::string_view member, int64_t when_ms, const SetLimits& limits) {
+  if (kind_ == Kind::kIntset) {
+    const bool fits_listpack = size() <= limits.max_listpack_entries &&
+                               max_member_length() <= limits.max_listpack_value;
+    convert(fits_listpack ? Kind::kListpack : Kind::kHashtable);
+  }
+  if (kind_ == Kind::kListpack) listpack_ex_ = true;
+  if (!ttls_) ttls_ = std::make_unique<SubkeyTtls>();
+  ttls_->set(member, when_ms);
+}
+
+bool SetValue::persist(std::string_view member) {
+  if (!ttls_ || !ttls_->drop(member)) return false;
+  if (ttls_->empty()) ttls_.reset();
+  return true;
+}
+
+size_t SetValue::remove_expired(int64_t now_ms, size_t max_members) {
+  size_t removed = 0;
+  while (removed < max_members && has_expired(now_ms)) {
+    // Copied: remove() frees the index entry that holds the name.
+    std::string member = ttls_->next_name();
+    remove(member);
+    ++removed;
+  }
+  return removed;
 }
 
 }  // namespace peregrine::store

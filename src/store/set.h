@@ -19,6 +19,17 @@
 // The limits come in with every add (SetLimits), read from the config by the
 // caller, so CONFIG SET takes effect on the next write to each set.
 //
+// Member expiry (Redis 8.12)
+//   Members may have a TTL, recorded in side indexes (store/subkey_ttls.h)
+//   that exist only while some member has one, so they survive every
+//   conversion. An intset cannot carry TTLs: the first TTL turns it into a
+//   listpack (a hashtable when the listpack limits do not hold it). A
+//   listpack that has had a TTL reports "listpackex" from then on, even once
+//   no member has one. A member whose deadline is <= now is expired: the
+//   commands remove the due members of a set before they look at it
+//   (remove_expired) and the server cron removes the rest. Removing a
+//   member drops its TTL.
+//
 // Members are handed out as std::string_view that live only for the
 // duration of the callback: an intset member is formatted into a buffer, a
 // listpack member may be assembled from its shared prefix and its suffix.
@@ -36,6 +47,7 @@
 #include "runtime/runtime.h"
 #include "store/dict.h"
 #include "store/packed_list.h"
+#include "store/subkey_ttls.h"
 #include "store/value.h"
 
 namespace peregrine::store {
@@ -145,18 +157,43 @@ class SetValue final : public Collection {
   // Longest member in bytes (linear; used when deciding conversions).
   size_t max_member_length() const;
 
+  // ------------------------------------------------------------ member TTLs
+  // Absolute expiry of member in Unix ms, or -1 when it has none (or is not
+  // a member).
+  int64_t expire_at(std::string_view member) const {
+    return ttls_ ? ttls_->get(member) : -1;
+  }
+  // Sets member's absolute expiry; member must be present. An intset first
+  // becomes a listpack, or a hashtable past the listpack limits.
+  void set_expire(std::string_view member, int64_t when_ms, const SetLimits& limits);
+  // Removes member's TTL. Returns whether it had one.
+  bool persist(std::string_view member);
+  // Number of members with a TTL.
+  size_t volatile_count() const { return ttls_ ? ttls_->size() : 0; }
+  // The earliest member deadline, or -1 when no member has a TTL.
+  int64_t next_expiry() const { return ttls_ ? ttls_->next() : -1; }
+  // Whether some member is due at now_ms.
+  bool has_expired(int64_t now_ms) const { return ttls_ && ttls_->due(now_ms); }
+  // Removes up to max_members members whose deadline is <= now_ms,
+  // earliest first. Returns how many it removed.
+  size_t remove_expired(int64_t now_ms, size_t max_members = SIZE_MAX);
+
  private:
   struct NoValue {};
 
   static size_t decimal_length(int64_t v);
+  // Removes and returns a random member, leaving its TTL to the caller.
+  std::string take_random(rt::Random& random);
 
   using Members = FrontCodedList<false, LaneCoding::kPrefix>;
 
   Kind kind_;
+  bool listpack_ex_ = false;  // a listpack that has had a member TTL
   uint64_t seed_;
   IntSet ints_;
   Members packed_;
   Dict<NoValue> dict_;
+  std::unique_ptr<SubkeyTtls> ttls_;  // null, or holds a member
 };
 
 // ------------------------------------------------------------ templates

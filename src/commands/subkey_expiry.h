@@ -1,0 +1,69 @@
+// Pieces shared by the commands that give members of a collection a TTL of
+// their own: hash fields (HEXPIRE and friends, Redis 7.4) and set members
+// (SEXPIRE and friends, Redis 8.12). Both families take the same argument
+// shapes and answer with the same per-member codes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "server/command.h"
+
+namespace peregrine::server {
+
+// Member deadlines are limited to 2^46 - 1 ms since the epoch (year 4199).
+constexpr int64_t kMaxSubkeyDeadlineMs = (int64_t{1} << 46) - 1;
+
+// Per-member results of the *EXPIRE commands.
+constexpr int64_t kNoSubkey = -2;
+constexpr int64_t kConditionNotMet = 0;
+constexpr int64_t kDeadlineSet = 1;
+constexpr int64_t kSubkeyDeleted = 2;
+
+// A TTL argument: a non-negative integer in seconds or milliseconds,
+// relative to base_ms (now, or 0 for absolute times), giving a deadline of
+// at most kMaxSubkeyDeadlineMs. Replies the error and returns nullopt
+// otherwise.
+std::optional<int64_t> parse_subkey_deadline(CommandContext& ctx, std::string_view arg,
+                                             bool seconds, int64_t base_ms);
+
+// A "<KEYWORD> count name ..." tail (FIELDS numfields ... / MEMBERS
+// nummembers ...) starting at argv[pos] and running to the end of the
+// command: the index of the first name and how many there are.
+struct SubkeyList {
+  size_t first = 0;
+  size_t count = 0;
+};
+// The words of a tail's errors: "FIELDS" and "numfields", or "MEMBERS" and
+// "nummembers"; count_error is the reply when the count is not a positive
+// integer.
+struct SubkeyListWords {
+  std::string_view keyword;
+  std::string_view count_name;
+  std::string_view count_error;
+};
+// Parses the tail at pos; it must hold exactly count names. Replies the
+// error and returns nullopt on misuse.
+std::optional<SubkeyList> parse_subkey_list(CommandContext& ctx, size_t pos,
+                                            const SubkeyListWords& words);
+
+// The NX | XX | GT | LT condition of the *EXPIRE commands.
+enum class ExpireCond { kNone, kNx, kXx, kGt, kLt };
+// The condition a word names, or nullopt.
+std::optional<ExpireCond> parse_expire_cond(std::string_view word);
+// Whether the condition lets a member whose deadline is current (-1: none,
+// which counts as never for GT and LT) take the deadline when.
+bool expire_condition_met(ExpireCond cond, int64_t current, int64_t when);
+
+// What the TTL getters answer for a deadline when (-1 for none): -1, or the
+// remaining time (absolute: the deadline itself) in milliseconds or rounded
+// up to seconds.
+int64_t ttl_reply(int64_t when, int64_t now_ms, bool in_ms, bool absolute);
+
+// Replies an array of the given integers.
+void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values);
+
+}  // namespace peregrine::server
