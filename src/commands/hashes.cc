@@ -72,16 +72,10 @@ HashRef lookup_hash(CommandContext& ctx, std::string_view key, bool for_write) {
     ref.error = true;
     return ref;
   }
-  auto& h = v->as<HashValue>();
-  if (h.remove_expired(ctx.now_ms) > 0) {
-    ctx.key_modified(key);
-    if (h.empty()) {
-      ctx.db.remove(key);
-      return ref;
-    }
-  }
+  v = remove_expired_subkeys(ctx, key, v);
+  if (v == nullptr) return ref;
   ref.value = v;
-  ref.hash = &h;
+  ref.hash = &v->as<HashValue>();
   return ref;
 }
 

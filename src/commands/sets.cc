@@ -17,6 +17,16 @@
 // last member deletes the key. The *STORE variants replace the destination
 // whatever it held (dropping its TTL), or delete it when the result is
 // empty.
+//
+// Member expiry (Redis 8.12: SADDEX, SEXPIRE and friends, STTL and friends,
+// SPERSIST) is lazy here as for hash fields: every command removes the due
+// members of each set it touches before looking at it (deleting the key
+// when none are left), so an expired member is invisible to every command,
+// SCARD included; the server cron removes the rest. A member keeps its TTL
+// through SADD (a member that was due is added anew, without one) and SMOVE
+// (which gives the destination's copy the source's TTL, or none); the
+// *STORE commands give each stored member the nearest deadline it has in
+// the inputs that hold it (SDIFFSTORE: its deadline in the first set).
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -29,6 +39,7 @@
 #include <vector>
 
 #include "commands/scan_args.h"
+#include "commands/subkey_expiry.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -79,16 +90,17 @@ Value make_set_value(CommandContext& ctx, std::unique_ptr<SetValue> set) {
   return v;
 }
 
-// Looks key up (for writing: no hit/miss accounting). *out is nullptr when
-// the key is missing. Returns false after replying WRONGTYPE when the key
-// holds another type.
+// Looks key up (for writing: no hit/miss accounting) and removes its due
+// members. *out is nullptr when the key is missing (or lost its last member
+// to expiry). Returns false after replying WRONGTYPE when the key holds
+// another type.
 bool lookup_set(CommandContext& ctx, std::string_view key, bool for_write, Obj** out) {
   Obj* v = for_write ? ctx.lookup_write(key) : ctx.lookup_read(key);
   if (v != nullptr && v->type() != ObjType::kSet) {
     ctx.wrong_type();
     return false;
   }
-  *out = v;
+  *out = remove_expired_subkeys(ctx, key, v);
   return true;
 }
 
@@ -200,6 +212,25 @@ std::unique_ptr<SetValue> union_or_diff(CommandContext& ctx, const std::vector<S
   return result;
 }
 
+// Gives each member of a *STORE result the deadline it has in the inputs:
+// the nearest among the sets that hold it (a set where it has none counts
+// as never), or for a difference its deadline in the first set.
+void carry_ttls(CommandContext& ctx, const std::vector<SetValue*>& sets, bool first_only,
+                SetValue* result) {
+  bool any = false;
+  for (const SetValue* s : sets) any = any || (s != nullptr && s->volatile_count() > 0);
+  if (!any) return;
+  const SetLimits limits = set_limits(ctx);
+  for (const std::string& m : result->members()) {
+    int64_t nearest = -1;
+    for (size_t i = 0; i < (first_only ? 1 : sets.size()); ++i) {
+      const int64_t when = sets[i] != nullptr ? sets[i]->expire_at(m) : -1;
+      if (when >= 0 && (nearest < 0 || when < nearest)) nearest = when;
+    }
+    if (nearest >= 0) result->set_expire(m, nearest, limits);
+  }
+}
+
 // Stores result under dst for the *STORE commands (replacing any value and
 // its TTL), or deletes dst when result is empty; replies the result size.
 void store_result(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetValue> result) {
@@ -298,21 +329,30 @@ void cmd_smove(CommandContext& ctx) {
   if (src->type() != ObjType::kSet || (dst != nullptr && dst->type() != ObjType::kSet)) {
     return ctx.wrong_type();
   }
-  if (src == dst) return ctx.reply.integer(set_of(src).contains(member) ? 1 : 0);
+  const bool same = src == dst;
+  src = remove_expired_subkeys(ctx, src_key, src);
+  dst = same ? src : remove_expired_subkeys(ctx, dst_key, dst);
+  if (src == nullptr) return ctx.reply.integer(0);
+  if (same) return ctx.reply.integer(set_of(src).contains(member) ? 1 : 0);
+  const int64_t deadline = set_of(src).expire_at(member);
   if (!set_of(src).remove(member)) return ctx.reply.integer(0);
   if (set_of(src).empty()) ctx.db.remove(src_key);
   ctx.key_modified(src_key);
 
+  // The member arrives with the TTL it had in the source, or none.
   const SetLimits limits = set_limits(ctx);
   if (dst == nullptr) {
     auto set = SetValue::for_first_member(member, 1, limits, new_seed(ctx));
     set->add(member, limits);
-    ctx.db.set(dst_key, make_set_value(ctx, std::move(set)));
-    ctx.key_modified(dst_key);
-  } else if (set_of(dst).add(member, limits)) {
-    dst->set_encoding(set_of(dst).encoding());
-    ctx.key_modified(dst_key);
+    dst = ctx.db.set(dst_key, make_set_value(ctx, std::move(set)));
+  } else {
+    set_of(dst).add(member, limits);
   }
+  SetValue& to = set_of(dst);
+  if (deadline >= 0) to.set_expire(member, deadline, limits);
+  else to.persist(member);
+  dst->set_encoding(to.encoding());
+  ctx.key_modified(dst_key);
   ctx.reply.integer(1);
 }
 
@@ -443,6 +483,7 @@ void cmd_sinterstore(CommandContext& ctx) {
       result->size() <= limits.max_intset_entries) {
     result->convert(SetValue::Kind::kIntset);
   }
+  carry_ttls(ctx, sets, /*first_only=*/false, result.get());
   store_result(ctx, ctx.arg(1), std::move(result));
 }
 
@@ -543,7 +584,9 @@ void cmd_sunion(CommandContext& ctx) {
 void cmd_sunionstore(CommandContext& ctx) {
   std::vector<SetValue*> sets;
   if (!collect_sets(ctx, 2, ctx.argc(), /*for_write=*/true, &sets)) return;
-  store_result(ctx, ctx.arg(1), union_or_diff(ctx, sets, SetOp::kUnion));
+  auto result = union_or_diff(ctx, sets, SetOp::kUnion);
+  carry_ttls(ctx, sets, /*first_only=*/false, result.get());
+  store_result(ctx, ctx.arg(1), std::move(result));
 }
 
 // SDIFF key [key ...]
@@ -557,7 +600,9 @@ void cmd_sdiff(CommandContext& ctx) {
 void cmd_sdiffstore(CommandContext& ctx) {
   std::vector<SetValue*> sets;
   if (!collect_sets(ctx, 2, ctx.argc(), /*for_write=*/true, &sets)) return;
-  store_result(ctx, ctx.arg(1), union_or_diff(ctx, sets, SetOp::kDiff));
+  auto result = union_or_diff(ctx, sets, SetOp::kDiff);
+  carry_ttls(ctx, sets, /*first_only=*/true, result.get());
+  store_result(ctx, ctx.arg(1), std::move(result));
 }
 
 // ------------------------------------------------------------ SSCAN
@@ -597,6 +642,255 @@ void cmd_sscan(CommandContext& ctx) {
   ctx.reply.bulk(std::to_string(cursor));
   ctx.reply.array(found.size());
   for (const std::string& m : found) ctx.reply.bulk(m);
+}
+
+// ------------------------------------------------------------ member expiry
+
+// The "MEMBERS nummembers member ..." block of SADDEX and SEXPIRE and
+// friends, which may stand anywhere after the fixed arguments, options
+// before or after it: parses it at argv[*i] (the MEMBERS word), moving *i
+// past it. Replies the error and returns false when it is malformed.
+bool parse_members_block(CommandContext& ctx, size_t* i, std::string_view count_error,
+                         SubkeyList* out) {
+  if (out->count != 0) {
+    ctx.reply.error("ERR MEMBERS keyword specified multiple times");
+    return false;
+  }
+  int64_t n = 0;
+  if (*i + 1 >= ctx.argc()) {
+    ctx.reply.error("ERR wrong number of arguments");
+    return false;
+  }
+  if (!parse_int64(ctx.arg(*i + 1), &n) || n < 1 || n > std::numeric_limits<int32_t>::max()) {
+    ctx.reply.error(count_error);
+    return false;
+  }
+  if (static_cast<uint64_t>(n) > ctx.argc() - *i - 2) {
+    ctx.reply.error("ERR wrong number of arguments");
+    return false;
+  }
+  out->first = *i + 2;
+  out->count = static_cast<size_t>(n);
+  *i += 2 + out->count;
+  return true;
+}
+
+void unknown_argument(CommandContext& ctx, std::string_view arg) {
+  ctx.reply.error("ERR unknown argument: " + std::string(arg));
+}
+
+// SADDEX key [MNX | MXX] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms |
+//        KEEPTTL] MEMBERS nummembers member [member ...]
+// (Redis 8.12.) Adds the members, giving each the deadline, or keeping an
+// existing member's TTL (KEEPTTL), or clearing it (no expiry option). MNX:
+// only when none of them is a member; MXX: only when all are. Replies 1,
+// or 0 when the condition stopped it. A deadline already due removes the
+// members that exist and adds none. The arguments are checked before the
+// key's type.
+void cmd_saddex(CommandContext& ctx) {
+  enum class Cond { kNone, kMnx, kMxx } cond = Cond::kNone;
+  bool expiry_given = false;
+  bool keep_ttl = false;
+  std::optional<int64_t> deadline;
+  SubkeyList members;
+  for (size_t i = 2; i < ctx.argc();) {
+    std::string_view word = ctx.arg(i);
+    const bool ex = equals_nocase(word, "ex"), px = equals_nocase(word, "px");
+    const bool exat = equals_nocase(word, "exat"), pxat = equals_nocase(word, "pxat");
+    if (equals_nocase(word, "members")) {
+      if (!parse_members_block(ctx, &i, "ERR invalid number of members", &members)) return;
+    } else if (equals_nocase(word, "mnx") || equals_nocase(word, "mxx")) {
+      if (cond != Cond::kNone) {
+        return ctx.reply.error("ERR Only one of MXX or MNX arguments can be specified");
+      }
+      cond = equals_nocase(word, "mnx") ? Cond::kMnx : Cond::kMxx;
+      ++i;
+    } else if (ex || px || exat || pxat || equals_nocase(word, "keepttl")) {
+      if (expiry_given) {
+        return ctx.reply.error(
+            "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
+      }
+      expiry_given = true;
+      if (!ex && !px && !exat && !pxat) {
+        keep_ttl = true;
+        ++i;
+        continue;
+      }
+      if (i + 1 >= ctx.argc()) return ctx.reply.error("ERR missing expire time");
+      deadline = parse_subkey_deadline(ctx, ctx.arg(i + 1), ex || exat,
+                                       ex || px ? ctx.now_ms : 0);
+      if (!deadline) return;
+      i += 2;
+    } else {
+      return unknown_argument(ctx, word);
+    }
+  }
+  if (members.count == 0) return ctx.reply.error("ERR missing MEMBERS argument");
+
+  std::string_view key = ctx.arg(1);
+  Obj* v = nullptr;
+  if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
+  if (cond != Cond::kNone) {
+    for (size_t j = 0; j < members.count; ++j) {
+      const bool present = v != nullptr && set_of(v).contains(ctx.arg(members.first + j));
+      if (present == (cond == Cond::kMnx)) return ctx.reply.integer(0);
+    }
+  }
+  if (deadline && *deadline <= ctx.now_ms) {
+    bool removed = false;
+    for (size_t j = 0; j < members.count && v != nullptr; ++j) {
+      removed = set_of(v).remove(ctx.arg(members.first + j)) || removed;
+    }
+    if (removed) {
+      if (set_of(v).empty()) ctx.db.remove(key);
+      ctx.key_modified(key);
+    }
+    return ctx.reply.integer(1);
+  }
+  const SetLimits limits = set_limits(ctx);
+  if (v == nullptr) {
+    v = ctx.db.set(key, make_set_value(ctx, SetValue::for_first_member(
+                                                 ctx.arg(members.first), members.count,
+                                                 limits, new_seed(ctx))));
+  } else {
+    set_of(v).fit_hint(members.count, limits);
+  }
+  SetValue& set = set_of(v);
+  for (size_t j = 0; j < members.count; ++j) {
+    std::string_view m = ctx.arg(members.first + j);
+    set.add(m, limits);
+    if (deadline) set.set_expire(m, *deadline, limits);
+    else if (!keep_ttl) set.persist(m);
+  }
+  v->set_encoding(set.encoding());
+  ctx.key_modified(key);
+  ctx.reply.integer(1);
+}
+
+// Shared by SEXPIRE, SPEXPIRE, SEXPIREAT and SPEXPIREAT:
+//   key time [NX | XX | GT | LT] MEMBERS nummembers member [member ...]
+// with the condition before or after the MEMBERS block. The time is in
+// seconds or milliseconds, relative to base_ms (now, or 0 for the *AT
+// forms). Per member: -2 when missing, 0 when the condition stops it, 2
+// when the deadline is already due (the member is removed), else 1.
+void sexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
+  std::string_view key = ctx.arg(1);
+  Obj* v = nullptr;
+  if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
+  std::optional<int64_t> when = parse_subkey_deadline(ctx, ctx.arg(2), seconds, base_ms);
+  if (!when) return;
+  ExpireCond cond = ExpireCond::kNone;
+  SubkeyList members;
+  for (size_t i = 3; i < ctx.argc();) {
+    std::string_view word = ctx.arg(i);
+    if (equals_nocase(word, "members")) {
+      if (!parse_members_block(ctx, &i, "ERR Parameter `numMembers` should be greater than 0",
+                               &members)) {
+        return;
+      }
+    } else if (std::optional<ExpireCond> c = parse_expire_cond(word)) {
+      if (cond != ExpireCond::kNone) {
+        return ctx.reply.error("ERR Multiple condition flags specified");
+      }
+      cond = *c;
+      ++i;
+    } else {
+      return unknown_argument(ctx, word);
+    }
+  }
+  if (members.count == 0) return ctx.reply.error("ERR missing MEMBERS argument");
+
+  const SetLimits limits = set_limits(ctx);
+  std::vector<int64_t> results;
+  results.reserve(members.count);
+  bool changed = false;
+  for (size_t j = 0; j < members.count; ++j) {
+    std::string_view m = ctx.arg(members.first + j);
+    if (v == nullptr || !set_of(v).contains(m)) {
+      results.push_back(kNoSubkey);
+    } else if (!expire_condition_met(cond, set_of(v).expire_at(m), *when)) {
+      results.push_back(kConditionNotMet);
+    } else if (*when <= ctx.now_ms) {
+      set_of(v).remove(m);
+      results.push_back(kSubkeyDeleted);
+      changed = true;
+    } else {
+      set_of(v).set_expire(m, *when, limits);
+      results.push_back(kDeadlineSet);
+      changed = true;
+    }
+  }
+  if (changed) {
+    if (set_of(v).empty()) ctx.db.remove(key);
+    else v->set_encoding(set_of(v).encoding());
+    ctx.key_modified(key);
+  }
+  reply_integers(ctx, results);
+}
+
+void cmd_sexpire(CommandContext& ctx) { sexpire_generic(ctx, ctx.now_ms, /*seconds=*/true); }
+void cmd_spexpire(CommandContext& ctx) { sexpire_generic(ctx, ctx.now_ms, /*seconds=*/false); }
+void cmd_sexpireat(CommandContext& ctx) { sexpire_generic(ctx, 0, /*seconds=*/true); }
+void cmd_spexpireat(CommandContext& ctx) { sexpire_generic(ctx, 0, /*seconds=*/false); }
+
+constexpr SubkeyListWords kMembersWords{"MEMBERS", "nummembers",
+                                        "ERR Number of members must be a positive integer"};
+
+// Shared by STTL, SPTTL, SEXPIRETIME and SPEXPIRETIME:
+//   key MEMBERS nummembers member [member ...]
+// Per member: -2 when missing, -1 without TTL, else the remaining time (or
+// the absolute deadline), in milliseconds or rounded up to seconds.
+void sttl_generic(CommandContext& ctx, bool in_ms, bool absolute) {
+  Obj* v = nullptr;
+  if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
+  auto members = parse_subkey_list(ctx, 2, kMembersWords);
+  if (!members) return;
+  std::vector<int64_t> results;
+  results.reserve(members->count);
+  for (size_t j = 0; j < members->count; ++j) {
+    std::string_view m = ctx.arg(members->first + j);
+    if (v == nullptr || !set_of(v).contains(m)) {
+      results.push_back(kNoSubkey);
+    } else {
+      results.push_back(ttl_reply(set_of(v).expire_at(m), ctx.now_ms, in_ms, absolute));
+    }
+  }
+  reply_integers(ctx, results);
+}
+
+void cmd_sttl(CommandContext& ctx) { sttl_generic(ctx, /*in_ms=*/false, /*absolute=*/false); }
+void cmd_spttl(CommandContext& ctx) { sttl_generic(ctx, /*in_ms=*/true, /*absolute=*/false); }
+void cmd_sexpiretime(CommandContext& ctx) {
+  sttl_generic(ctx, /*in_ms=*/false, /*absolute=*/true);
+}
+void cmd_spexpiretime(CommandContext& ctx) {
+  sttl_generic(ctx, /*in_ms=*/true, /*absolute=*/true);
+}
+
+// SPERSIST key MEMBERS nummembers member [member ...]
+// Per member: -2 when missing, -1 without TTL, 1 when the TTL was removed.
+void cmd_spersist(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  Obj* v = nullptr;
+  if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
+  auto members = parse_subkey_list(ctx, 2, kMembersWords);
+  if (!members) return;
+  std::vector<int64_t> results;
+  results.reserve(members->count);
+  bool changed = false;
+  for (size_t j = 0; j < members->count; ++j) {
+    std::string_view m = ctx.arg(members->first + j);
+    if (v == nullptr || !set_of(v).contains(m)) {
+      results.push_back(kNoSubkey);
+    } else if (set_of(v).persist(m)) {
+      results.push_back(1);
+      changed = true;
+    } else {
+      results.push_back(-1);
+    }
+  }
+  if (changed) ctx.key_modified(key);
+  reply_integers(ctx, results);
 }
 
 }  // namespace
@@ -707,6 +1001,47 @@ void register_set_commands(CommandTable& t) {
          .complexity = "O(1) per call; O(N) for a whole walk back to cursor 0, over N "
                        "members.",
          .handler = &cmd_sscan});
+  t.add({.name = "saddex", .arity = -5, .flags = kWrite | kOom | kFast, .acl = kAcl,
+         .first_key = 1, .last_key = 1, .key_step = 1, .group = "set", .since = "8.12.0",
+         .summary = "Adds members to a set and optionally sets their expiration.",
+         .complexity = "O(N) where N is the number of members being added.",
+         .handler = &cmd_saddex});
+  struct ExpiryCommand {
+    const char* name;
+    int arity;
+    uint32_t flags;
+    const char* summary;
+    CommandHandler handler;
+  };
+  constexpr uint32_t kTtlWrite = kWrite | kFast;
+  constexpr uint32_t kTtlRead = kRead | kFast;
+  const ExpiryCommand expiry[] = {
+      {"sexpire", -6, kTtlWrite, "Sets the expiration of set members, in seconds.",
+       &cmd_sexpire},
+      {"spexpire", -6, kTtlWrite, "Sets the expiration of set members, in milliseconds.",
+       &cmd_spexpire},
+      {"sexpireat", -6, kTtlWrite,
+       "Sets the expiration of set members as a Unix time in seconds.", &cmd_sexpireat},
+      {"spexpireat", -6, kTtlWrite,
+       "Sets the expiration of set members as a Unix time in milliseconds.", &cmd_spexpireat},
+      {"sttl", -5, kTtlRead, "Returns the remaining time to live of set members, in seconds.",
+       &cmd_sttl},
+      {"spttl", -5, kTtlRead,
+       "Returns the remaining time to live of set members, in milliseconds.", &cmd_spttl},
+      {"sexpiretime", -5, kTtlRead,
+       "Returns the expiration of set members as a Unix time in seconds.", &cmd_sexpiretime},
+      {"spexpiretime", -5, kTtlRead,
+       "Returns the expiration of set members as a Unix time in milliseconds.",
+       &cmd_spexpiretime},
+      {"spersist", -5, kTtlWrite, "Removes the expiration of set members.", &cmd_spersist},
+  };
+  for (const ExpiryCommand& c : expiry) {
+    t.add({.name = c.name, .arity = c.arity, .flags = c.flags, .acl = kAcl, .first_key = 1,
+           .last_key = 1, .key_step = 1, .group = "set", .since = "8.12.0",
+           .summary = c.summary,
+           .complexity = "O(N) where N is the number of specified members.",
+           .handler = c.handler});
+  }
 }
 
 }  // namespace peregrine::server

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/subkey_expiry.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/server.h"
@@ -140,7 +141,8 @@ std::vector<Element> load_elements(const Obj* v) {
 void sort_generic(CommandContext& ctx, bool read_only) {
   SortOptions o;
   if (!parse_sort_options(ctx, read_only, &o)) return;
-  Obj* src = ctx.lookup_read(ctx.arg(1));
+  // A set loses its due members first, as in the set commands.
+  Obj* src = remove_expired_subkeys(ctx, ctx.arg(1), ctx.lookup_read(ctx.arg(1)));
   if (src && src->type() != ObjType::kList && src->type() != ObjType::kSet &&
       src->type() != ObjType::kZSet)
     return ctx.wrong_type();

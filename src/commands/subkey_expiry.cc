@@ -3,6 +3,9 @@
 #include <string>
 
 #include "commands/util.h"
+#include "store/db.h"
+#include "store/hash.h"
+#include "store/set.h"
 
 namespace peregrine::server {
 
@@ -71,6 +74,39 @@ int64_t ttl_reply(int64_t when, int64_t now_ms, bool in_ms, bool absolute) {
   if (when == -1) return -1;
   const int64_t base = absolute ? 0 : now_ms;
   return in_ms ? when - base : (when - base + 999) / 1000;
+}
+
+namespace {
+
+// Removes the due members of c; false when none was due.
+template <typename Collection>
+bool remove_due(Collection& c, int64_t now_ms, store::Obj* v) {
+  if (!c.has_expired(now_ms)) return false;
+  c.remove_expired(now_ms);
+  if (!c.empty()) v->set_encoding(c.encoding());
+  return true;
+}
+
+}  // namespace
+
+store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, store::Obj* v) {
+  if (v == nullptr) return nullptr;
+  bool removed = false;
+  bool empty = false;
+  if (v->type() == store::ObjType::kHash) {
+    auto& h = v->as<store::HashValue>();
+    removed = remove_due(h, ctx.now_ms, v);
+    empty = h.empty();
+  } else if (v->type() == store::ObjType::kSet) {
+    auto& s = v->as<store::SetValue>();
+    removed = remove_due(s, ctx.now_ms, v);
+    empty = s.empty();
+  }
+  if (!removed) return v;
+  ctx.key_modified(key);
+  if (!empty) return v;
+  ctx.db.remove(key);
+  return nullptr;
 }
 
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values) {

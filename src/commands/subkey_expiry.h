@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/command.h"
+#include "store/obj.h"
 
 namespace peregrine::server {
 
@@ -62,6 +63,11 @@ bool expire_condition_met(ExpireCond cond, int64_t current, int64_t when);
 // remaining time (absolute: the deadline itself) in milliseconds or rounded
 // up to seconds.
 int64_t ttl_reply(int64_t when, int64_t now_ms, bool in_ms, bool absolute);
+
+// Removes the due members of the hash or set v stored under key (any other
+// type is left alone), reporting the key as modified when some were due.
+// Returns v, or nullptr once the key was deleted for having none left.
+store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, store::Obj* v);
 
 // Replies an array of the given integers.
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values);

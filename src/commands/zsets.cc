@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "commands/scan_args.h"
+#include "commands/subkey_expiry.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -1042,7 +1043,9 @@ void zsetop_generic(CommandContext& ctx, std::optional<std::string_view> dst, si
   size_t i = numkeys_idx + 1;
   for (Source& s : srcs) {
     std::string_view key = ctx.arg(i++);
+    // A set input loses its due members first, as in the set commands.
     Obj* v = dst ? ctx.lookup_write(key) : ctx.lookup_read(key);
+    v = remove_expired_subkeys(ctx, key, v);
     if (v == nullptr) continue;
     if (v->type() == ObjType::kZSet) s.zset = &v->as<ZSetValue>();
     else if (v->type() == ObjType::kSet) s.set = &v->as<SetValue>();

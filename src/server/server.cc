@@ -8,6 +8,7 @@
 #include "server/client.h"
 #include "server/memory.h"
 #include "store/hash.h"
+#include "store/set.h"
 
 namespace peregrine::server {
 namespace {
@@ -209,10 +210,30 @@ void Server::active_expire_cycle(int64_t now_ms) {
   expire_hash_fields_step(now_ms);
 }
 
-// Active expiry of hash fields: a resumable walk over each db's keys (a
-// bounded number of scan steps per tick) removes due fields of the hashes it
-// meets, and the hashes left empty. Lazy expiry in the hash commands keeps
-// replies exact; this frees the memory of fields nobody reads.
+// Active expiry of hash fields and set members: a resumable walk over each
+// db's keys (a bounded number of scan steps per tick) removes due members of
+// the hashes and sets it meets, and the collections left empty. Lazy expiry
+// in the commands keeps replies exact; this frees the memory of members
+// nobody reads.
+namespace {
+
+// Calls fn(collection) with the HashValue or SetValue of v; false for any
+// other type.
+template <typename F>
+bool with_subkey_collection(store::Obj& v, F&& fn) {
+  if (v.type() == store::ObjType::kHash) {
+    fn(v.as<store::HashValue>());
+    return true;
+  }
+  if (v.type() == store::ObjType::kSet) {
+    fn(v.as<store::SetValue>());
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void Server::expire_hash_fields_step(int64_t now_ms) {
   constexpr int kScanStepsPerDb = 16;
   constexpr size_t kFieldsPerTick = 200;
@@ -225,24 +246,29 @@ void Server::expire_hash_fields_step(int64_t now_ms) {
     uint64_t& cursor = hash_field_cursors_[d];
     for (int step = 0; step < kScanStepsPerDb; ++step) {
       cursor = db.scan(cursor, [&](std::string_view key, store::Obj& v) {
-        if (v.type() != store::ObjType::kHash) return;
-        int64_t next = v.as<store::HashValue>().next_expiry();
-        if (next >= 0 && next <= now_ms) due.emplace_back(key);
+        with_subkey_collection(v, [&](const auto& c) {
+          if (c.has_expired(now_ms)) due.emplace_back(key);
+        });
       });
       if (cursor == 0) break;
     }
     for (const std::string& key : due) {
       store::Obj* v = db.lookup(key, now_ms, {.touch = false});
-      if (!v || v->type() != store::ObjType::kHash || budget == 0) continue;
-      size_t removed = v->as<store::HashValue>().remove_expired(now_ms, budget);
+      if (!v || budget == 0) continue;
+      size_t removed = 0;
+      bool empty = false;
+      with_subkey_collection(*v, [&](auto& c) {
+        removed = c.remove_expired(now_ms, budget);
+        empty = c.empty();
+        if (!empty) v->set_encoding(c.encoding());
+      });
       budget -= std::min(budget, removed);
       if (removed == 0) continue;
-      CODE_PROBE(runtime_, true, "active expiry removed hash fields");
-      if (v->as<store::HashValue>().empty()) {
-        db.remove(key);
-      } else {
-        v->set_encoding(v->as<store::HashValue>().encoding());
-      }
+      CODE_PROBE(runtime_, v->type() == store::ObjType::kHash,
+                 "active expiry removed hash fields");
+      CODE_PROBE(runtime_, v->type() == store::ObjType::kSet,
+                 "active expiry removed set members");
+      if (empty) db.remove(key);
       touch_watched_key(db.index(), key);
       stats_.dirty++;
     }
