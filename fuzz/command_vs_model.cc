@@ -157,7 +157,16 @@ std::vector<std::string> decode_hash(Bytes& b) {
 
 std::vector<std::string> decode_set(Bytes& b) {
   std::string k = key_of(b, 's');
-  switch (b.next() % 12) {
+  switch (b.next() % 16) {
+    case 12: return {"SPEXPIRE", k, small(b), "MEMBERS", "1", b.value()};
+    case 13: return {"SPTTL", k, "MEMBERS", "2", b.value(), b.value()};
+    case 14: return {"SPERSIST", k, "MEMBERS", "1", b.value()};
+    case 15: {
+      static const char* kCond[] = {"MNX", "MXX", "KEEPTTL", "PX"};
+      const char* opt = kCond[b.next() % 4];
+      if (opt[0] == 'P') return {"SADDEX", k, "PX", small(b), "MEMBERS", "2", b.value(), b.value()};
+      return {"SADDEX", k, opt, "MEMBERS", "1", b.value()};
+    }
     case 9: return {"SMISMEMBER", k, b.value(), b.value()};
     case 10: return {"SINTERSTORE", key_of(b, 's'), k, key_of(b, 's')};
     case 11: return {"SINTERCARD", "2", k, key_of(b, 's'), "LIMIT", std::to_string(b.next() % 3)};
@@ -294,7 +303,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case 3:
         argv = decode_set(b);
-        want = sets.apply(argv);
+        want = sets.apply(argv, engine.now_ms());
         break;
       default:
         argv = decode_zset(b);

@@ -188,4 +188,202 @@ TEST(SetsVsModel, RandomCommandSequences) {
   EXPECT_TRUE(ok);
 }
 
+
+// ------------------------------------------------------------ member expiry
+
+// A few members, so TTL commands meet the members the others add.
+rc::Gen<std::string> gen_ttl_member() {
+  return rc::gen::element<std::string>("1", "2", "a", "b", "c", "300");
+}
+
+rc::Gen<V> gen_ttl_members() {
+  return rc::gen::mapcat(rc::gen::inRange(1, 4), [](int n) {
+    return rc::gen::container<V>(static_cast<size_t>(n), gen_ttl_member());
+  });
+}
+
+// "MEMBERS n m..." with n usually right, now and then off by one.
+V members_block(const V& ms, int delta) {
+  V v{"MEMBERS", std::to_string(static_cast<int>(ms.size()) + delta)};
+  return cat(v, ms);
+}
+
+// A TTL argument: relative seconds or ms, or an absolute time written as a
+// placeholder ("@ms:N" / "@s:N", N ms from now) resolved when the step runs;
+// sometimes in the past, zero, negative or not a number.
+rc::Gen<std::string> gen_time(bool absolute, bool seconds) {
+  if (absolute) {
+    return rc::gen::weightedOneOf<std::string>({
+        {6, rc::gen::map(rc::gen::inRange(-3000, 9000),
+                         [seconds](int ms) {
+                           return (seconds ? "@s:" : "@ms:") + std::to_string(ms);
+                         })},
+        {1, rc::gen::element<std::string>("0", "1", "-1", "x", "99999999999999999")},
+    });
+  }
+  return rc::gen::weightedOneOf<std::string>({
+      {6, rc::gen::map(rc::gen::inRange(0, seconds ? 9 : 9000),
+                       [](int t) { return std::to_string(t); })},
+      {1, rc::gen::element<std::string>("-1", "x", "70368744177664")},
+  });
+}
+
+rc::Gen<V> gen_ttl_command() {
+  auto k = rc::gen::weightedOneOf<std::string>(
+      {{8, rc::gen::element<std::string>("s0", "s1")}, {1, rc::gen::just(std::string("str"))}});
+  // Weighted towards the TTL commands and the readers of TTLs.
+  return rc::gen::weightedOneOf<V>({
+      {3, rc::gen::apply(
+          [](std::string key, std::string cond, std::string opt, std::string t, V ms,
+             int delta) {
+            V v{"SADDEX", key};
+            if (!cond.empty()) v.push_back(cond);
+            if (!opt.empty()) v.push_back(opt);
+            if (opt != "" && opt != "KEEPTTL") v.push_back(t);
+            return cat(v, members_block(ms, delta));
+          },
+          k, rc::gen::element<std::string>("", "", "MNX", "MXX"),
+          rc::gen::element<std::string>("", "EX", "PX", "PXAT", "EXAT", "KEEPTTL"),
+          rc::gen::oneOf(gen_time(false, false), gen_time(true, false)), gen_ttl_members(),
+          rc::gen::weightedOneOf<int>({{8, rc::gen::just(0)}, {1, rc::gen::just(1)}}))},
+      {4, rc::gen::apply(
+          [](std::string key, int form, std::string rel, std::string abs, std::string cond,
+             bool cond_last, V ms) {
+            static const char* kNames[] = {"SEXPIRE", "SPEXPIRE", "SEXPIREAT", "SPEXPIREAT"};
+            V v{kNames[form], key, form >= 2 ? abs : rel};
+            if (!cond.empty() && !cond_last) v.push_back(cond);
+            v = cat(v, members_block(ms, 0));
+            if (!cond.empty() && cond_last) v.push_back(cond);
+            return v;
+          },
+          k, rc::gen::inRange(0, 4), gen_time(false, true), gen_time(true, false),
+          rc::gen::element<std::string>("", "", "NX", "XX", "GT", "LT"),
+          rc::gen::arbitrary<bool>(), gen_ttl_members())},
+      {4, rc::gen::apply(
+          [](std::string name, std::string key, V ms, int delta) {
+            return cat({name, key}, members_block(ms, delta));
+          },
+          rc::gen::element<std::string>("STTL", "SPTTL", "SEXPIRETIME", "SPEXPIRETIME",
+                                        "SPERSIST"),
+          k, gen_ttl_members(),
+          rc::gen::weightedOneOf<int>({{8, rc::gen::just(0)}, {1, rc::gen::just(-1)}}))},
+      {3, rc::gen::apply([](std::string key, V ms) { return cat({"SADD", key}, ms); }, k,
+                     gen_ttl_members())},
+      {1, rc::gen::apply([](std::string key, V ms) { return cat({"SREM", key}, ms); }, k,
+                     gen_ttl_members())},
+      {4, rc::gen::apply([](std::string a, std::string b, std::string m) { return V{"SMOVE", a, b, m}; },
+                     k, k, gen_ttl_member())},
+      {2, rc::gen::apply([](std::string op, std::string d, std::string a, std::string b) {
+                       return V{op, d, a, b};
+                     },
+                     rc::gen::element<std::string>("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"),
+                     rc::gen::element<std::string>("s0", "s1", "s2"), k, k)},
+      {1, rc::gen::apply([](std::string key) { return V{"SMEMBERS", key}; },
+                     rc::gen::element<std::string>("s0", "s1", "s2"))},
+      {1, rc::gen::apply([](std::string key) { return V{"SCARD", key}; },
+                     rc::gen::element<std::string>("s0", "s1", "s2"))},
+      {1, rc::gen::apply([](std::string key) { return V{"EXISTS", key}; },
+                     rc::gen::element<std::string>("s0", "s1", "s2"))},
+      {3, rc::gen::apply([](std::string key) { return V{"STTL", key, "MEMBERS", "3", "1", "a", "c"}; },
+                     rc::gen::element<std::string>("s0", "s1", "s2"))},
+      {1, rc::gen::just(V{"SET", "str", "v"})},
+  });
+}
+
+// Replaces the "@ms:N" / "@s:N" placeholders with absolute times.
+V resolve_times(V argv, int64_t now_ms) {
+  for (std::string& a : argv) {
+    if (a.rfind("@ms:", 0) == 0) a = std::to_string(now_ms + std::stoll(a.substr(4)));
+    else if (a.rfind("@s:", 0) == 0) a = std::to_string((now_ms + std::stoll(a.substr(3))) / 1000);
+  }
+  return argv;
+}
+
+// Sequences of member-expiry commands and the commands that must respect
+// TTLs, with the clock moving between them, against the model.
+TEST(SetsVsModel, MemberExpirySequences) {
+  bool ok = rc::check("engine and model agree on set member TTLs", [] {
+    peregrine::server::Config config;
+    config.set_max_listpack_entries = *rc::gen::element<int64_t>(128, 2);
+    EngineHarness engine(*rc::gen::arbitrary<uint32_t>(), config);
+    SetModel model;
+    const int n = *rc::gen::inRange(10, 120);
+    for (int i = 0; i < n; ++i) {
+      engine.advance_ms(*rc::gen::weightedOneOf<int>({{3, rc::gen::just(0)},
+                                                       {2, rc::gen::inRange(1, 1500)},
+                                                       {1, rc::gen::inRange(1500, 6000)}}));
+      const V argv = resolve_times(*gen_ttl_command(), engine.now_ms());
+      const std::string name = lower(argv[0]);
+      const std::string got = sorted_reply(name, engine.run(argv));
+      const std::string want = model.apply(argv, engine.now_ms());
+      if (got != want) {
+        std::string shown;
+        for (const std::string& a : argv) shown += "[" + a + "]";
+        RC_FAIL(shown + "\n  engine: " + got + "\n  model:  " + want);
+      }
+    }
+  });
+  EXPECT_TRUE(ok);
+}
+
+// The documented examples of STTL, SPTTL, SEXPIRETIME, SPEXPIRETIME and
+// SPERSIST (the absolute times there depend on the day they were taken:
+// here the clock reads 1792684127589 ms).
+TEST(SetsVsModel, MemberExpiryDocumentedExamples) {
+  EngineHarness engine(1);
+  engine.advance_ms(1792684127589 - engine.now_ms());
+  SetModel model;
+  auto both = [&](const V& argv, const std::string& want) {
+    EXPECT_EQ(engine.run(argv), want) << argv[0];
+    EXPECT_EQ(model.apply(argv, engine.now_ms()), want) << argv[0];
+  };
+  both({"STTL", "no-key", "MEMBERS", "2", "member1", "member2"}, "*2\r\n:-2\r\n:-2\r\n");
+  both({"SADD", "myset", "member1", "member2"}, ":2\r\n");
+  both({"SEXPIRE", "myset", "300", "MEMBERS", "2", "member1", "member3"}, "*2\r\n:1\r\n:-2\r\n");
+  both({"STTL", "myset", "MEMBERS", "3", "member1", "member2", "member3"},
+       "*3\r\n:300\r\n:-1\r\n:-2\r\n");
+  both({"SEXPIRETIME", "myset", "MEMBERS", "3", "member1", "member2", "member3"},
+       "*3\r\n:1792684428\r\n:-1\r\n:-2\r\n");
+  both({"SPEXPIRETIME", "myset", "MEMBERS", "1", "member1"}, "*1\r\n:1792684427589\r\n");
+  engine.advance_ms(7);
+  both({"SPTTL", "myset", "MEMBERS", "3", "member1", "member2", "member3"},
+       "*3\r\n:299993\r\n:-1\r\n:-2\r\n");
+  both({"SEXPIRE", "myset", "300", "MEMBERS", "2", "member1", "member2"}, "*2\r\n:1\r\n:1\r\n");
+  both({"SPERSIST", "myset", "MEMBERS", "1", "member2"}, "*1\r\n:1\r\n");
+  both({"STTL", "myset", "MEMBERS", "2", "member1", "member2"}, "*2\r\n:300\r\n:-1\r\n");
+  both({"SPERSIST", "myset", "MEMBERS", "2", "member2", "member3"}, "*2\r\n:-1\r\n:-2\r\n");
+  // SADDEX: all-or-nothing conditions; a past time removes and adds none.
+  both({"SADDEX", "s", "EX", "1000", "MEMBERS", "3", "a", "b", "c"}, ":1\r\n");
+  both({"SADDEX", "s", "MNX", "EX", "1000", "MEMBERS", "2", "a", "x"}, ":0\r\n");
+  both({"SADDEX", "s", "MXX", "MEMBERS", "2", "a", "x"}, ":0\r\n");
+  both({"SADDEX", "s", "PXAT", "1", "MEMBERS", "2", "a", "new"}, ":1\r\n");
+  both({"SMEMBERS", "s"}, "*2\r\n$1\r\nb\r\n$1\r\nc\r\n");
+  both({"SADDEX", "s", "MEMBERS", "1", "b"}, ":1\r\n");
+  both({"STTL", "s", "MEMBERS", "2", "b", "c"}, "*2\r\n:-1\r\n:1000\r\n");
+  both({"SEXPIREAT", "s", "1", "MEMBERS", "2", "c", "nosuch"}, "*2\r\n:2\r\n:-2\r\n");
+  both({"SEXPIRE", "s", "10", "MEMBERS", "1", "b", "NX"}, "*1\r\n:1\r\n");
+  both({"SEXPIRE", "s", "5", "GT", "MEMBERS", "1", "b"}, "*1\r\n:0\r\n");
+  // SMOVE carries the member's TTL, or clears the destination's; the
+  // *STORE commands give each member its nearest deadline.
+  both({"SADDEX", "t", "EX", "50", "MEMBERS", "2", "b", "z"}, ":1\r\n");
+  both({"SMOVE", "s", "t", "b"}, ":1\r\n");
+  both({"STTL", "t", "MEMBERS", "1", "b"}, "*1\r\n:10\r\n");
+  both({"SADD", "s", "z"}, ":1\r\n");
+  both({"SMOVE", "s", "t", "z"}, ":1\r\n");
+  both({"STTL", "t", "MEMBERS", "1", "z"}, "*1\r\n:-1\r\n");
+  both({"SADDEX", "u", "EX", "20", "MEMBERS", "2", "b", "y"}, ":1\r\n");
+  both({"SUNIONSTORE", "d", "t", "u"}, ":3\r\n");
+  both({"STTL", "d", "MEMBERS", "3", "b", "y", "z"}, "*3\r\n:10\r\n:20\r\n:-1\r\n");
+  both({"SINTERSTORE", "d", "u", "t"}, ":1\r\n");
+  both({"STTL", "d", "MEMBERS", "1", "b"}, "*1\r\n:10\r\n");
+  both({"SDIFFSTORE", "d", "u", "t"}, ":1\r\n");
+  both({"STTL", "d", "MEMBERS", "1", "y"}, "*1\r\n:20\r\n");
+  both({"SADD", "s", "b"}, ":1\r\n");
+  engine.advance_ms(10000);
+  both({"EXISTS", "s"}, ":1\r\n");  // not looked inside yet
+  both({"SCARD", "s"}, ":1\r\n");
+  both({"SMEMBERS", "t"}, "*1\r\n$1\r\nz\r\n");
+  both({"SREM", "s", "b"}, ":1\r\n");
+  both({"EXISTS", "s"}, ":0\r\n");
+}
 }  // namespace
