@@ -54,6 +54,7 @@ void cmd_reset(CommandContext& ctx) {
   c.no_evict = false;
   c.no_touch = false;
   c.reply_mode = ReplyMode::kOn;
+  c.hash_fieldsets.clear();
   c.authenticated = ctx.server.config().requirepass.empty();
   ctx.reply.set_resp(2);
   ctx.reply.simple("RESET");

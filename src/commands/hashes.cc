@@ -15,12 +15,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "commands/scan_args.h"
 #include "commands/subkey_expiry.h"
 #include "commands/util.h"
+#include "server/client.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -768,6 +770,61 @@ void cmd_hgetdel(CommandContext& ctx) {
   if (changed) finish_write(ctx, key, ref);
 }
 
+// ------------------------------------------------------------ HIMPORT
+
+// HIMPORT PREPARE fieldset-name field [field ...]   (Redis 8.10)
+// Names an ordered list of distinct field names for this connection,
+// replacing a fieldset of the same name.
+void cmd_himport_prepare(CommandContext& ctx) {
+  std::vector<std::string> fields;
+  fields.reserve(ctx.argc() - 3);
+  std::unordered_set<std::string_view> seen;
+  for (size_t i = 3; i < ctx.argc(); ++i) {
+    if (!seen.insert(ctx.arg(i)).second) {
+      return ctx.reply.error("ERR duplicate field '" + std::string(ctx.arg(i)) +
+                             "' in fieldset");
+    }
+    fields.emplace_back(ctx.arg(i));
+  }
+  ctx.client.hash_fieldsets.insert_or_assign(std::string(ctx.arg(2)), std::move(fields));
+  ctx.reply.ok();
+}
+
+// HIMPORT SET key fieldset-name value [value ...]   (Redis 8.10)
+// Replaces key, whatever it held (and its TTL), with a hash pairing the
+// fieldset's fields with the values in order.
+void cmd_himport_set(CommandContext& ctx) {
+  auto it = ctx.client.hash_fieldsets.find(ctx.arg(3));
+  if (it == ctx.client.hash_fieldsets.end()) return ctx.reply.error("ERR no such fieldset");
+  const std::vector<std::string>& fields = it->second;
+  if (ctx.argc() - 4 != fields.size()) {
+    return ctx.reply.error("ERR the number of values does not match the fieldset");
+  }
+  std::string_view key = ctx.arg(2);
+  ctx.db.remove(key);
+  HashRef ref = create_hash(ctx, key);
+  const store::HashLimits limits = hash_limits(ctx);
+  for (size_t i = 0; i < fields.size(); ++i) ref.hash->set(fields[i], ctx.arg(4 + i), limits);
+  finish_write(ctx, key, ref);
+  ctx.reply.ok();
+}
+
+// HIMPORT DISCARD fieldset-name: 1 when it was there, else 0.
+void cmd_himport_discard(CommandContext& ctx) {
+  auto& sets = ctx.client.hash_fieldsets;
+  auto it = sets.find(ctx.arg(2));
+  if (it == sets.end()) return ctx.reply.integer(0);
+  sets.erase(it);
+  ctx.reply.integer(1);
+}
+
+// HIMPORT DISCARDALL: how many fieldsets there were.
+void cmd_himport_discardall(CommandContext& ctx) {
+  const size_t n = ctx.client.hash_fieldsets.size();
+  ctx.client.hash_fieldsets.clear();
+  ctx.reply.integer(static_cast<int64_t>(n));
+}
+
 }  // namespace
 
 // ------------------------------------------------------------ registration
@@ -779,6 +836,28 @@ void register_hash_commands(CommandTable& t) {
   constexpr uint32_t kFast = kCmdFast;
   constexpr uint32_t kAcl = kAclHash;
 
+  t.add({.name = "himport", .arity = -2, .acl = kAcl, .group = "hash", .since = "8.10.0",
+         .summary = "A container for bulk imports of hashes that share field names.",
+         .complexity = "Depends on subcommand.",
+         .subcommands = {
+             {.name = "prepare", .arity = -4, .flags = kOom, .acl = kAcl, .since = "8.10.0",
+              .summary = "Names a list of field names for this connection's HIMPORT SET.",
+              .complexity = "O(N*log(N)) where N is the number of fields.",
+              .handler = &cmd_himport_prepare},
+             {.name = "set", .arity = -5, .flags = kWrite | kOom, .acl = kAcl, .first_key = 2,
+              .last_key = 2, .key_step = 1, .since = "8.10.0",
+              .summary = "Replaces a key with a hash of a fieldset's fields and the values given.",
+              .complexity = "O(N) where N is the number of fields in the fieldset.",
+              .handler = &cmd_himport_set},
+             {.name = "discard", .arity = 3, .acl = kAcl, .since = "8.10.0",
+              .summary = "Drops one of this connection's fieldsets.",
+              .complexity = "O(log(N)) where N is the number of the connection's fieldsets.",
+              .handler = &cmd_himport_discard},
+             {.name = "discardall", .arity = 2, .acl = kAcl, .since = "8.10.0",
+              .summary = "Drops all of this connection's fieldsets.",
+              .complexity = "O(N) where N is the number of the connection's fieldsets.",
+              .handler = &cmd_himport_discardall},
+         }});
   t.add({.name = "hset", .arity = -4, .flags = kWrite | kOom | kFast, .acl = kAcl,
          .first_key = 1, .last_key = 1, .key_step = 1, .group = "hash", .since = "2.0.0",
          .summary = "Sets fields of a hash, creating the hash when needed.",

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,9 @@ class Client {
   bool in_exec = false;
   std::vector<std::vector<std::string>> queued;
   std::vector<WatchedKey> watched;
+  // HIMPORT's fieldsets (Redis 8.10): name -> field names, for this
+  // connection only; RESET and the end of the connection drop them.
+  std::map<std::string, std::vector<std::string>, std::less<>> hash_fieldsets;
   // Blocking commands.
   BlockState block;
   // Makes the client's fiber resume (after its block ended elsewhere).
