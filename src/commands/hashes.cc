@@ -533,17 +533,7 @@ void httl_generic(CommandContext& ctx, bool in_ms, bool absolute) {
   if (ref.error) return;
   auto fields = parse_subkey_list(ctx, 2, kFieldsWords);
   if (!fields) return;
-  std::vector<int64_t> results;
-  results.reserve(fields->count);
-  for (size_t i = 0; i < fields->count; ++i) {
-    std::string_view field = ctx.arg(fields->first + i);
-    if (!ref || !ref.hash->contains(field)) {
-      results.push_back(kNoSubkey);
-      continue;
-    }
-    results.push_back(ttl_reply(ref.hash->expire_at(field), ctx.now_ms, in_ms, absolute));
-  }
-  reply_integers(ctx, results);
+  reply_subkey_ttls(ctx, ref.hash, *fields, in_ms, absolute);
 }
 
 // HTTL key FIELDS numfields field [field ...]
@@ -570,22 +560,7 @@ void cmd_hpersist(CommandContext& ctx) {
   if (ref.error) return;
   auto fields = parse_subkey_list(ctx, 2, kFieldsWords);
   if (!fields) return;
-  std::vector<int64_t> results;
-  results.reserve(fields->count);
-  bool changed = false;
-  for (size_t i = 0; i < fields->count; ++i) {
-    std::string_view field = ctx.arg(fields->first + i);
-    if (!ref || !ref.hash->contains(field)) {
-      results.push_back(kNoSubkey);
-    } else if (ref.hash->persist(field)) {
-      results.push_back(1);
-      changed = true;
-    } else {
-      results.push_back(-1);
-    }
-  }
-  if (changed) finish_write(ctx, key, ref);
-  reply_integers(ctx, results);
+  if (persist_subkeys(ctx, ref.hash, *fields)) finish_write(ctx, key, ref);
 }
 
 // The expiry options of HGETEX and HSETEX.

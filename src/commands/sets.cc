@@ -845,17 +845,7 @@ void sttl_generic(CommandContext& ctx, bool in_ms, bool absolute) {
   if (!lookup_set(ctx, ctx.arg(1), /*for_write=*/false, &v)) return;
   auto members = parse_subkey_list(ctx, 2, kMembersWords);
   if (!members) return;
-  std::vector<int64_t> results;
-  results.reserve(members->count);
-  for (size_t j = 0; j < members->count; ++j) {
-    std::string_view m = ctx.arg(members->first + j);
-    if (v == nullptr || !set_of(v).contains(m)) {
-      results.push_back(kNoSubkey);
-    } else {
-      results.push_back(ttl_reply(set_of(v).expire_at(m), ctx.now_ms, in_ms, absolute));
-    }
-  }
-  reply_integers(ctx, results);
+  reply_subkey_ttls(ctx, v != nullptr ? &set_of(v) : nullptr, *members, in_ms, absolute);
 }
 
 void cmd_sttl(CommandContext& ctx) { sttl_generic(ctx, /*in_ms=*/false, /*absolute=*/false); }
@@ -875,22 +865,9 @@ void cmd_spersist(CommandContext& ctx) {
   if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
   auto members = parse_subkey_list(ctx, 2, kMembersWords);
   if (!members) return;
-  std::vector<int64_t> results;
-  results.reserve(members->count);
-  bool changed = false;
-  for (size_t j = 0; j < members->count; ++j) {
-    std::string_view m = ctx.arg(members->first + j);
-    if (v == nullptr || !set_of(v).contains(m)) {
-      results.push_back(kNoSubkey);
-    } else if (set_of(v).persist(m)) {
-      results.push_back(1);
-      changed = true;
-    } else {
-      results.push_back(-1);
-    }
+  if (persist_subkeys(ctx, v != nullptr ? &set_of(v) : nullptr, *members)) {
+    ctx.key_modified(key);
   }
-  if (changed) ctx.key_modified(key);
-  reply_integers(ctx, results);
 }
 
 }  // namespace

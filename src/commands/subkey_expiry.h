@@ -72,4 +72,44 @@ store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, st
 // Replies an array of the given integers.
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values);
 
+// The reply of the TTL getters (HTTL, STTL and friends) for the names in
+// list, over c (a HashValue or SetValue; nullptr for a missing key): per
+// name -2 when missing, else ttl_reply's value.
+template <typename C>
+void reply_subkey_ttls(CommandContext& ctx, const C* c, const SubkeyList& list, bool in_ms,
+                       bool absolute) {
+  std::vector<int64_t> results;
+  results.reserve(list.count);
+  for (size_t i = 0; i < list.count; ++i) {
+    std::string_view name = ctx.arg(list.first + i);
+    results.push_back(c == nullptr || !c->contains(name)
+                          ? kNoSubkey
+                          : ttl_reply(c->expire_at(name), ctx.now_ms, in_ms, absolute));
+  }
+  reply_integers(ctx, results);
+}
+
+// HPERSIST / SPERSIST over c (nullptr for a missing key): removes the TTLs
+// of the names in list and replies per name -2 when missing, -1 without a
+// TTL, 1 when it was removed. Returns whether any TTL was removed.
+template <typename C>
+bool persist_subkeys(CommandContext& ctx, C* c, const SubkeyList& list) {
+  std::vector<int64_t> results;
+  results.reserve(list.count);
+  bool changed = false;
+  for (size_t i = 0; i < list.count; ++i) {
+    std::string_view name = ctx.arg(list.first + i);
+    if (c == nullptr || !c->contains(name)) {
+      results.push_back(kNoSubkey);
+    } else if (c->persist(name)) {
+      results.push_back(1);
+      changed = true;
+    } else {
+      results.push_back(-1);
+    }
+  }
+  reply_integers(ctx, results);
+  return changed;
+}
+
 }  // namespace peregrine::server
