@@ -160,15 +160,19 @@ void Server::cron_loop() {
     int hz = std::clamp(config_.hz, 1, 500);
     runtime_.scheduler().sleep_for_us(1000000 / hz);
     if (stopping_) break;
-    int64_t now = runtime_.clock().wall_ms();
-    active_expire_cycle(now);
-    if (config_.activerehashing) active_rehash();
-    if (config_.timeout_s > 0) {
-      std::vector<Client*> idle;
-      for (Client* c : clients_)
-        if (now - c->last_interaction_ms > int64_t{config_.timeout_s} * 1000) idle.push_back(c);
-      for (Client* c : idle) c->kill();
-    }
+    cron_tick();
+  }
+}
+
+void Server::cron_tick() {
+  int64_t now = runtime_.clock().wall_ms();
+  active_expire_cycle(now);
+  if (config_.activerehashing) active_rehash();
+  if (config_.timeout_s > 0) {
+    std::vector<Client*> idle;
+    for (Client* c : clients_)
+      if (now - c->last_interaction_ms > int64_t{config_.timeout_s} * 1000) idle.push_back(c);
+    for (Client* c : idle) c->kill();
   }
 }
 

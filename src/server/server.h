@@ -156,6 +156,11 @@ class Server : public store::KeyspaceObserver {
   int64_t start_mono_us() const { return start_mono_us_; }
   const std::string& run_id() const { return run_id_; }
 
+  // One round of the periodic work the cron fiber does hz times a second:
+  // active expiry (keys, then hash fields and set members), rehash steps,
+  // idle-client timeouts. Public for harnesses that run no fibers.
+  void cron_tick();
+
   // Writes a log line at the given level ("debug", "verbose", "notice",
   // "warning") when the configured loglevel lets it through.
   void log(int level, std::string_view message);

@@ -387,3 +387,39 @@ TEST(SetsVsModel, MemberExpiryDocumentedExamples) {
   both({"EXISTS", "s"}, ":0\r\n");
 }
 }  // namespace
+
+namespace {
+
+// The cron removes due members of sets no command touches (EXISTS, DBSIZE
+// and MEMORY USAGE do not look inside a set), in bounded steps, and deletes
+// the keys it empties; hash fields go the same way.
+TEST(SetMemberExpiry, CronRemovesMembersNobodyReads) {
+  EngineHarness engine(7);
+  for (int k = 0; k < 20; ++k) {
+    V argv{"SADDEX", "gone:" + std::to_string(k), "PX", "100", "MEMBERS", "3", "a", "b", "c"};
+    ASSERT_EQ(engine.run(argv), ":1\r\n");
+  }
+  V big{"SADDEX", "big", "PX", "100", "MEMBERS", "1000"};
+  for (int i = 0; i < 1000; ++i) big.push_back("member:" + std::to_string(i));
+  ASSERT_EQ(engine.run(big), ":1\r\n");
+  ASSERT_EQ(engine.run({"SADD", "big", "stays"}), ":1\r\n");
+  ASSERT_EQ(engine.run({"HSET", "h", "f", "v", "g", "w"}), ":2\r\n");
+  ASSERT_EQ(engine.run({"HPEXPIRE", "h", "100", "FIELDS", "1", "f"}), "*1\r\n:1\r\n");
+  auto usage = [&] {
+    const std::string r = engine.run({"MEMORY", "USAGE", "big"});
+    return std::stol(r.substr(1));
+  };
+  const long before = usage();
+  EXPECT_EQ(engine.run({"DBSIZE"}), ":22\r\n");
+  engine.advance_ms(200);
+  // A tick removes at most 200 members: most of the 1,000 are still there.
+  engine.server().cron_tick();
+  EXPECT_GT(usage(), before / 2);
+  for (int tick = 0; tick < 9; ++tick) engine.server().cron_tick();
+  EXPECT_EQ(engine.run({"DBSIZE"}), ":2\r\n");
+  EXPECT_LT(usage(), before / 10);
+  EXPECT_EQ(engine.run({"SCARD", "big"}), ":1\r\n");
+  EXPECT_EQ(engine.run({"HLEN", "h"}), ":1\r\n");
+}
+
+}  // namespace
