@@ -117,6 +117,19 @@ class SetMemberExpiryTest(unittest.TestCase):
         c.call("SEXPIRE", "many", "100", "MEMBERS", "1", "7")
         self.assertEqual(c.call("OBJECT", "ENCODING", "many"), b"$9\r\nhashtable\r\n")
 
+    def test_copy_and_rename_keep_member_ttls(self) -> None:
+        c = self.c
+        c.call("SADDEX", "s", "EX", "100", "MEMBERS", "2", "a", "b")
+        c.call("SADD", "s", "c")
+        self.assertEqual(c.call("COPY", "s", "copy"), b":1\r\n")
+        self.assertEqual(c.call("RENAME", "s", "renamed"), b"+OK\r\n")
+        for key in ("copy", "renamed"):
+            self.assertEqual(c.call("STTL", key, "MEMBERS", "3", "a", "b", "c"),
+                             b"*3\r\n:100\r\n:100\r\n:-1\r\n")
+        # The copy is independent.
+        c.call("SPERSIST", "copy", "MEMBERS", "1", "a")
+        self.assertEqual(c.call("STTL", "renamed", "MEMBERS", "1", "a"), b"*1\r\n:100\r\n")
+
     def test_transaction_and_wrong_type(self) -> None:
         c = self.c
         c.call("SET", "str", "v")
