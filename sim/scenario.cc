@@ -6,8 +6,10 @@
 #include <memory>
 #include <sstream>
 
+#include "models/hash_model.h"
 #include "models/kv_model.h"
 #include "models/list_model.h"
+#include "models/set_model.h"
 #include "server/client.h"
 #include "server/server.h"
 #include "sim/disk.h"
@@ -54,6 +56,10 @@ struct Knobs {
   int64_t crash_every_us = 0;
   bool transactions = true;
   bool lists = false;  // the blocking-lists workload instead of strings/keys
+  // The member-expiry workload (sets and hashes whose members have TTLs)
+  // instead of strings/keys; the wall clock never jumps back, as the cron
+  // removes members the models only drop when a command looks.
+  bool subkeys = false;
   // Lists workload only: list-max-listpack-size and list-compress-depth of
   // the server, and long lists: elements padded with `list_pad` compressible
   // bytes, four per push, LTRIM instead of DEL, so lists span several
@@ -79,6 +85,7 @@ struct Knobs {
       << " transactions=" << transactions
       << " crashes=" << crashes << " chaos=" << chaos << " drift_ppm=" << drift_ppm
       << " lazy_free=" << lazy_free;
+    if (subkeys) o << " subkeys=1";
     if (lists) {
       o << " list_fill=" << list_fill << " list_depth=" << list_depth
         << " list_pad=" << list_pad;
@@ -113,6 +120,13 @@ Knobs draw_knobs(Prng& p, const std::string& scenario) {
     k.list_fill = p.chance(0.5) ? -2 : static_cast<int64_t>(p.range(2, 12));
     k.list_depth = p.chance(0.5) ? 0 : static_cast<int64_t>(p.range(1, 2));
     k.list_pad = p.chance(0.5) ? 0 : static_cast<int>(p.range(8, 40));
+  }
+  if (scenario == "subkey_expiry") {
+    k.subkeys = true;
+    k.keys = static_cast<int>(p.range(1, 4));
+    k.hz = static_cast<int>(p.range(1, 100));
+    k.crashes = p.chance(0.3);
+    k.crash_every_us = p.range(50000, 500000);
   }
   if (scenario == "crash_restart") {
     k.crashes = true;
@@ -350,6 +364,61 @@ class ListCommandGenerator {
   int pad_;
 };
 
+// Sets and hashes whose members get millisecond TTLs (SADDEX, SPEXPIRE,
+// HPEXPIRE, HSETEX), with the commands that read, move and store them, so
+// members expire lazily under commands and actively under the cron while
+// clients race. Only replies a model can state exactly: no DEL, EXISTS or
+// TYPE (the cron may delete a key the models keep until a command looks
+// inside it) and no listings in table order.
+class SubkeyCommandGenerator {
+ public:
+  SubkeyCommandGenerator(Prng prng, int keys) : p_(prng), keys_(keys) {}
+
+  std::vector<std::string> next() {
+    const std::string s = set_key();
+    const std::string h = hash_key();
+    switch (p_.below(20)) {
+      case 0: case 1: return {"SADD", s, member(), member()};
+      case 2: return {"SADDEX", s, "PX", ttl(), "MEMBERS", "2", member(), member()};
+      case 3: return {"SADDEX", s, p_.chance(0.5) ? "MNX" : "KEEPTTL", "MEMBERS", "1", member()};
+      case 4: return {"SPEXPIRE", s, ttl(), cond(), "MEMBERS", "2", member(), member()};
+      case 5: return {"SPTTL", s, "MEMBERS", "2", member(), member()};
+      case 6: return {"SMISMEMBER", s, member(), member()};
+      case 7: return {"SCARD", s};
+      case 8: return {"SMOVE", s, set_key(), member()};
+      case 9: return {p_.chance(0.5) ? "SUNIONSTORE" : "SINTERSTORE", set_key(), s, set_key()};
+      case 10:
+        if (p_.chance(0.5)) return {"SREM", s, member()};
+        return {"SPERSIST", s, "MEMBERS", "1", member()};
+      case 11: case 12: return {"HSET", h, member(), value()};
+      case 13: return {"HPEXPIRE", h, ttl(), "FIELDS", "2", member(), member()};
+      case 14: return {"HSETEX", h, "PX", ttl(), "FIELDS", "1", member(), value()};
+      case 15: return {"HPTTL", h, "FIELDS", "2", member(), member()};
+      case 16: return {"HMGET", h, member(), member()};
+      case 17: return {"HLEN", h};
+      case 18: return {p_.chance(0.5) ? "HDEL" : "HEXISTS", h, member()};
+      default: return {"HPERSIST", h, "FIELDS", "1", member()};
+    }
+  }
+
+ private:
+  std::string set_key() { return "s" + std::to_string(p_.below(static_cast<uint64_t>(keys_))); }
+  std::string hash_key() { return "h" + std::to_string(p_.below(static_cast<uint64_t>(keys_))); }
+  std::string member() {
+    static const char* kMembers[] = {"1", "2", "a", "b", "c", "dd"};
+    return kMembers[p_.below(std::size(kMembers))];
+  }
+  std::string value() { return std::to_string(p_.range(0, 99)); }
+  std::string ttl() { return std::to_string(p_.range(0, 60)); }
+  std::string cond() {
+    static const char* kConds[] = {"NX", "XX", "GT", "LT"};
+    return kConds[p_.below(std::size(kConds))];
+  }
+
+  Prng p_;
+  int keys_;
+};
+
 // One workload client: connects, names its connection, sends pipelined
 // batches of random commands, records every reply; reconnects after errors.
 class WorkloadClient {
@@ -359,7 +428,10 @@ class WorkloadClient {
       : world_(world), index_(index), knobs_(knobs), server_host_(server_host),
         incarnation_(std::move(incarnation)),
         rt_(std::make_unique<SimRuntime>(world, net, &disk_, "client" + std::to_string(index))),
-        gen_(world.prng().fork(), knobs.keys), list_gen_(world.prng().fork(), knobs.keys, knobs.list_pad) {}
+        gen_(world.prng().fork(), knobs.keys), list_gen_(world.prng().fork(), knobs.keys, knobs.list_pad),
+        // Forked only for its own workload, so the other workloads' seeds
+        // replay as they did before it existed.
+        subkey_gen_(knobs.subkeys ? world.prng().fork() : Prng(0), knobs.keys) {}
 
   void start() {
     rt_->main_loop().spawn("workload", [this] { run(); });
@@ -392,7 +464,7 @@ class WorkloadClient {
           } else if (knobs_.transactions && world_.prng().chance(0.1)) {
             append_transaction(&batch);
           } else {
-            batch.push_back(gen_.next());
+            batch.push_back(knobs_.subkeys ? subkey_gen_.next() : gen_.next());
           }
         }
         ok = exchange(**conn, batch, &log);
@@ -409,7 +481,9 @@ class WorkloadClient {
   void append_transaction(std::vector<std::vector<std::string>>* batch) {
     if (world_.prng().chance(0.5)) batch->push_back({"WATCH", "k0", "k1"});
     batch->push_back({"MULTI"});
-    for (int i = static_cast<int>(world_.prng().range(0, 4)); i > 0; --i) batch->push_back(gen_.next());
+    for (int i = static_cast<int>(world_.prng().range(0, 4)); i > 0; --i) {
+      batch->push_back(knobs_.subkeys ? subkey_gen_.next() : gen_.next());
+    }
     batch->push_back({world_.prng().chance(0.9) ? "EXEC" : "DISCARD"});
   }
 
@@ -452,6 +526,7 @@ class WorkloadClient {
   std::unique_ptr<SimRuntime> rt_;
   CommandGenerator gen_;
   ListCommandGenerator list_gen_;
+  SubkeyCommandGenerator subkey_gen_;
   std::vector<ConnectionLog> logs_;
   std::string in_;
   bool done_ = false;
@@ -574,6 +649,41 @@ bool check_lists_against_model(const std::vector<EngineRecord>& log, std::string
   return true;
 }
 
+// Checker 1 for the member-expiry workload: the set and hash models replay
+// the engine's order, each at the time the engine ran the command.
+bool check_subkeys_against_models(const std::vector<EngineRecord>& log, std::string* failure) {
+  std::unique_ptr<models::SetModel> sets;
+  std::unique_ptr<models::HashModel> hashes;
+  int incarnation = -1;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const EngineRecord& r = log[i];
+    if (r.incarnation != incarnation) {
+      sets = std::make_unique<models::SetModel>();
+      hashes = std::make_unique<models::HashModel>();
+      incarnation = r.incarnation;
+    }
+    if (r.expired_db >= 0 || r.queued || r.reply.empty() || r.argv.size() < 2) continue;
+    std::string name = r.argv[0];
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string expected;
+    if (r.argv[1][0] == 's' && models::SetModel::supports(name)) {
+      expected = sets->apply(r.argv, r.now_ms);
+    } else if (r.argv[1][0] == 'h' && models::HashModel::supports(name)) {
+      expected = hashes->apply(r.argv, r.now_ms);
+    } else {
+      continue;
+    }
+    if (expected != r.reply) {
+      *failure = "engine reply differs from the set/hash models at command #" +
+                 std::to_string(i) + " (client " + r.client + ", now_ms " +
+                 std::to_string(r.now_ms) + "): " + show(r.argv) + "\n  engine: " +
+                 escape(r.reply) + "\n  model:  " + escape(expected);
+      return false;
+    }
+  }
+  return true;
+}
+
 // Checker 2: what each connection received is exactly what the engine sent
 // it, in order (a prefix when the connection broke).
 bool check_clients_against_engine(const std::vector<EngineRecord>& log,
@@ -670,8 +780,11 @@ RunResult run_workload_scenario(const RunOptions& opt) {
                          [&net, client_host] { net.heal(client_host, "node0"); });
           break;
         }
-        case 3:  // the node's wall clock jumps
-          if (node->up()) node->runtime()->jump_wall_clock(chaos_prng.range(-2000000, 2000000));
+        case 3:  // the node's wall clock jumps (forward only under member TTLs)
+          if (node->up()) {
+            const int64_t low = knobs.subkeys ? 0 : -2000000;
+            node->runtime()->jump_wall_clock(chaos_prng.range(low, 2000000));
+          }
           break;
         default:
           break;
@@ -712,8 +825,9 @@ RunResult run_workload_scenario(const RunOptions& opt) {
   } else if (!finished) {
     result.ok = false;
     result.failure = "liveness: the clients did not finish their workload within one virtual hour";
-  } else if (knobs.lists ? !check_lists_against_model(log, &result.failure)
-                         : !check_engine_against_model(log, &result.failure)) {
+  } else if (knobs.lists      ? !check_lists_against_model(log, &result.failure)
+             : knobs.subkeys ? !check_subkeys_against_models(log, &result.failure)
+                             : !check_engine_against_model(log, &result.failure)) {
     result.ok = false;
   } else {
     std::vector<const ConnectionLog*> conns;
@@ -756,6 +870,9 @@ RunResult run_idle_scenario(const RunOptions& opt) {
 }  // namespace
 
 std::vector<std::string> expected_probes(const std::string& scenario) {
+  if (scenario == "subkey_expiry")
+    return {"active expiry removed set members", "active expiry removed hash fields",
+            "command executed inside EXEC"};
   if (scenario == "blocking_lists")
     return {"client blocked on keys", "blocked client served by a producer",
             "blocked client timed out", "blocked client disconnected",
@@ -769,7 +886,7 @@ std::vector<std::string> expected_probes(const std::string& scenario) {
 }
 
 std::vector<std::string> scenario_names() {
-  return {"single_node", "crash_restart", "blocking_lists", "idle_node"};
+  return {"single_node", "crash_restart", "blocking_lists", "subkey_expiry", "idle_node"};
 }
 
 bool scenario_exists(const std::string& name) {
