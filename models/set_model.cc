@@ -180,11 +180,15 @@ std::string SetModel::run(const std::vector<std::string>& argv) {
     return integer(static_cast<int64_t>(n));
   };
   // Parses "MEMBERS n m..." at argv[*i] (SADDEX, SEXPIRE*): sets *first and
-  // *count and moves *i past it, or returns the error reply.
+  // *count and moves *i past it, or returns the error reply. SADDEX needs
+  // the count after the word, the SEXPIRE family a member as well.
   auto members_block = [&](size_t* i, const std::string& bad_count, size_t* first,
                            size_t* count) -> std::optional<std::string> {
     if (*count != 0) return error("ERR MEMBERS keyword specified multiple times");
-    if (*i + 1 >= argv.size()) return error("ERR wrong number of arguments");
+    if (name == "saddex" && *i + 1 >= argv.size()) return arity_error(name);
+    if (name != "saddex" && *i + 2 >= argv.size()) {
+      return error("ERR MEMBERS requires at least nummembers and one member argument");
+    }
     int64_t n = 0;
     if (!parse_int64(argv[*i + 1], &n) || n <= 0 || n > 2147483647) return error(bad_count);
     if (static_cast<size_t>(n) > argv.size() - *i - 2) {
@@ -429,6 +433,7 @@ std::string SetModel::run(const std::vector<std::string>& argv) {
     int64_t when = 0;
     if (auto e = read_deadline(argv[2], name[1] == 'e', at ? 0 : now_, name, &when)) return *e;
     std::string cond;
+    bool mixed = false;
     size_t first = 0, count = 0;
     for (size_t i = 3; i < argv.size();) {
       const std::string w = lower(argv[i]);
@@ -438,7 +443,7 @@ std::string SetModel::run(const std::vector<std::string>& argv) {
           return *e;
         }
       } else if (w == "nx" || w == "xx" || w == "gt" || w == "lt") {
-        if (!cond.empty()) return error("ERR Multiple condition flags specified");
+        mixed = mixed || (!cond.empty() && cond != w);
         cond = w;
         ++i;
       } else {
@@ -446,6 +451,7 @@ std::string SetModel::run(const std::vector<std::string>& argv) {
       }
     }
     if (count == 0) return error("ERR missing MEMBERS argument");
+    if (mixed) return error("ERR Multiple condition flags specified");
     std::string out = array_header(count);
     for (size_t j = first; j < first + count; ++j) {
       if (s == nullptr || !s->count(argv[j])) {

@@ -649,16 +649,22 @@ void cmd_sscan(CommandContext& ctx) {
 // The "MEMBERS nummembers member ..." block of SADDEX and SEXPIRE and
 // friends, which may stand anywhere after the fixed arguments, options
 // before or after it: parses it at argv[*i] (the MEMBERS word), moving *i
-// past it. Replies the error and returns false when it is malformed.
-bool parse_members_block(CommandContext& ctx, size_t* i, std::string_view count_error,
-                         SubkeyList* out) {
+// past it. SADDEX (saddex) only needs the count after the word (else an
+// arity error); the SEXPIRE family needs a member too. Replies the error
+// and returns false when it is malformed.
+bool parse_members_block(CommandContext& ctx, size_t* i, bool saddex,
+                         std::string_view count_error, SubkeyList* out) {
   if (out->count != 0) {
     ctx.reply.error("ERR MEMBERS keyword specified multiple times");
     return false;
   }
   int64_t n = 0;
-  if (*i + 1 >= ctx.argc()) {
-    ctx.reply.error("ERR wrong number of arguments");
+  if (saddex && *i + 1 >= ctx.argc()) {
+    ctx.wrong_arity();
+    return false;
+  }
+  if (!saddex && *i + 2 >= ctx.argc()) {
+    ctx.reply.error("ERR MEMBERS requires at least nummembers and one member argument");
     return false;
   }
   if (!parse_int64(ctx.arg(*i + 1), &n) || n < 1 || n > std::numeric_limits<int32_t>::max()) {
@@ -698,7 +704,10 @@ void cmd_saddex(CommandContext& ctx) {
     const bool ex = equals_nocase(word, "ex"), px = equals_nocase(word, "px");
     const bool exat = equals_nocase(word, "exat"), pxat = equals_nocase(word, "pxat");
     if (equals_nocase(word, "members")) {
-      if (!parse_members_block(ctx, &i, "ERR invalid number of members", &members)) return;
+      if (!parse_members_block(ctx, &i, /*saddex=*/true, "ERR invalid number of members",
+                               &members)) {
+        return;
+      }
     } else if (equals_nocase(word, "mnx") || equals_nocase(word, "mxx")) {
       if (cond != Cond::kNone) {
         return ctx.reply.error("ERR Only one of MXX or MNX arguments can be specified");
@@ -779,19 +788,20 @@ void sexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
   if (!lookup_set(ctx, key, /*for_write=*/true, &v)) return;
   std::optional<int64_t> when = parse_subkey_deadline(ctx, ctx.arg(2), seconds, base_ms);
   if (!when) return;
+  // The conditions given (one may be repeated; two different ones are an
+  // error once the whole command has been read).
   ExpireCond cond = ExpireCond::kNone;
+  bool several = false;
   SubkeyList members;
   for (size_t i = 3; i < ctx.argc();) {
     std::string_view word = ctx.arg(i);
     if (equals_nocase(word, "members")) {
-      if (!parse_members_block(ctx, &i, "ERR Parameter `numMembers` should be greater than 0",
-                               &members)) {
+      if (!parse_members_block(ctx, &i, /*saddex=*/false,
+                               "ERR Parameter `numMembers` should be greater than 0", &members)) {
         return;
       }
     } else if (std::optional<ExpireCond> c = parse_expire_cond(word)) {
-      if (cond != ExpireCond::kNone) {
-        return ctx.reply.error("ERR Multiple condition flags specified");
-      }
+      several = several || (cond != ExpireCond::kNone && cond != *c);
       cond = *c;
       ++i;
     } else {
@@ -799,6 +809,7 @@ void sexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
     }
   }
   if (members.count == 0) return ctx.reply.error("ERR missing MEMBERS argument");
+  if (several) return ctx.reply.error("ERR Multiple condition flags specified");
 
   const SetLimits limits = set_limits(ctx);
   std::vector<int64_t> results;

@@ -385,6 +385,21 @@ TEST(SetsVsModel, MemberExpiryDocumentedExamples) {
   both({"SMEMBERS", "t"}, "*1\r\n$1\r\nz\r\n");
   both({"SREM", "s", "b"}, ":1\r\n");
   both({"EXISTS", "s"}, ":0\r\n");
+  // Argument errors, in the order the commands find them: an unknown word
+  // as it is met, then a missing MEMBERS block, then two different
+  // conditions (one repeated is fine).
+  both({"SEXPIRE", "t", "10", "NX", "XX", "BAD", "MEMBERS", "1", "z"},
+       "-ERR unknown argument: BAD\r\n");
+  both({"SEXPIRE", "t", "100", "NX", "NX", "NX"}, "-ERR missing MEMBERS argument\r\n");
+  both({"SEXPIRE", "t", "10", "NX", "XX", "MEMBERS", "1", "z"},
+       "-ERR Multiple condition flags specified\r\n");
+  both({"SEXPIRE", "t", "10", "NX", "MEMBERS", "1", "z", "NX"}, "*1\r\n:1\r\n");
+  both({"SEXPIRE", "t", "10", "NX", "MEMBERS", "1"},
+       "-ERR MEMBERS requires at least nummembers and one member argument\r\n");
+  both({"SEXPIRE", "t", "10", "MEMBERS", "2", "z"}, "-ERR wrong number of arguments\r\n");
+  both({"SADDEX", "t", "EX", "1", "MEMBERS"},
+       "-ERR wrong number of arguments for 'saddex' command\r\n");
+  both({"SADDEX", "t", "MEMBERS", "1", "a", "c"}, "-ERR unknown argument: c\r\n");
 }
 }  // namespace
 
