@@ -504,7 +504,7 @@ void hexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
         changed = false;
       }
     } else {
-      ref.hash->set_expire(field, *when);
+      ref.hash->set_expire(field, *when, hash_limits(ctx).seed);
       results.push_back(kDeadlineSet);
     }
   }
@@ -627,7 +627,7 @@ void cmd_hgetex(CommandContext& ctx) {
         changed = false;
       }
     } else if (when) {
-      ref.hash->set_expire(field, *when);
+      ref.hash->set_expire(field, *when, hash_limits(ctx).seed);
       changed = true;
     }
   }
@@ -708,7 +708,7 @@ void cmd_hsetex(CommandContext& ctx) {
     ref.hash->set(field, ctx.arg(first + 2 * i + 1), limits, keep_ttl);
     if (!when) continue;
     if (*when <= ctx.now_ms) ref.hash->erase(field);
-    else ref.hash->set_expire(field, *when);
+    else ref.hash->set_expire(field, *when, hash_limits(ctx).seed);
   }
   finish_write(ctx, key, ref);
   ctx.reply.integer(1);

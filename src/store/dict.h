@@ -225,6 +225,14 @@ class Dict {
     return n ? &n->value : nullptr;
   }
   bool contains(std::string_view key) const { return find(key) != nullptr; }
+  // The key of the entry that holds *value, a pointer find() or insert()
+  // returned (nodes do not move, so it stays valid while the entry lives).
+  static std::string_view key_of(const V* value)
+    requires(!kInline)
+  {
+    const char* node = reinterpret_cast<const char*>(value) - offsetof(Node, value);
+    return reinterpret_cast<const Node*>(node)->key();
+  }
   // The stored key equal to key (stable while the entry lives), or nullptr.
   std::optional<std::string_view> find_key(std::string_view key) const {
     if (empty()) return std::nullopt;

@@ -144,9 +144,9 @@ int64_t HashValue::expire_at(std::string_view field) const {
   return t == nullptr ? -1 : t->get(field);
 }
 
-void HashValue::set_expire(std::string_view field, int64_t when_ms) {
+void HashValue::set_expire(std::string_view field, int64_t when_ms, uint64_t seed) {
   Ext& e = ext_or_create();
-  if (!e.ttls) e.ttls = std::make_unique<SubkeyTtls>();
+  if (!e.ttls) e.ttls = std::make_unique<SubkeyTtls>(seed);
   e.ttls->set(field, when_ms);
   if (!e.table) {
     e.listpack_ex = true;
@@ -194,7 +194,7 @@ size_t HashValue::remove_expired(int64_t now_ms, size_t max_fields) {
   size_t removed = 0;
   while (removed < max_fields && has_expired(now_ms)) {
     // Copied: erase() frees the index entry that holds the name.
-    std::string field = ttls()->next_name();
+    std::string field(ttls()->next_name());
     erase(field);
     ++removed;
   }

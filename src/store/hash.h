@@ -168,8 +168,9 @@ class HashValue final : public Collection {
   // Absolute expiry of field in Unix ms, or -1 when it has none (or does not
   // exist).
   int64_t expire_at(std::string_view field) const;
-  // Sets field's absolute expiry; the field must exist.
-  void set_expire(std::string_view field, int64_t when_ms);
+  // Sets field's absolute expiry; the field must exist. seed seeds the
+  // table of field deadlines when this creates it (HashLimits::seed).
+  void set_expire(std::string_view field, int64_t when_ms, uint64_t seed = 0);
   // Removes field's TTL. Returns whether it had one.
   bool persist(std::string_view field);
   // Number of fields with a TTL.

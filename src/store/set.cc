@@ -8,6 +8,11 @@
 
 namespace peregrine::store {
 
+namespace {
+// Keeps a set's member-TTL table apart from its member table.
+constexpr uint64_t kTtlSeedTweak = 0x5bd1e9955bd1e995ULL;
+}  // namespace
+
 bool parse_set_integer(std::string_view s, int64_t* out) {
   // At most 20 characters: "-9223372036854775808".
   if (s.empty() || s.size() > 20) return false;
@@ -385,7 +390,7 @@ void SetValue::set_expire(std::string_view member, int64_t when_ms, const SetLim
     convert(fits_listpack ? Kind::kListpack : Kind::kHashtable);
   }
   if (kind_ == Kind::kListpack) listpack_ex_ = true;
-  if (!ttls_) ttls_ = std::make_unique<SubkeyTtls>();
+  if (!ttls_) ttls_ = std::make_unique<SubkeyTtls>(seed_ ^ kTtlSeedTweak);
   ttls_->set(member, when_ms);
 }
 
@@ -399,7 +404,7 @@ size_t SetValue::remove_expired(int64_t now_ms, size_t max_members) {
   size_t removed = 0;
   while (removed < max_members && has_expired(now_ms)) {
     // Copied: remove() frees the index entry that holds the name.
-    std::string member = ttls_->next_name();
+    std::string member(ttls_->next_name());
     remove(member);
     ++removed;
   }
