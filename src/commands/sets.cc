@@ -339,20 +339,27 @@ void cmd_smove(CommandContext& ctx) {
   if (set_of(src).empty()) ctx.db.remove(src_key);
   ctx.key_modified(src_key);
 
-  // The member arrives with the TTL it had in the source, or none.
+  // The member arrives with the TTL it had in the source, or none. The
+  // destination counts as modified (for WATCH) only when the member or its
+  // TTL changed there, as in Redis.
   const SetLimits limits = set_limits(ctx);
+  bool changed = true;
   if (dst == nullptr) {
     auto set = SetValue::for_first_member(member, 1, limits, new_seed(ctx));
     set->add(member, limits);
     dst = ctx.db.set(dst_key, make_set_value(ctx, std::move(set)));
   } else {
-    set_of(dst).add(member, limits);
+    changed = set_of(dst).add(member, limits);
   }
   SetValue& to = set_of(dst);
-  if (deadline >= 0) to.set_expire(member, deadline, limits);
-  else to.persist(member);
+  if (deadline >= 0) {
+    changed = changed || to.expire_at(member) != deadline;
+    to.set_expire(member, deadline, limits);
+  } else if (to.persist(member)) {
+    changed = true;
+  }
   dst->set_encoding(to.encoding());
-  ctx.key_modified(dst_key);
+  if (changed) ctx.key_modified(dst_key);
   ctx.reply.integer(1);
 }
 
