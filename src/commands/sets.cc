@@ -771,15 +771,22 @@ void cmd_saddex(CommandContext& ctx) {
   } else {
     set_of(v).fit_hint(members.count, limits);
   }
+  // The key counts as modified (for WATCH) only when a member or a TTL
+  // changed, as SADD's does only when it added a member.
   SetValue& set = set_of(v);
+  bool changed = false;
   for (size_t j = 0; j < members.count; ++j) {
     std::string_view m = ctx.arg(members.first + j);
-    set.add(m, limits);
-    if (deadline) set.set_expire(m, *deadline, limits);
-    else if (!keep_ttl) set.persist(m);
+    changed = set.add(m, limits) || changed;
+    if (deadline) {
+      changed = changed || set.expire_at(m) != *deadline;
+      set.set_expire(m, *deadline, limits);
+    } else if (!keep_ttl) {
+      changed = set.persist(m) || changed;
+    }
   }
   v->set_encoding(set.encoding());
-  ctx.key_modified(key);
+  if (changed) ctx.key_modified(key);
   ctx.reply.integer(1);
 }
 

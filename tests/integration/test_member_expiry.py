@@ -130,6 +130,32 @@ class SetMemberExpiryTest(unittest.TestCase):
         c.call("SPERSIST", "copy", "MEMBERS", "1", "a")
         self.assertEqual(c.call("STTL", "renamed", "MEMBERS", "1", "a"), b"*1\r\n:100\r\n")
 
+    def test_watch_sees_only_changes(self) -> None:
+        c = self.c
+        other = SERVER.client()
+        try:
+            c.call("SADD", "w", "a")
+
+            def watched_exec(write) -> bytes:
+                c.call("WATCH", "w")
+                other.call(*write)
+                c.call("MULTI")
+                c.call("SCARD", "w")
+                return c.call("EXEC")
+
+            # Re-adding a member that has no TTL changes nothing.
+            self.assertEqual(watched_exec(("SADDEX", "w", "MEMBERS", "1", "a")), b"*1\r\n:1\r\n")
+            self.assertEqual(watched_exec(("SADDEX", "w", "PX", "100000", "MEMBERS", "1", "a")),
+                             b"*-1\r\n")
+            self.assertEqual(watched_exec(("SADDEX", "w", "KEEPTTL", "MEMBERS", "1", "a")),
+                             b"*1\r\n:1\r\n")
+            self.assertEqual(watched_exec(("SPERSIST", "w", "MEMBERS", "1", "a")), b"*-1\r\n")
+            self.assertEqual(watched_exec(("SPERSIST", "w", "MEMBERS", "1", "a")),
+                             b"*1\r\n:1\r\n")
+            self.assertEqual(watched_exec(("SADDEX", "w", "MEMBERS", "1", "b")), b"*-1\r\n")
+        finally:
+            other.close()
+
     def test_transaction_and_wrong_type(self) -> None:
         c = self.c
         c.call("SET", "str", "v")
