@@ -211,14 +211,17 @@ void Server::active_expire_cycle(int64_t now_ms) {
     }
   }
   active_expire_db_ = (active_expire_db_ + 1) % dbs_.size();
-  expire_hash_fields_step(now_ms);
+  expire_subkeys_step(now_ms);
 }
 
-// Active expiry of hash fields and set members: a resumable walk over each
-// db's keys (a bounded number of scan steps per tick) removes due members of
-// the hashes and sets it meets, and the collections left empty. Lazy expiry
-// in the commands keeps replies exact; this frees the memory of members
-// nobody reads.
+// Active expiry of hash fields and set members. Each db keeps the names of
+// the keys whose hash or set was given member TTLs (Db::note_subkey_ttls);
+// every tick visits a bounded number of them, resuming where the last tick
+// stopped, and removes their due members (up to 200 members a tick in all)
+// and the collections left empty. A slow resumable walk over the whole
+// keyspace notes keys that got member TTLs without a command noting them
+// (RENAME, COPY, MOVE). Lazy expiry in the commands keeps replies exact;
+// this frees the memory of members nobody reads.
 namespace {
 
 // Calls fn(collection) with the HashValue or SetValue of v; false for any
@@ -238,27 +241,48 @@ bool with_subkey_collection(store::Obj& v, F&& fn) {
 
 }  // namespace
 
-void Server::expire_hash_fields_step(int64_t now_ms) {
+void Server::expire_subkeys_step(int64_t now_ms) {
   constexpr int kScanStepsPerDb = 16;
-  constexpr size_t kFieldsPerTick = 200;
-  if (hash_field_cursors_.size() != dbs_.size()) hash_field_cursors_.assign(dbs_.size(), 0);
-  size_t budget = kFieldsPerTick;
+  constexpr size_t kNotedKeysPerDb = 64;
+  constexpr size_t kMembersPerTick = 200;
+  if (subkey_scan_cursors_.size() != dbs_.size()) {
+    subkey_scan_cursors_.assign(dbs_.size(), 0);
+    subkey_note_cursors_.assign(dbs_.size(), std::string());
+  }
+  size_t budget = kMembersPerTick;
   for (size_t d = 0; d < dbs_.size() && budget > 0; ++d) {
     store::Db& db = *dbs_[d];
     if (db.size() == 0) continue;
-    std::vector<std::string> due;
-    uint64_t& cursor = hash_field_cursors_[d];
+    // The slow walk: notes the keys with member TTLs that no command noted
+    // (a renamed or copied collection).
+    uint64_t& cursor = subkey_scan_cursors_[d];
     for (int step = 0; step < kScanStepsPerDb; ++step) {
       cursor = db.scan(cursor, [&](std::string_view key, store::Obj& v) {
         with_subkey_collection(v, [&](const auto& c) {
-          if (c.has_expired(now_ms)) due.emplace_back(key);
+          if (c.volatile_count() > 0) db.note_subkey_ttls(key);
         });
       });
       if (cursor == 0) break;
     }
-    for (const std::string& key : due) {
+    // The noted keys, a bounded number per tick, resuming where the last
+    // tick stopped; names that no longer hold member TTLs are dropped.
+    auto& noted = db.subkey_ttl_keys();
+    std::string& resume = subkey_note_cursors_[d];
+    auto it = noted.lower_bound(resume);
+    const size_t visits = std::min(kNotedKeysPerDb, noted.size());
+    for (size_t i = 0; i < visits && budget > 0 && !noted.empty(); ++i) {
+      if (it == noted.end()) it = noted.begin();
+      const std::string key = *it;
       store::Obj* v = db.lookup(key, now_ms, {.touch = false});
-      if (!v || budget == 0) continue;
+      size_t with_ttl = 0;
+      if (v != nullptr) {
+        with_subkey_collection(*v, [&](const auto& c) { with_ttl = c.volatile_count(); });
+      }
+      if (with_ttl == 0) {
+        it = noted.erase(it);
+        continue;
+      }
+      ++it;
       size_t removed = 0;
       bool empty = false;
       with_subkey_collection(*v, [&](auto& c) {
@@ -272,10 +296,14 @@ void Server::expire_hash_fields_step(int64_t now_ms) {
                  "active expiry removed hash fields");
       CODE_PROBE(runtime_, v->type() == store::ObjType::kSet,
                  "active expiry removed set members");
-      if (empty) db.remove(key);
+      if (empty) {
+        db.remove(key);
+        noted.erase(key);  // it already points past key
+      }
       touch_watched_key(db.index(), key);
       stats_.dirty++;
     }
+    resume = it == noted.end() ? std::string() : *it;
   }
 }
 

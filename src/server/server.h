@@ -169,7 +169,7 @@ class Server : public store::KeyspaceObserver {
   void accept_loop();
   void cron_loop();
   void active_expire_cycle(int64_t now_ms);
-  void expire_hash_fields_step(int64_t now_ms);
+  void expire_subkeys_step(int64_t now_ms);
   void active_rehash();
  public:
   // A client runs a batch of pipelined commands from one read; between the
@@ -205,7 +205,10 @@ class Server : public store::KeyspaceObserver {
   // (db, key) -> clients watching it.
   std::unordered_map<std::string, std::vector<Client*>> watched_;
   size_t active_expire_db_ = 0;
-  std::vector<uint64_t> hash_field_cursors_;  // per db, for hash field expiry
+  // Per db, for the cron's member expiry: the slow walk's SCAN cursor, and
+  // the noted key the next tick starts from.
+  std::vector<uint64_t> subkey_scan_cursors_;
+  std::vector<std::string> subkey_note_cursors_;
   int64_t frozen_now_ms_ = 0;
   // The wall clock read at the start of a client's batch of pipelined
   // commands, used as the time of every command in it (they run back to

@@ -234,6 +234,7 @@ void Db::clear() {
   expires_.clear();
   expire_at_sum_ = 0;
   expire_cursor_ = 0;
+  subkey_ttl_keys_.clear();
 }
 
 size_t Db::clear_async() {
@@ -247,6 +248,7 @@ size_t Db::clear_async() {
   expires_.move_contents_to(out->expires_);
   expire_at_sum_ = 0;
   expire_cursor_ = 0;
+  subkey_ttl_keys_.clear();
   reclaimer_->reclaim(std::move(out));
   return n;
 }
@@ -256,6 +258,7 @@ void Db::swap_contents(Db& other) {
   expires_.swap(other.expires_);
   std::swap(expire_at_sum_, other.expire_at_sum_);
   std::swap(expire_cursor_, other.expire_cursor_);
+  subkey_ttl_keys_.swap(other.subkey_ttl_keys_);
 }
 
 // Walks the expires index with a persistent SCAN cursor, so successive steps

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -182,6 +183,16 @@ class Db {
   size_t active_expire_step(int64_t now_ms, size_t max_samples, rt::Random& random,
                             size_t* sampled);
 
+  // Keys whose hash or set has (or had) members with a TTL, for the cron's
+  // member expiry: the commands that give members a TTL note their key.
+  // Names may go stale (deleted, renamed, no TTL left); the cron drops
+  // those as it meets them, and its slow walk of the whole keyspace notes
+  // keys it finds with member TTLs that were never noted (a renamed key).
+  void note_subkey_ttls(std::string_view key) {
+    if (subkey_ttl_keys_.find(key) == subkey_ttl_keys_.end()) subkey_ttl_keys_.emplace(key);
+  }
+  std::set<std::string, std::less<>>& subkey_ttl_keys() { return subkey_ttl_keys_; }
+
   uint64_t expired_keys() const { return expired_keys_; }
   // The seed of this Db's key hashes (collections derive their tables'
   // seeds from it).
@@ -215,6 +226,7 @@ class Db {
   Table expires_;
   uint64_t expired_keys_ = 0;
   uint64_t expire_cursor_ = 0;
+  std::set<std::string, std::less<>> subkey_ttl_keys_;  // see note_subkey_ttls
   // Sum of the expire_at of every key in expires_, kept so avg_ttl_ms() is
   // O(1) (INFO must not walk the keyspace). 128 bits: no overflow.
   __extension__ __int128 expire_at_sum_ = 0;

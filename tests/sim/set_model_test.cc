@@ -438,3 +438,33 @@ TEST(SetMemberExpiry, CronRemovesMembersNobodyReads) {
 }
 
 }  // namespace
+
+namespace {
+
+// In a large keyspace the cron still finds the collections with member TTLs
+// at once: the commands that set TTLs note their keys, so it need not walk
+// 50,000 other keys first.
+TEST(SetMemberExpiry, CronFindsNotedKeysInALargeKeyspace) {
+  EngineHarness engine(9);
+  for (int i = 0; i < 50000; ++i) {
+    ASSERT_EQ(engine.run({"SET", "string:" + std::to_string(i), "v"}), "+OK\r\n");
+  }
+  V big{"SADDEX", "big", "PX", "100", "MEMBERS", "500"};
+  for (int i = 0; i < 500; ++i) big.push_back("member:" + std::to_string(i));
+  ASSERT_EQ(engine.run(big), ":1\r\n");
+  ASSERT_EQ(engine.run({"SADD", "big", "stays"}), ":1\r\n");
+  ASSERT_EQ(engine.run({"HSET", "h", "f", "v", "g", "w"}), ":2\r\n");
+  ASSERT_EQ(engine.run({"HPEXPIRE", "h", "100", "FIELDS", "2", "f", "g"}), "*2\r\n:1\r\n:1\r\n");
+  auto usage = [&] {
+    const std::string r = engine.run({"MEMORY", "USAGE", "big"});
+    return std::stol(r.substr(1));
+  };
+  const long before = usage();
+  engine.advance_ms(200);
+  for (int tick = 0; tick < 4; ++tick) engine.server().cron_tick();
+  EXPECT_LT(usage(), before / 3);
+  EXPECT_EQ(engine.run({"EXISTS", "h"}), ":0\r\n");  // emptied by the cron, not by a command
+  EXPECT_EQ(engine.run({"DBSIZE"}), ":50001\r\n");
+}
+
+}  // namespace
