@@ -118,8 +118,7 @@ void finish_write(CommandContext& ctx, std::string_view key, HashRef& ref) {
     ref = HashRef{};
   } else {
     ref.value->set_encoding(ref.hash->encoding());
-    // The cron's member expiry visits the keys noted here.
-    if (ref.hash->volatile_count() > 0) ctx.db.note_subkey_ttls(key);
+    note_member_ttls(ctx.db, key, ref.value);
   }
   ctx.key_modified(key);
 }

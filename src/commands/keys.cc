@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands/scan_args.h"
+#include "commands/subkey_expiry.h"
 #include "commands/util.h"
 #include "server/command.h"
 #include "server/config.h"
@@ -141,8 +142,9 @@ void rename_key(CommandContext& ctx, bool nx) {
   }
   // Looked up again: the lookup of `to` may have changed the table.
   std::optional<Value> moved = ctx.db.extract(from);
-  if (expire_at != -1) ctx.db.set_with_expire(to, std::move(*moved), expire_at);
-  else ctx.db.set(to, std::move(*moved));
+  Obj* stored = expire_at != -1 ? ctx.db.set_with_expire(to, std::move(*moved), expire_at)
+                                : ctx.db.set(to, std::move(*moved));
+  note_member_ttls(ctx.db, to, stored);
   ctx.key_modified(from);
   ctx.key_modified(to);
   if (nx) return ctx.reply.integer(1);
@@ -185,8 +187,9 @@ void cmd_copy(CommandContext& ctx) {
     if (!replace) return ctx.reply.integer(0);
     dst->remove(to);
   }
-  if (expire_at != -1) dst->set_with_expire(to, std::move(copy), expire_at);
-  else dst->set(to, std::move(copy));
+  Obj* stored = expire_at != -1 ? dst->set_with_expire(to, std::move(copy), expire_at)
+                                : dst->set(to, std::move(copy));
+  note_member_ttls(*dst, to, stored);
   ctx.key_modified(*dst, to);
   ctx.reply.integer(1);
 }
@@ -204,8 +207,9 @@ void cmd_move(CommandContext& ctx) {
   if (dst->lookup(key, ctx.now_ms) != nullptr) return ctx.reply.integer(0);
 
   std::optional<Value> moved = ctx.db.extract(key);
-  if (expire_at != -1) dst->set_with_expire(key, std::move(*moved), expire_at);
-  else dst->set(key, std::move(*moved));
+  Obj* stored = expire_at != -1 ? dst->set_with_expire(key, std::move(*moved), expire_at)
+                                : dst->set(key, std::move(*moved));
+  note_member_ttls(*dst, key, stored);
   ctx.key_modified(ctx.db, key);
   ctx.key_modified(*dst, key);
   ctx.reply.integer(1);

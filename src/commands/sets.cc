@@ -106,12 +106,6 @@ bool lookup_set(CommandContext& ctx, std::string_view key, bool for_write, Obj**
 
 SetValue& set_of(Obj* v) { return v->as<SetValue>(); }
 
-// After a write that may have given members of the set under key a TTL:
-// the cron's member expiry visits the keys noted here.
-void note_member_ttls(CommandContext& ctx, std::string_view key, const SetValue& set) {
-  if (set.volatile_count() > 0) ctx.db.note_subkey_ttls(key);
-}
-
 // Replies members as a set (RESP3 '~', RESP2 array).
 void reply_members(CommandContext& ctx, const std::vector<std::string>& members) {
   ctx.reply.set(members.size());
@@ -244,8 +238,7 @@ void store_result(CommandContext& ctx, std::string_view dst, std::unique_ptr<Set
   if (n == 0) {
     if (ctx.db.remove(dst)) ctx.key_modified(dst);
   } else {
-    note_member_ttls(ctx, dst, *result);
-    ctx.db.set(dst, make_set_value(ctx, std::move(result)));
+    note_member_ttls(ctx.db, dst, ctx.db.set(dst, make_set_value(ctx, std::move(result))));
     ctx.key_modified(dst);
   }
   ctx.reply.integer(static_cast<int64_t>(n));
@@ -366,7 +359,7 @@ void cmd_smove(CommandContext& ctx) {
     changed = true;
   }
   dst->set_encoding(to.encoding());
-  note_member_ttls(ctx, dst_key, to);
+  note_member_ttls(ctx.db, dst_key, dst);
   if (changed) ctx.key_modified(dst_key);
   ctx.reply.integer(1);
 }
@@ -794,7 +787,7 @@ void cmd_saddex(CommandContext& ctx) {
     }
   }
   v->set_encoding(set.encoding());
-  note_member_ttls(ctx, key, set);
+  note_member_ttls(ctx.db, key, v);
   if (changed) ctx.key_modified(key);
   ctx.reply.integer(1);
 }
@@ -859,7 +852,7 @@ void sexpire_generic(CommandContext& ctx, int64_t base_ms, bool seconds) {
       ctx.db.remove(key);
     } else {
       v->set_encoding(set_of(v).encoding());
-      note_member_ttls(ctx, key, set_of(v));
+      note_member_ttls(ctx.db, key, v);
     }
     ctx.key_modified(key);
   }

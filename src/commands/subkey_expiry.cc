@@ -109,6 +109,14 @@ store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, st
   return nullptr;
 }
 
+void note_member_ttls(store::Db& db, std::string_view key, const store::Obj* v) {
+  if (v == nullptr) return;
+  size_t with_ttl = 0;
+  if (v->type() == store::ObjType::kHash) with_ttl = v->as<store::HashValue>().volatile_count();
+  if (v->type() == store::ObjType::kSet) with_ttl = v->as<store::SetValue>().volatile_count();
+  if (with_ttl > 0) db.note_subkey_ttls(key);
+}
+
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values) {
   ctx.reply.array(values.size());
   for (int64_t v : values) ctx.reply.integer(v);

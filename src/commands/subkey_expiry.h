@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/command.h"
+#include "store/db.h"
 #include "store/obj.h"
 
 namespace peregrine::server {
@@ -68,6 +69,10 @@ int64_t ttl_reply(int64_t when, int64_t now_ms, bool in_ms, bool absolute);
 // type is left alone), reporting the key as modified when some were due.
 // Returns v, or nullptr once the key was deleted for having none left.
 store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, store::Obj* v);
+
+// Notes key in db for the cron's member expiry (Db::note_subkey_ttls) when
+// v is a hash or set some of whose members have a TTL.
+void note_member_ttls(store::Db& db, std::string_view key, const store::Obj* v);
 
 // Replies an array of the given integers.
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values);

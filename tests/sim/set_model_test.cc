@@ -442,8 +442,8 @@ TEST(SetMemberExpiry, CronRemovesMembersNobodyReads) {
 namespace {
 
 // In a large keyspace the cron still finds the collections with member TTLs
-// at once: the commands that set TTLs note their keys, so it need not walk
-// 50,000 other keys first.
+// at once: the commands that set TTLs (and RENAME, COPY, MOVE) note their
+// keys, so it need not walk 50,000 other keys first.
 TEST(SetMemberExpiry, CronFindsNotedKeysInALargeKeyspace) {
   EngineHarness engine(9);
   for (int i = 0; i < 50000; ++i) {
@@ -455,6 +455,10 @@ TEST(SetMemberExpiry, CronFindsNotedKeysInALargeKeyspace) {
   ASSERT_EQ(engine.run({"SADD", "big", "stays"}), ":1\r\n");
   ASSERT_EQ(engine.run({"HSET", "h", "f", "v", "g", "w"}), ":2\r\n");
   ASSERT_EQ(engine.run({"HPEXPIRE", "h", "100", "FIELDS", "2", "f", "g"}), "*2\r\n:1\r\n:1\r\n");
+  // RENAME and COPY note their destinations too.
+  ASSERT_EQ(engine.run({"SADDEX", "r1", "PX", "100", "MEMBERS", "2", "a", "b"}), ":1\r\n");
+  ASSERT_EQ(engine.run({"RENAME", "r1", "r2"}), "+OK\r\n");
+  ASSERT_EQ(engine.run({"COPY", "r2", "r3"}), ":1\r\n");
   auto usage = [&] {
     const std::string r = engine.run({"MEMORY", "USAGE", "big"});
     return std::stol(r.substr(1));
@@ -463,7 +467,8 @@ TEST(SetMemberExpiry, CronFindsNotedKeysInALargeKeyspace) {
   engine.advance_ms(200);
   for (int tick = 0; tick < 4; ++tick) engine.server().cron_tick();
   EXPECT_LT(usage(), before / 3);
-  EXPECT_EQ(engine.run({"EXISTS", "h"}), ":0\r\n");  // emptied by the cron, not by a command
+  // Emptied by the cron, not by a command.
+  EXPECT_EQ(engine.run({"EXISTS", "h", "r2", "r3"}), ":0\r\n");
   EXPECT_EQ(engine.run({"DBSIZE"}), ":50001\r\n");
 }
 
