@@ -216,9 +216,10 @@ void Server::active_expire_cycle(int64_t now_ms) {
 
 // Active expiry of hash fields and set members. Each db keeps the names of
 // the keys whose hash or set was given member TTLs (Db::note_subkey_ttls);
-// every tick visits a bounded number of them, resuming where the last tick
-// stopped, and removes their due members (up to 200 members a tick in all)
-// and the collections left empty. A slow resumable walk over the whole
+// every tick visits them in rounds (see expire_noted_members), resuming
+// where the last round stopped, and removes their due members and the
+// collections left empty, for as long as rounds find plenty to do and
+// within a quarter of the cron period. A slow resumable walk over the whole
 // keyspace notes keys that got member TTLs without a command noting them
 // (RENAME, COPY, MOVE). Lazy expiry in the commands keeps replies exact;
 // this frees the memory of members nobody reads.
@@ -243,18 +244,16 @@ bool with_subkey_collection(store::Obj& v, F&& fn) {
 
 void Server::expire_subkeys_step(int64_t now_ms) {
   constexpr int kScanStepsPerDb = 16;
-  constexpr size_t kNotedKeysPerDb = 64;
-  constexpr size_t kMembersPerTick = 200;
+  constexpr size_t kMembersPerRound = 200;
+  constexpr int kMaxRounds = 1000;
   if (subkey_scan_cursors_.size() != dbs_.size()) {
     subkey_scan_cursors_.assign(dbs_.size(), 0);
     subkey_note_cursors_.assign(dbs_.size(), std::string());
   }
-  size_t budget = kMembersPerTick;
-  for (size_t d = 0; d < dbs_.size() && budget > 0; ++d) {
+  // The slow walk: notes the keys with member TTLs that were missed.
+  for (size_t d = 0; d < dbs_.size(); ++d) {
     store::Db& db = *dbs_[d];
     if (db.size() == 0) continue;
-    // The slow walk: notes the keys with member TTLs that no command noted
-    // (a renamed or copied collection).
     uint64_t& cursor = subkey_scan_cursors_[d];
     for (int step = 0; step < kScanStepsPerDb; ++step) {
       cursor = db.scan(cursor, [&](std::string_view key, store::Obj& v) {
@@ -264,12 +263,38 @@ void Server::expire_subkeys_step(int64_t now_ms) {
       });
       if (cursor == 0) break;
     }
-    // The noted keys, a bounded number per tick, resuming where the last
-    // tick stopped; names that no longer hold member TTLs are dropped.
+  }
+  // Rounds over the noted keys while the last one found plenty to do, as
+  // the key expiry cycle does, within the same share of the cron period.
+  const int64_t start = runtime_.clock().monotonic_us();
+  const int64_t budget_us = 250000 / std::clamp(config_.hz, 1, 500);
+  for (int round = 0; round < kMaxRounds; ++round) {
+    bool more = false;
+    const size_t removed = expire_noted_members(now_ms, kMembersPerRound, &more);
+    if (removed == 0 || !more) break;
+    CODE_PROBE(runtime_, true, "member expiry ran more than one round in a tick");
+    if (BUGGIFY(runtime_)) break;
+    if (runtime_.clock().monotonic_us() - start > budget_us) break;
+  }
+}
+
+// One round of member expiry: visits up to 64 noted keys per db, resuming
+// where the last round stopped, and removes up to budget due members in
+// all; names that no longer hold member TTLs are dropped. Returns how many
+// members it removed; *more tells whether it stopped at a limit (the
+// budget, or a db's visits) rather than for want of work.
+size_t Server::expire_noted_members(int64_t now_ms, size_t budget, bool* more) {
+  constexpr size_t kNotedKeysPerDb = 64;
+  const size_t initial = budget;
+  *more = false;
+  for (size_t d = 0; d < dbs_.size() && budget > 0; ++d) {
+    store::Db& db = *dbs_[d];
     auto& noted = db.subkey_ttl_keys();
+    if (noted.empty()) continue;
     std::string& resume = subkey_note_cursors_[d];
     auto it = noted.lower_bound(resume);
     const size_t visits = std::min(kNotedKeysPerDb, noted.size());
+    *more = *more || visits < noted.size();
     for (size_t i = 0; i < visits && budget > 0 && !noted.empty(); ++i) {
       if (it == noted.end()) it = noted.begin();
       const std::string key = *it;
@@ -305,6 +330,8 @@ void Server::expire_subkeys_step(int64_t now_ms) {
     }
     resume = it == noted.end() ? std::string() : *it;
   }
+  *more = *more || budget == 0;
+  return initial - budget;
 }
 
 // Keeps at most 32 arguments (the last saying how many more there were)

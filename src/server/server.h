@@ -170,6 +170,7 @@ class Server : public store::KeyspaceObserver {
   void cron_loop();
   void active_expire_cycle(int64_t now_ms);
   void expire_subkeys_step(int64_t now_ms);
+  size_t expire_noted_members(int64_t now_ms, size_t budget, bool* more);
   void active_rehash();
  public:
   // A client runs a batch of pipelined commands from one read; between the
