@@ -211,7 +211,7 @@ void Server::active_expire_cycle(int64_t now_ms) {
     }
   }
   active_expire_db_ = (active_expire_db_ + 1) % dbs_.size();
-  expire_subkeys_step(now_ms);
+  expire_subkeys_step(now_ms, start + budget_us);
 }
 
 // Active expiry of hash fields and set members. Each db keeps the names of
@@ -242,7 +242,7 @@ bool with_subkey_collection(store::Obj& v, F&& fn) {
 
 }  // namespace
 
-void Server::expire_subkeys_step(int64_t now_ms) {
+void Server::expire_subkeys_step(int64_t now_ms, int64_t deadline_us) {
   constexpr int kScanStepsPerDb = 16;
   constexpr size_t kMembersPerRound = 200;
   constexpr int kMaxRounds = 1000;
@@ -265,16 +265,15 @@ void Server::expire_subkeys_step(int64_t now_ms) {
     }
   }
   // Rounds over the noted keys while the last one found plenty to do, as
-  // the key expiry cycle does, within the same share of the cron period.
-  const int64_t start = runtime_.clock().monotonic_us();
-  const int64_t budget_us = 250000 / std::clamp(config_.hz, 1, 500);
+  // the key expiry cycle does, until the cycle's share of the cron period
+  // (deadline_us, monotonic) is spent.
   for (int round = 0; round < kMaxRounds; ++round) {
     bool more = false;
     const size_t removed = expire_noted_members(now_ms, kMembersPerRound, &more);
     if (removed == 0 || !more) break;
     CODE_PROBE(runtime_, true, "member expiry ran more than one round in a tick");
     if (BUGGIFY(runtime_)) break;
-    if (runtime_.clock().monotonic_us() - start > budget_us) break;
+    if (runtime_.clock().monotonic_us() > deadline_us) break;
   }
 }
 

@@ -169,7 +169,7 @@ class Server : public store::KeyspaceObserver {
   void accept_loop();
   void cron_loop();
   void active_expire_cycle(int64_t now_ms);
-  void expire_subkeys_step(int64_t now_ms);
+  void expire_subkeys_step(int64_t now_ms, int64_t deadline_us);
   size_t expire_noted_members(int64_t now_ms, size_t budget, bool* more);
   void active_rehash();
  public:
