@@ -4,8 +4,7 @@
 
 #include "commands/util.h"
 #include "store/db.h"
-#include "store/hash.h"
-#include "store/set.h"
+#include "store/subkey_collection.h"
 
 namespace peregrine::server {
 
@@ -76,33 +75,10 @@ int64_t ttl_reply(int64_t when, int64_t now_ms, bool in_ms, bool absolute) {
   return in_ms ? when - base : (when - base + 999) / 1000;
 }
 
-namespace {
-
-// Removes the due members of c; false when none was due.
-template <typename Collection>
-bool remove_due(Collection& c, int64_t now_ms, store::Obj* v) {
-  if (!c.has_expired(now_ms)) return false;
-  c.remove_expired(now_ms);
-  if (!c.empty()) v->set_encoding(c.encoding());
-  return true;
-}
-
-}  // namespace
-
 store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, store::Obj* v) {
   if (v == nullptr) return nullptr;
-  bool removed = false;
   bool empty = false;
-  if (v->type() == store::ObjType::kHash) {
-    auto& h = v->as<store::HashValue>();
-    removed = remove_due(h, ctx.now_ms, v);
-    empty = h.empty();
-  } else if (v->type() == store::ObjType::kSet) {
-    auto& s = v->as<store::SetValue>();
-    removed = remove_due(s, ctx.now_ms, v);
-    empty = s.empty();
-  }
-  if (!removed) return v;
+  if (store::remove_due_members(*v, ctx.now_ms, SIZE_MAX, &empty) == 0) return v;
   ctx.key_modified(key);
   if (!empty) return v;
   ctx.db.remove(key);
@@ -110,11 +86,7 @@ store::Obj* remove_expired_subkeys(CommandContext& ctx, std::string_view key, st
 }
 
 void note_member_ttls(store::Db& db, std::string_view key, const store::Obj* v) {
-  if (v == nullptr) return;
-  size_t with_ttl = 0;
-  if (v->type() == store::ObjType::kHash) with_ttl = v->as<store::HashValue>().volatile_count();
-  if (v->type() == store::ObjType::kSet) with_ttl = v->as<store::SetValue>().volatile_count();
-  if (with_ttl > 0) db.note_subkey_ttls(key);
+  if (v != nullptr && store::subkey_volatile_count(*v) > 0) db.note_subkey_ttls(key);
 }
 
 void reply_integers(CommandContext& ctx, const std::vector<int64_t>& values) {

@@ -7,8 +7,7 @@
 #include "runtime/buggify.h"
 #include "server/client.h"
 #include "server/memory.h"
-#include "store/hash.h"
-#include "store/set.h"
+#include "store/subkey_collection.h"
 
 namespace peregrine::server {
 namespace {
@@ -223,25 +222,6 @@ void Server::active_expire_cycle(int64_t now_ms) {
 // keyspace notes keys that got member TTLs without a command noting them
 // (RENAME, COPY, MOVE). Lazy expiry in the commands keeps replies exact;
 // this frees the memory of members nobody reads.
-namespace {
-
-// Calls fn(collection) with the HashValue or SetValue of v; false for any
-// other type.
-template <typename F>
-bool with_subkey_collection(store::Obj& v, F&& fn) {
-  if (v.type() == store::ObjType::kHash) {
-    fn(v.as<store::HashValue>());
-    return true;
-  }
-  if (v.type() == store::ObjType::kSet) {
-    fn(v.as<store::SetValue>());
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 void Server::expire_subkeys_step(int64_t now_ms, int64_t deadline_us) {
   constexpr int kScanStepsPerDb = 16;
   constexpr size_t kMembersPerRound = 200;
@@ -257,9 +237,7 @@ void Server::expire_subkeys_step(int64_t now_ms, int64_t deadline_us) {
     uint64_t& cursor = subkey_scan_cursors_[d];
     for (int step = 0; step < kScanStepsPerDb; ++step) {
       cursor = db.scan(cursor, [&](std::string_view key, store::Obj& v) {
-        with_subkey_collection(v, [&](const auto& c) {
-          if (c.volatile_count() > 0) db.note_subkey_ttls(key);
-        });
+        if (store::subkey_volatile_count(v) > 0) db.note_subkey_ttls(key);
       });
       if (cursor == 0) break;
     }
@@ -298,22 +276,13 @@ size_t Server::expire_noted_members(int64_t now_ms, size_t budget, bool* more) {
       if (it == noted.end()) it = noted.begin();
       const std::string key = *it;
       store::Obj* v = db.lookup(key, now_ms, {.touch = false});
-      size_t with_ttl = 0;
-      if (v != nullptr) {
-        with_subkey_collection(*v, [&](const auto& c) { with_ttl = c.volatile_count(); });
-      }
-      if (with_ttl == 0) {
+      if (v == nullptr || store::subkey_volatile_count(*v) == 0) {
         it = noted.erase(it);
         continue;
       }
       ++it;
-      size_t removed = 0;
       bool empty = false;
-      with_subkey_collection(*v, [&](auto& c) {
-        removed = c.remove_expired(now_ms, budget);
-        empty = c.empty();
-        if (!empty) v->set_encoding(c.encoding());
-      });
+      const size_t removed = store::remove_due_members(*v, now_ms, budget, &empty);
       budget -= std::min(budget, removed);
       if (removed == 0) continue;
       CODE_PROBE(runtime_, v->type() == store::ObjType::kHash,
