@@ -564,25 +564,6 @@ void cmd_hpersist(CommandContext& ctx) {
   if (persist_subkeys(ctx, ref.hash, *fields)) finish_write(ctx, key, ref);
 }
 
-// The expiry options of HGETEX and HSETEX.
-enum class FieldExpiry { kNone, kEx, kPx, kExAt, kPxAt, kPersist, kKeepTtl };
-
-std::optional<FieldExpiry> field_expiry_keyword(std::string_view word) {
-  if (equals_nocase(word, "ex")) return FieldExpiry::kEx;
-  if (equals_nocase(word, "px")) return FieldExpiry::kPx;
-  if (equals_nocase(word, "exat")) return FieldExpiry::kExAt;
-  if (equals_nocase(word, "pxat")) return FieldExpiry::kPxAt;
-  return std::nullopt;
-}
-
-// The deadline an EX/PX/EXAT/PXAT argument names.
-std::optional<int64_t> field_expiry_deadline(CommandContext& ctx, FieldExpiry kind,
-                                             std::string_view arg) {
-  const bool seconds = kind == FieldExpiry::kEx || kind == FieldExpiry::kExAt;
-  const bool relative = kind == FieldExpiry::kEx || kind == FieldExpiry::kPx;
-  return parse_subkey_deadline(ctx, arg, seconds, relative ? ctx.now_ms : 0);
-}
-
 // HGETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
 //        FIELDS numfields field [field ...]
 // Replies the values (null for missing fields) and then sets or removes

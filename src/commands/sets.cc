@@ -709,8 +709,7 @@ void cmd_saddex(CommandContext& ctx) {
   SubkeyList members;
   for (size_t i = 2; i < ctx.argc();) {
     std::string_view word = ctx.arg(i);
-    const bool ex = equals_nocase(word, "ex"), px = equals_nocase(word, "px");
-    const bool exat = equals_nocase(word, "exat"), pxat = equals_nocase(word, "pxat");
+    const std::optional<FieldExpiry> expiry = field_expiry_keyword(word);
     if (equals_nocase(word, "members")) {
       if (!parse_members_block(ctx, &i, /*saddex=*/true, "ERR invalid number of members",
                                &members)) {
@@ -722,20 +721,19 @@ void cmd_saddex(CommandContext& ctx) {
       }
       cond = equals_nocase(word, "mnx") ? Cond::kMnx : Cond::kMxx;
       ++i;
-    } else if (ex || px || exat || pxat || equals_nocase(word, "keepttl")) {
+    } else if (expiry || equals_nocase(word, "keepttl")) {
       if (expiry_given) {
         return ctx.reply.error(
             "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified");
       }
       expiry_given = true;
-      if (!ex && !px && !exat && !pxat) {
+      if (!expiry) {
         keep_ttl = true;
         ++i;
         continue;
       }
       if (i + 1 >= ctx.argc()) return ctx.reply.error("ERR missing expire time");
-      deadline = parse_subkey_deadline(ctx, ctx.arg(i + 1), ex || exat,
-                                       ex || px ? ctx.now_ms : 0);
+      deadline = field_expiry_deadline(ctx, *expiry, ctx.arg(i + 1));
       if (!deadline) return;
       i += 2;
     } else {

@@ -55,6 +55,21 @@ std::optional<SubkeyList> parse_subkey_list(CommandContext& ctx, size_t pos,
   return SubkeyList{pos + 2, static_cast<size_t>(n)};
 }
 
+std::optional<FieldExpiry> field_expiry_keyword(std::string_view word) {
+  if (equals_nocase(word, "ex")) return FieldExpiry::kEx;
+  if (equals_nocase(word, "px")) return FieldExpiry::kPx;
+  if (equals_nocase(word, "exat")) return FieldExpiry::kExAt;
+  if (equals_nocase(word, "pxat")) return FieldExpiry::kPxAt;
+  return std::nullopt;
+}
+
+std::optional<int64_t> field_expiry_deadline(CommandContext& ctx, FieldExpiry kind,
+                                             std::string_view arg) {
+  const bool seconds = kind == FieldExpiry::kEx || kind == FieldExpiry::kExAt;
+  const bool relative = kind == FieldExpiry::kEx || kind == FieldExpiry::kPx;
+  return parse_subkey_deadline(ctx, arg, seconds, relative ? ctx.now_ms : 0);
+}
+
 std::optional<ExpireCond> parse_expire_cond(std::string_view word) {
   if (equals_nocase(word, "nx")) return ExpireCond::kNx;
   if (equals_nocase(word, "xx")) return ExpireCond::kXx;

@@ -52,6 +52,16 @@ struct SubkeyListWords {
 std::optional<SubkeyList> parse_subkey_list(CommandContext& ctx, size_t pos,
                                             const SubkeyListWords& words);
 
+// The expiry options of HGETEX, HSETEX and SADDEX (kPersist: HGETEX only;
+// kKeepTtl: HSETEX and SADDEX).
+enum class FieldExpiry { kNone, kEx, kPx, kExAt, kPxAt, kPersist, kKeepTtl };
+// The option an EX / PX / EXAT / PXAT word names, or nullopt.
+std::optional<FieldExpiry> field_expiry_keyword(std::string_view word);
+// The deadline the argument of an EX / PX / EXAT / PXAT option names (see
+// parse_subkey_deadline); replies the error and returns nullopt when bad.
+std::optional<int64_t> field_expiry_deadline(CommandContext& ctx, FieldExpiry kind,
+                                             std::string_view arg);
+
 // The NX | XX | GT | LT condition of the *EXPIRE commands.
 enum class ExpireCond { kNone, kNx, kXx, kGt, kLt };
 // The condition a word names, or nullopt.
