@@ -184,10 +184,11 @@ class Db {
                             size_t* sampled);
 
   // Keys whose hash or set has (or had) members with a TTL, for the cron's
-  // member expiry: the commands that give members a TTL note their key.
-  // Names may go stale (deleted, renamed, no TTL left); the cron drops
-  // those as it meets them, and its slow walk of the whole keyspace notes
-  // keys it finds with member TTLs that were never noted (a renamed key).
+  // member expiry: the commands that give members a TTL note their key,
+  // and RENAME, COPY and MOVE their destination. Names may go stale
+  // (deleted, renamed, no TTL left); the cron drops those as it meets them,
+  // and its slow walk of the whole keyspace notes any key it finds with
+  // member TTLs that was missed.
   void note_subkey_ttls(std::string_view key) {
     if (subkey_ttl_keys_.find(key) == subkey_ttl_keys_.end()) subkey_ttl_keys_.emplace(key);
   }
