@@ -153,6 +153,14 @@ void sort_generic(CommandContext& ctx, bool read_only) {
     o.alpha = true;
     o.by.reset();
   }
+  // Redis turns a small sorted set into a skiplist before it sorts it (SORT
+  // and SORT_RO alike); OBJECT ENCODING and the formatting of a -0 score
+  // added later show the difference, so the same happens here.
+  if (src && src->type() == ObjType::kZSet) {
+    auto& z = src->as<store::ZSetValue>();
+    z.convert_to_skiplist();
+    src->set_encoding(z.encoding());
+  }
   std::vector<Element> elems = load_elements(src);
   // Unsorted, a sorted set still honours DESC: its natural order reversed.
   if (o.dont_sort && o.desc && src && src->type() == ObjType::kZSet)
@@ -188,9 +196,10 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   }
 
   int64_t len = static_cast<int64_t>(elems.size());
-  int64_t start = std::max<int64_t>(o.offset, 0);
-  int64_t count = o.count < 0 ? len : o.count;
-  int64_t end = start >= len ? start : std::min(len, start + count);
+  // Both clamped to the length first: start + count must not overflow.
+  int64_t start = std::min(std::max<int64_t>(o.offset, 0), len);
+  int64_t count = o.count < 0 ? len : std::min(o.count, len);
+  int64_t end = std::min(len, start + count);
 
   // Each output row: the element, or one value per GET pattern.
   std::vector<std::optional<std::string>> out;

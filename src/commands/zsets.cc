@@ -119,6 +119,24 @@ void finish_removal(CommandContext& ctx, std::string_view key, Obj* v) {
   ctx.key_modified(key);
 }
 
+// Redis fills ZRANGESTORE's destination one member at a time, in the order
+// the range yields them (items), starting as a listpack when the size it
+// is told (size_hint: the rank range's length; 0 for score and lex ranges,
+// whose length it does not know ahead) is within zset-max-listpack-entries,
+// and converting to a skiplist when the next member would pass a listpack
+// limit. A listpack keeps scores as text, where -0 reads back as 0, so the
+// members added before the conversion lose the sign of a -0 score and the
+// later ones keep it. The set here is built whole, so the same signs are
+// dropped first.
+void drop_listpack_phase_signs(std::vector<Item>& items, size_t size_hint,
+                               const ZSetLimits& limits) {
+  if (size_hint > limits.max_entries) return;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i + 1 > limits.max_entries || items[i].first.size() > limits.max_value) return;
+    if (items[i].second == 0) items[i].second = 0.0;
+  }
+}
+
 // Replaces dst with a set of the sorted items (deleting dst when there are
 // none), as the *STORE commands do; the stored set is listpack when it fits
 // the limits.
@@ -232,13 +250,15 @@ std::pair<size_t, size_t> lex_ranks(const ZSetValue& z, const LexRange& r) {
 //
 // Redis defines lex ranges for sets whose scores are all equal, where the
 // members are in order and binary search by member (lex_ranks) is exact;
-// that serves the skiplist encoding. A small (listpack) set with mixed
-// scores still gets a deterministic answer from Redis, which walks the
-// listpack, and this walks it the same way: nothing unless the last member
-// is >= min and the first <= max; forward, from the first member >= min
-// (which must be <= max), skip `offset` elements, then visit while members
-// are <= max; reverse, from the last member <= max (which must be >= min),
-// skip `offset`, then visit while members are >= min.
+// that serves the skiplist encoding. With mixed scores Redis answers
+// nothing unless the last member is >= min and the first <= max, in both
+// encodings, and so does this. Past that check its skiplist answer depends
+// on the skiplist's random node levels, but a small (listpack) set still
+// gets a deterministic answer, which this reproduces: forward, from the
+// first member >= min (which must be <= max), skip `offset` elements, then
+// visit while members are <= max; reverse, from the last member <= max
+// (which must be >= min), skip `offset`, then visit while members are >=
+// min.
 struct LexWalk {
   size_t first = 0;
   size_t count = 0;
@@ -249,22 +269,7 @@ LexWalk lex_walk(const ZSetValue& z, const LexRange& r, bool reverse, int64_t of
   LexWalk w;
   if (offset < 0 || limit == 0) return w;
   const auto in_limit = [&](size_t n) { return limit < 0 || n < static_cast<size_t>(limit); };
-  if (!z.is_listpack()) {
-    auto [lo, hi] = lex_ranks(z, r);
-    const size_t skip = static_cast<size_t>(offset);
-    if (skip >= hi - lo) return w;
-    w.count = hi - lo - skip;
-    if (limit >= 0) w.count = std::min(w.count, static_cast<size_t>(limit));
-    w.first = reverse ? hi - 1 - skip : lo + skip;
-    return w;
-  }
   using Kind = LexBound::Kind;
-  // A range that holds nothing whatever the members: min above max.
-  if (r.min.kind == Kind::kPlusInf || r.max.kind == Kind::kMinusInf) return w;
-  if (r.min.kind == Kind::kValue && r.max.kind == Kind::kValue) {
-    const int cmp = r.min.value.compare(r.max.value);
-    if (cmp > 0 || (cmp == 0 && (r.min_exclusive || r.max_exclusive))) return w;
-  }
   const auto gte_min = [&](std::string_view m) {
     if (r.min.kind != Kind::kValue) return r.min.kind == Kind::kMinusInf;
     return r.min_exclusive ? m > r.min.value : m >= r.min.value;
@@ -273,6 +278,22 @@ LexWalk lex_walk(const ZSetValue& z, const LexRange& r, bool reverse, int64_t of
     if (r.max.kind != Kind::kValue) return r.max.kind == Kind::kPlusInf;
     return r.max_exclusive ? m < r.max.value : m <= r.max.value;
   };
+  if (!z.is_listpack()) {
+    if (z.empty() || !gte_min(z.at(z.size() - 1).first) || !lte_max(z.at(0).first)) return w;
+    auto [lo, hi] = lex_ranks(z, r);
+    const size_t skip = static_cast<size_t>(offset);
+    if (skip >= hi - lo) return w;
+    w.count = hi - lo - skip;
+    if (limit >= 0) w.count = std::min(w.count, static_cast<size_t>(limit));
+    w.first = reverse ? hi - 1 - skip : lo + skip;
+    return w;
+  }
+  // A range that holds nothing whatever the members: min above max.
+  if (r.min.kind == Kind::kPlusInf || r.max.kind == Kind::kMinusInf) return w;
+  if (r.min.kind == Kind::kValue && r.max.kind == Kind::kValue) {
+    const int cmp = r.min.value.compare(r.max.value);
+    if (cmp > 0 || (cmp == 0 && (r.min_exclusive || r.max_exclusive))) return w;
+  }
   std::vector<std::string> members;
   members.reserve(z.size());
   z.for_each([&](std::string_view m, double) { members.emplace_back(m); });
@@ -615,6 +636,8 @@ void zrange_generic(CommandContext& ctx, size_t src, std::optional<std::string_v
   }
 
   if (dst) {
+    drop_listpack_phase_signs(items, kind == RangeKind::kRank ? items.size() : 0,
+                              zset_limits(ctx));
     if (reverse) std::reverse(items.begin(), items.end());
     store_result(ctx, *dst, items);
     return ctx.reply.integer(static_cast<int64_t>(items.size()));

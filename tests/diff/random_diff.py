@@ -1,0 +1,781 @@
+#!/usr/bin/python3
+"""Random differential test: seeded command streams against redis-server and
+Peregrine, replies compared byte for byte.
+
+Usage:
+    random_diff.py --peregrine PATH [--redis redis-server] [--seeds N]
+                   [--first-seed S] [--commands N] [--max-diffs N]
+                   [--families lists,hashes,sets,zsets,sort,keys] [--verbose]
+
+Each seed draws its own settings (RESP2 or RESP3, small or default encoding
+limits) and then a stream of commands over a few keys of every type: lists,
+hashes, sets (integers and strings), sorted sets (one pair of keys holds
+equal scores only, for the lex ranges), a string, and keys that do not
+exist.  Arguments mix valid and invalid forms: negative, huge and
+non-numeric counts and indexes, unknown options, wrong types, empty strings,
+values past the compact encodings' limits.  Every command goes to both
+servers; the replies must be equal:
+
+* exactly, for most commands;
+* as multisets, where Redis's order comes from its hash tables (SMEMBERS,
+  SINTER/SUNION/SDIFF, HKEYS/HVALS/HGETALL, KEYS) and for full SCAN-family
+  iterations (their cursors differ);
+* in shape only (type and length) for the random picks (SRANDMEMBER,
+  HRANDFIELD, ZRANDMEMBER); SPOP only runs with a count that empties the
+  set, so both sides stay equal.
+
+SORT uses weights and hash fields that are distinct for every element (equal
+sort keys are ordered differently by the two servers, which Redis leaves
+unspecified), and no BY nosort over sets.
+
+A difference prints the seed, the step, the command, both replies and the
+commands that led there; the databases are then flushed and the stream goes
+on, up to --max-diffs differences.  Exit status: 0 when nothing differed, 1
+otherwise, 2 when a server could not be started.  A one-line reproduction of
+a failing seed:
+    random_diff.py --peregrine build/peregrine-server --seeds 1 --first-seed S
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+import harness  # noqa: E402
+
+SHOW_BYTES = 300
+HISTORY = 25
+
+# ---------------------------------------------------------------------------
+# Keys and values
+# ---------------------------------------------------------------------------
+
+LISTS = ["l:0", "l:1", "l:2"]
+HASHES = ["h:0", "h:1", "h:2"]
+SETS = ["s:0", "s:1", "s:2", "s:3"]
+ZSETS = ["z:0", "z:1", "z:2"]
+LEXZ = ["zl:0", "zl:1"]           # every score 0: lex ranges are specified
+STRING = "k:str"
+MISSING = "nokey"
+# Any-type picks (wrong types, missing keys) leave out the lex keys, which
+# must keep equal scores: with mixed scores Redis's lex ranges over a
+# skiplist depend on its random node levels.
+ALL_KEYS = LISTS + HASHES + SETS + ZSETS + [STRING, MISSING]
+
+INTS = [str(i) for i in range(-3, 21)] + ["9223372036854775807", "-9223372036854775808"]
+WORDS = ["a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "ba", "bb",
+         "x1", "x2", "zz", "", "A", "B"]
+FLOATS = ["3.5", "-0.5", "1e3", "0.1", "2.25"]
+LONG = ["L" * 70, "M" * 100]       # past the compact limits
+FIELDS = ["f1", "f2", "f3", "f4", "f5", "f6", "n1", "n2", "fl", ""]
+
+# Every element SORT can meet gets a distinct weight and hash field.
+SORTABLE = INTS + WORDS + FLOATS + LONG
+
+
+class Gen:
+    """Draws commands for one seed."""
+
+    def __init__(self, rng: random.Random):
+        self.r = rng
+
+    # -- small draws -------------------------------------------------------
+    def pick(self, seq):
+        return self.r.choice(seq)
+
+    def chance(self, p: float) -> bool:
+        return self.r.random() < p
+
+    def key(self, own: List[str]) -> str:
+        """A key of the command's own type, now and then any key (wrong
+        types, missing keys)."""
+        return self.pick(own) if self.chance(0.9) else self.pick(ALL_KEYS)
+
+    def element(self) -> str:
+        x = self.r.random()
+        if x < 0.45:
+            return self.pick(INTS[:-2])
+        if x < 0.85:
+            return self.pick(WORDS)
+        if x < 0.95:
+            return self.pick(FLOATS)
+        return self.pick(LONG + INTS[-2:])
+
+    def elements(self, lo: int = 1, hi: int = 5) -> List[str]:
+        return [self.element() for _ in range(self.r.randint(lo, hi))]
+
+    def count(self) -> str:
+        x = self.r.random()
+        if x < 0.7:
+            return str(self.r.randint(0, 6))
+        if x < 0.8:
+            return str(self.r.randint(-4, -1))
+        if x < 0.9:
+            return self.pick(["100", "9223372036854775807", "-9223372036854775808",
+                              "4294967296"])
+        return self.pick(["x", "1.5", "", "+3", " 2", "0x10"])
+
+    def index(self) -> str:
+        x = self.r.random()
+        if x < 0.85:
+            return str(self.r.randint(-8, 8))
+        if x < 0.95:
+            return self.pick(["100", "-100", "9223372036854775807", "-9223372036854775808"])
+        return self.pick(["x", "1.0", ""])
+
+    def score(self) -> str:
+        x = self.r.random()
+        if x < 0.6:
+            return str(self.r.randint(-3, 10))
+        if x < 0.85:
+            return self.pick(["1.5", "-2.5", "0.1", "1e2", "2.0", "-0", "3.0000000000000001"])
+        if x < 0.95:
+            return self.pick(["inf", "-inf", "+inf", "INF"])
+        return self.pick(["nan", "x", "", "1e400"])
+
+    def score_bound(self) -> str:
+        x = self.r.random()
+        if x < 0.5:
+            return str(self.r.randint(-3, 10))
+        if x < 0.7:
+            return "(" + str(self.r.randint(-3, 10))
+        if x < 0.9:
+            return self.pick(["-inf", "+inf", "inf", "(1.5", "2.5"])
+        return self.pick(["x", "((1", "", "nan", "[1"])
+
+    def lex_bound(self) -> str:
+        x = self.r.random()
+        if x < 0.8:
+            return self.pick(["[", "("]) + self.pick(WORDS[:14])
+        if x < 0.95:
+            return self.pick(["-", "+"])
+        return self.pick(["a", "", "[", "*"])
+
+    def numkeys(self, keys: List[str], lo: int = 1, hi: int = 3) -> List[str]:
+        ks = [self.key(keys) for _ in range(self.r.randint(lo, hi))]
+        n = str(len(ks))
+        if self.chance(0.05):
+            n = self.pick(["0", "-1", "x", str(len(ks) + 2)])
+        return [n] + ks
+
+    # -- families ------------------------------------------------------------
+    def lists(self) -> List[str]:
+        k = self.key(LISTS)
+        c = self.r.randint(0, 21)
+        if c == 0:
+            return [self.pick(["LPUSH", "RPUSH"]), k] + self.elements(1, 6)
+        if c == 1:
+            return [self.pick(["LPUSHX", "RPUSHX"]), k] + self.elements(1, 3)
+        if c == 2:
+            return [self.pick(["LPOP", "RPOP"]), k] + ([self.count()] if self.chance(0.5) else [])
+        if c == 3:
+            return ["LLEN", k]
+        if c in (4, 5):
+            return ["LRANGE", k, self.index(), self.index()]
+        if c == 6:
+            return ["LINDEX", k, self.index()]
+        if c == 7:
+            return ["LSET", k, self.index(), self.element()]
+        if c == 8:
+            where = self.pick(["BEFORE", "AFTER", "before", "MIDDLE"])
+            return ["LINSERT", k, where, self.element(), self.element()]
+        if c == 9:
+            return ["LREM", k, self.index(), self.element()]
+        if c == 10:
+            return ["LTRIM", k, self.index(), self.index()]
+        if c in (11, 12):
+            args = ["LPOS", k, self.element()]
+            for opt in self.r.sample(["RANK", "COUNT", "MAXLEN"], self.r.randint(0, 3)):
+                args += [opt, self.index() if opt == "RANK" else self.count()]
+            if self.chance(0.03):
+                args.append("BOGUS")
+            return args
+        if c == 13:
+            return ["LMOVE", k, self.key(LISTS), self.pick(["LEFT", "RIGHT"]),
+                    self.pick(["LEFT", "RIGHT", "UP"] if self.chance(0.1) else ["LEFT", "RIGHT"])]
+        if c == 14:
+            return ["RPOPLPUSH", k, self.key(LISTS)]
+        if c == 15:
+            args = ["LMPOP"] + self.numkeys(LISTS) + [self.pick(["LEFT", "RIGHT", "left"])]
+            if self.chance(0.5):
+                args += ["COUNT", self.count()]
+            return args
+        if c == 16:
+            # Blocking forms on keys that may be empty: a short timeout.
+            cmd = self.pick(["BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP"])
+            t = self.pick(["0.01", "0.02"]) if self.chance(0.9) else self.pick(["-1", "x"])
+            if cmd in ("BLPOP", "BRPOP"):
+                return [cmd] + [self.key(LISTS) for _ in range(self.r.randint(1, 2))] + [t]
+            if cmd == "BLMOVE":
+                return [cmd, k, self.key(LISTS), self.pick(["LEFT", "RIGHT"]),
+                        self.pick(["LEFT", "RIGHT"]), t]
+            if cmd == "BRPOPLPUSH":
+                return [cmd, k, self.key(LISTS), t]
+            return [cmd, t] + self.numkeys(LISTS) + [self.pick(["LEFT", "RIGHT"]), "COUNT",
+                                                     str(self.r.randint(1, 4))]
+        if c == 17:
+            return self.pick([["LPUSH", k], ["LRANGE", k, "0"], ["LINDEX", k],
+                              ["LPOS", k], ["LSET", k, "0"]])
+        return ["LRANGE", k, "0", "-1"]
+
+    def hashes(self) -> List[str]:
+        k = self.key(HASHES)
+        f = self.pick(FIELDS)
+        c = self.r.randint(0, 19)
+        if c in (0, 1):
+            args = [self.pick(["HSET", "HMSET"]), k]
+            for _ in range(self.r.randint(1, 4)):
+                args += [self.pick(FIELDS), self.element()]
+            if self.chance(0.03):
+                args.append("dangling")
+            if self.chance(0.02):
+                args += [self.pick(LONG), "v"]
+            return args
+        if c == 2:
+            return ["HSETNX", k, f, self.element()]
+        if c == 3:
+            return ["HGET", k, f]
+        if c == 4:
+            return ["HMGET", k] + [self.pick(FIELDS) for _ in range(self.r.randint(1, 4))]
+        if c == 5:
+            return ["HDEL", k] + [self.pick(FIELDS) for _ in range(self.r.randint(1, 3))]
+        if c == 6:
+            return ["HLEN", k]
+        if c == 7:
+            return ["HEXISTS", k, f]
+        if c == 8:
+            return [self.pick(["HKEYS", "HVALS", "HGETALL"]), k]
+        if c == 9:
+            inc = self.pick(["1", "-2", "10", "x", "9223372036854775807", "-9223372036854775808",
+                             "1.5", ""])
+            return ["HINCRBY", k, self.pick(["n1", "n2", "f1"]), inc]
+        if c == 10:
+            inc = self.pick(["1.5", "-0.25", "1e3", "x", "inf", "-inf", "nan", "10", "5.0e1",
+                             "1e308"])
+            return ["HINCRBYFLOAT", k, self.pick(["fl", "n1", "f1"]), inc]
+        if c == 11:
+            return ["HSTRLEN", k, f]
+        if c == 12:
+            args = ["HRANDFIELD", k]
+            if self.chance(0.7):
+                args.append(self.count())
+                if self.chance(0.5):
+                    args.append(self.pick(["WITHVALUES", "withvalues", "WITHSCORES"]))
+            return args
+        if c == 13:
+            return ["HSCAN", k]
+        if c == 14:
+            return self.pick([["HSET", k], ["HSET", k, f], ["HGET", k], ["HINCRBY", k, f],
+                              ["HDEL", k], ["HSETNX", k, f]])
+        return ["HGETALL", k]
+
+    def sets(self) -> List[str]:
+        k = self.key(SETS)
+        c = self.r.randint(0, 20)
+        if c in (0, 1, 2):
+            ints_only = k in ("s:0", "s:1") and self.chance(0.9)
+            members = ([self.pick(INTS) for _ in range(self.r.randint(1, 6))] if ints_only
+                       else self.elements(1, 6))
+            return ["SADD", k] + members
+        if c == 3:
+            return ["SREM", k] + self.elements(1, 3)
+        if c == 4:
+            return ["SCARD", k]
+        if c == 5:
+            return ["SISMEMBER", k, self.element()]
+        if c == 6:
+            return ["SMISMEMBER", k] + self.elements(1, 4)
+        if c == 7:
+            return ["SMEMBERS", k]
+        if c == 8:
+            return ["SRANDMEMBER", k] + ([self.count()] if self.chance(0.7) else [])
+        if c == 9:
+            return ["SPOP", k, self.pick(["100", "1000"])] if self.chance(0.8) else \
+                ["SPOP", k, self.pick(["-1", "x", "0"])]
+        if c == 10:
+            return ["SMOVE", k, self.key(SETS), self.element()]
+        if c in (11, 12):
+            return [self.pick(["SINTER", "SUNION", "SDIFF"])] + \
+                [self.key(SETS) for _ in range(self.r.randint(1, 3))]
+        if c == 13:
+            args = ["SINTERCARD"] + self.numkeys(SETS)
+            if self.chance(0.5):
+                args += ["LIMIT", self.count()]
+            return args
+        if c == 14:
+            return [self.pick(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), self.key(SETS)] + \
+                [self.key(SETS) for _ in range(self.r.randint(1, 3))]
+        if c == 15:
+            return ["SSCAN", k]
+        if c == 16:
+            return self.pick([["SADD", k], ["SREM", k], ["SMOVE", k, k], ["SINTERCARD", "1"],
+                              ["SISMEMBER", k]])
+        return ["SMEMBERS", k]
+
+    def zadd_args(self, k: str) -> List[str]:
+        args = ["ZADD", k]
+        for opt in ("NX", "XX", "GT", "LT", "CH", "INCR"):
+            if self.chance(0.12):
+                args.append(opt)
+        lex = k in LEXZ
+        for _ in range(self.r.randint(1, 1 if "INCR" in args else 4)):
+            args += ["0" if lex else self.score(), self.pick(WORDS[:14]) if lex else self.element()]
+        if self.chance(0.03):
+            args.append("dangling")
+        return args
+
+    def zsets(self) -> List[str]:
+        k = self.key(ZSETS)
+        c = self.r.randint(0, 31)
+        if c in (0, 1, 2):
+            return self.zadd_args(k)
+        if c == 3:
+            return ["ZINCRBY", k, self.score(), self.element()]
+        if c == 4:
+            return ["ZREM", k] + self.elements(1, 3)
+        if c == 5:
+            return ["ZCARD", k]
+        if c == 6:
+            return ["ZSCORE", k, self.element()]
+        if c == 7:
+            return ["ZMSCORE", k] + self.elements(1, 3)
+        if c == 8:
+            return [self.pick(["ZRANK", "ZREVRANK"]), k, self.element()]
+        if c == 9:
+            return ["ZCOUNT", k, self.score_bound(), self.score_bound()]
+        if c in (10, 11, 12):
+            args = ["ZRANGE", k]
+            mode = self.r.randint(0, 2)
+            if mode == 0:
+                args += [self.index(), self.index()]
+            elif mode == 1:
+                args += [self.score_bound(), self.score_bound(), "BYSCORE"]
+            else:
+                return self.lexes()
+            if self.chance(0.4):
+                args.append("REV")
+            if self.chance(0.3):
+                args += ["LIMIT", self.index(), self.index()]
+            if self.chance(0.5):
+                args.append("WITHSCORES")
+            return args
+        if c == 13:
+            args = [self.pick(["ZRANGEBYSCORE", "ZREVRANGEBYSCORE"]), k, self.score_bound(),
+                    self.score_bound()]
+            if self.chance(0.5):
+                args.append("WITHSCORES")
+            if self.chance(0.3):
+                args += ["LIMIT", self.index(), self.index()]
+            return args
+        if c == 14:
+            args = ["ZREVRANGE", k, self.index(), self.index()]
+            if self.chance(0.5):
+                args.append("WITHSCORES")
+            return args
+        if c in (15, 16):
+            return self.lexes()
+        if c == 17:
+            return ["ZREMRANGEBYRANK", k, self.index(), self.index()]
+        if c == 18:
+            return ["ZREMRANGEBYSCORE", k, self.score_bound(), self.score_bound()]
+        if c == 19:
+            return [self.pick(["ZPOPMIN", "ZPOPMAX"]), k] + ([self.count()] if self.chance(0.6)
+                                                             else [])
+        if c == 20:
+            args = ["ZMPOP"] + self.numkeys(ZSETS) + [self.pick(["MIN", "MAX", "min"])]
+            if self.chance(0.5):
+                args += ["COUNT", self.count()]
+            return args
+        if c == 21:
+            args = ["ZRANDMEMBER", k]
+            if self.chance(0.7):
+                args.append(self.count())
+                if self.chance(0.5):
+                    args.append("WITHSCORES")
+            return args
+        if c in (22, 23, 24):
+            return self.zsetop()
+        if c == 25:
+            args = ["ZINTERCARD"] + self.numkeys(ZSETS + SETS[:2])
+            if self.chance(0.5):
+                args += ["LIMIT", self.count()]
+            return args
+        if c == 26:
+            args = ["ZRANGESTORE", self.key(ZSETS), k]
+            if self.chance(0.5):
+                args += [self.index(), self.index()]
+            else:
+                args += [self.score_bound(), self.score_bound(), "BYSCORE"]
+                if self.chance(0.3):
+                    args.append("REV")
+            if self.chance(0.3):
+                args += ["LIMIT", self.index(), self.index()]
+            return args
+        if c == 27:
+            return ["ZSCAN", k]
+        if c == 28:
+            cmd = self.pick(["BZPOPMIN", "BZPOPMAX", "BZMPOP"])
+            t = self.pick(["0.01", "0.02"])
+            if cmd == "BZMPOP":
+                return [cmd, t] + self.numkeys(ZSETS) + [self.pick(["MIN", "MAX"]), "COUNT",
+                                                         str(self.r.randint(1, 4))]
+            return [cmd] + [self.key(ZSETS) for _ in range(self.r.randint(1, 2))] + [t]
+        if c == 29:
+            return self.pick([["ZADD", k], ["ZADD", k, "1"], ["ZADD", k, "NX", "XX", "1", "a"],
+                              ["ZADD", k, "GT", "LT", "1", "a"], ["ZADD", k, "GT", "NX", "1", "a"],
+                              ["ZADD", k, "INCR", "1", "a", "2", "b"], ["ZRANGE", k, "0"],
+                              ["ZINCRBY", k, "1"], ["ZSCORE", k]])
+        return ["ZRANGE", k, "0", "-1", "WITHSCORES"]
+
+    def lexes(self) -> List[str]:
+        k = self.pick(LEXZ) if self.chance(0.9) else \
+            self.pick(LISTS + HASHES + SETS + [STRING, MISSING])
+        c = self.r.randint(0, 5)
+        if c == 0:
+            return self.zadd_args(k)
+        if c == 1:
+            return ["ZLEXCOUNT", k, self.lex_bound(), self.lex_bound()]
+        if c == 2:
+            return ["ZREMRANGEBYLEX", k, self.lex_bound(), self.lex_bound()]
+        cmd = self.pick(["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZRANGE"])
+        args = [cmd, k, self.lex_bound(), self.lex_bound()]
+        if cmd == "ZRANGE":
+            args.append("BYLEX")
+            if self.chance(0.4):
+                args.append("REV")
+        if self.chance(0.3):
+            args += ["LIMIT", self.index(), self.index()]
+        return args
+
+    def zsetop(self) -> List[str]:
+        cmd = self.pick(["ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE",
+                         "ZDIFFSTORE"])
+        args = [cmd]
+        if cmd.endswith("STORE"):
+            args.append(self.key(ZSETS))
+        inputs = self.numkeys(ZSETS + SETS[:2])
+        args += inputs
+        n = len(inputs) - 1
+        if not cmd.startswith("ZDIFF"):
+            if self.chance(0.4):
+                args += ["WEIGHTS"] + [self.pick(["1", "2", "-1", "0", "0.5", "inf", "x"])
+                                       for _ in range(n if self.chance(0.95) else n + 1)]
+            if self.chance(0.4):
+                args += ["AGGREGATE", self.pick(["SUM", "MIN", "MAX", "sum", "AVG"])]
+        if not cmd.endswith("STORE") and self.chance(0.5):
+            args.append("WITHSCORES")
+        return args
+
+    def sort(self) -> List[str]:
+        k = self.pick(LISTS + SETS + ZSETS + [STRING, MISSING])
+        args = [self.pick(["SORT", "SORT_RO"]), k]
+        by = self.chance(0.3)
+        if by:
+            args += ["BY", self.pick(["w:*", "hw:*->f"])]
+        if self.chance(0.3):
+            args += ["LIMIT", self.index(), self.index()]
+        for _ in range(self.r.randint(0, 2)):
+            args += ["GET", self.pick(["#", "w:*", "hw:*->f", "hw:*->g", "nosuch:*"])]
+        if self.chance(0.5):
+            args.append(self.pick(["ASC", "DESC"]))
+        if self.chance(0.5) or (not by and k not in LISTS):
+            args.append("ALPHA")
+        if args[0] == "SORT" and self.chance(0.2):
+            args += ["STORE", self.pick(LISTS)]
+        if self.chance(0.02):
+            args.append("BOGUS")
+        return args
+
+    def keys(self) -> List[str]:
+        c = self.r.randint(0, 9)
+        k = self.pick(ALL_KEYS)
+        if c == 0:
+            return ["DEL"] + [self.pick(ALL_KEYS) for _ in range(self.r.randint(1, 2))]
+        if c == 1:
+            return ["EXISTS"] + [self.pick(ALL_KEYS) for _ in range(self.r.randint(1, 3))]
+        if c == 2:
+            return ["TYPE", k]
+        if c in (3, 4):
+            return ["OBJECT", "ENCODING", k]
+        if c == 5:
+            # Same-type renames keep the type's keys in their families.
+            fam = self.pick([LISTS, HASHES, SETS, ZSETS])
+            return [self.pick(["RENAME", "RENAMENX"]), self.pick(fam), self.pick(fam)]
+        if c == 6:
+            fam = self.pick([LISTS, HASHES, SETS, ZSETS])
+            args = ["COPY", self.pick(fam), self.pick(fam)]
+            if self.chance(0.5):
+                args.append("REPLACE")
+            return args
+        if c == 7:
+            return ["DBSIZE"]
+        if c == 8:
+            return ["KEYS", self.pick(["*", "l:*", "?:0", "z*", "[hs]:1"])]
+        return ["SET", STRING, self.element()]
+
+
+# Commands whose reply order comes from hash tables or random picks.
+UNORDERED = {"SMEMBERS", "SPOP", "SINTER", "SUNION", "SDIFF", "HKEYS", "HVALS", "KEYS"}
+PAIRS = {"HGETALL"}
+SHAPE = {"SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER"}
+SCANS = {"SSCAN": "set", "HSCAN": "hash", "ZSCAN": "zset"}
+
+
+def pairs_canonical(raw: bytes) -> bytes:
+    header, elems, is_map = harness.split_aggregate(raw)
+    if is_map or len(elems) % 2:
+        return harness.canonical_unordered(raw)
+    return header + b"".join(sorted(elems[i] + elems[i + 1] for i in range(0, len(elems), 2)))
+
+
+def shape(raw: bytes) -> bytes:
+    header, elems, _ = harness.split_aggregate(raw)
+    if raw[:1] in (b"$", b":", b"+"):
+        return raw[:1]            # one random element (or a count)
+    return header
+
+
+class Side:
+    def __init__(self, name: str, binary: str, args: Sequence[str], timeout: float):
+        self.name = name
+        self.server = harness.Server(binary, args).start()
+        self.client = harness.RespClient(self.server.port, timeout=timeout)
+
+    def call(self, args: List[str]) -> bytes:
+        self.client.send_command(*[a.encode("latin-1") for a in args])
+        return self.client.read_reply()
+
+    def scan_all(self, cmd: str, key: str) -> bytes:
+        """Every element a full SCAN-family iteration returns, canonical."""
+        cursor = "0"
+        items: List[bytes] = []
+        for _ in range(10000):
+            raw = self.call([cmd, key, cursor, "COUNT", "7"])
+            header, elems, _ = harness.split_aggregate(raw)
+            if len(elems) != 2:
+                return raw            # an error (WRONGTYPE): compared as is
+            cursor = harness.decode(elems[0]).decode()
+            _, batch, _ = harness.split_aggregate(elems[1])
+            if cmd == "SSCAN":
+                items += batch
+            else:
+                items += [batch[i] + batch[i + 1] for i in range(0, len(batch), 2)]
+            if cursor == "0":
+                break
+        # A set/hash scan may return an element twice (rehashing): dedupe.
+        uniq = sorted(set(items)) if cmd != "ZSCAN" else sorted(set(items))
+        return b"scan:" + b"".join(uniq)
+
+    def stop(self) -> None:
+        self.client.close()
+        self.server.stop()
+
+
+def show(b: bytes) -> str:
+    s = repr(b)
+    return s if len(s) <= SHOW_BYTES else s[:SHOW_BYTES] + f"... ({len(b)} bytes)"
+
+
+LIMITS = ["hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-listpack-entries",
+          "zset-max-listpack-value", "set-max-intset-entries", "list-max-listpack-size"]
+
+
+def settings(rng: random.Random, defaults: Dict[str, str]) -> List[List[str]]:
+    """Per-seed configuration, applied to both servers: the reference's
+    defaults, then (for most seeds) small limits, so that values convert
+    between encodings often."""
+    out = [["CONFIG", "SET", name, value] for name, value in defaults.items()]
+    if rng.random() < 0.6:
+        out += [["CONFIG", "SET", "hash-max-listpack-entries", str(rng.choice([2, 4, 8]))],
+                ["CONFIG", "SET", "hash-max-listpack-value", str(rng.choice([4, 16, 64]))],
+                ["CONFIG", "SET", "zset-max-listpack-entries", str(rng.choice([2, 4, 8]))],
+                ["CONFIG", "SET", "zset-max-listpack-value", str(rng.choice([4, 16, 64]))],
+                ["CONFIG", "SET", "set-max-intset-entries", str(rng.choice([2, 4, 8]))],
+                ["CONFIG", "SET", "list-max-listpack-size", str(rng.choice([-2, -1, 2, 4]))]]
+    if rng.random() < 0.5:
+        out.append(["HELLO", "3"])
+    return out
+
+
+def sort_fixtures() -> List[List[str]]:
+    """Distinct weights and hash fields for every sortable element."""
+    cmds = []
+    for i, e in enumerate(SORTABLE):
+        cmds.append(["SET", f"w:{e}", str((i * 37) % 101 - 50)])
+        cmds.append(["HSET", f"hw:{e}", "f", str((i * 53) % 97), "g", f"g{i:03d}"])
+    return cmds
+
+
+def render(args: List[str]) -> str:
+    """One command as a case-file line (run_diff.py's syntax)."""
+    return " ".join("''" if a == "" else a for a in args)
+
+
+def compare(redis: Side, peregrine: Side, args: List[str]) -> Tuple[bytes, bytes]:
+    """Sends args to both; returns the replies in comparable form."""
+    name = args[0].upper()
+    if name in SCANS:
+        return redis.scan_all(name, args[1]), peregrine.scan_all(name, args[1])
+    r, p = redis.call(args), peregrine.call(args)
+    if name in UNORDERED:
+        return harness.canonical_unordered(r), harness.canonical_unordered(p)
+    if name in PAIRS:
+        return pairs_canonical(r), pairs_canonical(p)
+    if name in SHAPE and not r.startswith(b"-"):
+        return shape(r), shape(p)
+    return r, p
+
+
+def reset(redis: Side, peregrine: Side, setup: List[List[str]]) -> None:
+    for side in (redis, peregrine):
+        side.call(["FLUSHALL"])
+        side.call(["HELLO", "2"])
+        for args in setup:
+            side.call(args)
+
+
+def still_differs(redis: Side, peregrine: Side, setup: List[List[str]],
+                  cmds: List[List[str]]) -> bool:
+    """Replays cmds from empty databases; True when the last one's replies
+    still differ."""
+    reset(redis, peregrine, setup)
+    for args in cmds[:-1]:
+        redis.call(args)
+        peregrine.call(args)
+    r, p = compare(redis, peregrine, cmds[-1])
+    return r != p
+
+
+def minimize(redis: Side, peregrine: Side, setup: List[List[str]],
+             cmds: List[List[str]], budget: int = 400) -> List[List[str]]:
+    """Drops runs of commands (never the last) while the last command's
+    replies still differ: halving run lengths, at most budget replays."""
+    cmds = list(cmds)
+    chunk = max(1, (len(cmds) - 1) // 2)
+    while budget > 0:
+        i = 0
+        while i < len(cmds) - 1 and budget > 0:
+            trial = cmds[:i] + cmds[min(i + chunk, len(cmds) - 1):]
+            budget -= 1
+            if len(trial) < len(cmds) and still_differs(redis, peregrine, setup, trial):
+                cmds = trial
+            else:
+                i += chunk
+        if chunk == 1:
+            break
+        chunk = max(1, chunk // 2)
+    return cmds
+
+
+def write_case(path: str, title: str, setup: List[List[str]], cmds: List[List[str]]) -> None:
+    """cmds as a case file that run_diff.py replays, setup first."""
+    with open(path, "w") as f:
+        f.write(f"# {title}\n")
+        for args in setup:
+            f.write("!resp3\n" if args == ["HELLO", "3"] else render(args) + "\n")
+        for args in cmds:
+            name = args[0].upper()
+            if name in UNORDERED or name in PAIRS:
+                f.write("!unordered\n")
+            elif name in SHAPE or name in SCANS:
+                f.write("!skip-reason random pick or scan cursor\n")
+            f.write(render(args) + "\n")
+
+
+def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[str],
+        max_diffs: int, verbose: bool, defaults: Dict[str, str],
+        dump_dir: Optional[str] = None) -> int:
+    rng = random.Random(seed)
+    gen = Gen(rng)
+    makers: Dict[str, Callable[[], List[str]]] = {
+        "lists": gen.lists, "hashes": gen.hashes, "sets": gen.sets, "zsets": gen.zsets,
+        "sort": gen.sort, "keys": gen.keys}
+    weights = {"lists": 5, "hashes": 4, "sets": 4, "zsets": 7, "sort": 1, "keys": 1}
+    names = [f for f in families if f in makers]
+    wts = [weights[f] for f in names]
+    setup = settings(rng, defaults) + sort_fixtures()
+    reset(redis, peregrine, [])
+    for args in setup:
+        r, p = redis.call(args), peregrine.call(args)
+        if args[0] != "HELLO" and r != p:
+            print(f"seed {seed}: setup {render(args)} differs: redis {show(r)} "
+                  f"peregrine {show(p)}")
+            return 1
+    history: List[List[str]] = []
+    diffs = 0
+    for step in range(commands):
+        args = makers[rng.choices(names, wts)[0]]()
+        history.append(args)
+        r, p = compare(redis, peregrine, args)
+        if r == p:
+            continue
+        diffs += 1
+        print(f"seed {seed} step {step}: {render(args)}")
+        print(f"    redis:     {show(r)}")
+        print(f"    peregrine: {show(p)}")
+        if verbose:
+            cut = minimize(redis, peregrine, setup, history)
+            print(f"    minimized to {len(cut)} of {len(history)} commands:")
+            for h in cut[-HISTORY:]:
+                print(f"      {render(h)}")
+            if dump_dir:
+                path = os.path.join(dump_dir, f"seed{seed}_step{step}.txt")
+                write_case(path, f"random_diff.py seed {seed}, step {step}, minimized",
+                           [a for a in setup if a[0] == "CONFIG" or a == ["HELLO", "3"]], cut)
+                print(f"    replay: tests/diff/run_diff.py --peregrine PATH {path}")
+        if diffs >= max_diffs:
+            break
+        # Start over from empty databases so one difference does not cascade.
+        reset(redis, peregrine, setup)
+        history.clear()
+    return diffs
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--peregrine", required=True)
+    ap.add_argument("--redis", default="redis-server")
+    ap.add_argument("--seeds", type=int, default=4)
+    ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--commands", type=int, default=4000)
+    ap.add_argument("--max-diffs", type=int, default=5, help="per seed")
+    ap.add_argument("--families", default="lists,hashes,sets,zsets,sort,keys")
+    ap.add_argument("--timeout", type=float, default=10.0)
+    ap.add_argument("--verbose", action="store_true",
+                    help="minimize each difference's command stream and print it")
+    ap.add_argument("--dump", metavar="DIR",
+                    help="with --verbose: write each minimized stream to DIR as a case file")
+    opts = ap.parse_args()
+    try:
+        redis = Side("redis", opts.redis, [], opts.timeout)
+        peregrine = Side("peregrine", opts.peregrine, harness.parity_args(opts.redis),
+                         opts.timeout)
+    except (RuntimeError, FileNotFoundError) as e:
+        print(f"cannot start servers: {e}")
+        return 2
+    total = 0
+    try:
+        families = opts.families.split(",")
+        defaults = {}
+        for name in LIMITS:
+            reply = harness.decode(redis.call(["CONFIG", "GET", name]))
+            defaults[name] = reply[1].decode()
+        for seed in range(opts.first_seed, opts.first_seed + opts.seeds):
+            total += run(redis, peregrine, seed, opts.commands, families, opts.max_diffs,
+                         opts.verbose, defaults, opts.dump)
+    finally:
+        redis.stop()
+        peregrine.stop()
+    print(f"random differential: {opts.seeds} seeds x {opts.commands} commands, "
+          f"{total} difference(s)")
+    return 0 if total == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
