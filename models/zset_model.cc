@@ -341,9 +341,18 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
     }
   }
   if (store_mode) {
-    std::vector<Item> ordered = out;
-    if (rev) std::reverse(ordered.begin(), ordered.end());
-    store(a[1], ordered);
+    // Redis adds the members to the destination one at a time, in the
+    // order the range yields them, to a set that starts as a listpack
+    // unless a rank range is longer than the listpack limit (the length of
+    // a score or lex range is not known ahead); put() converts it when a
+    // member passes a limit, and drops -0 signs while it is a listpack.
+    remove(a[1]);
+    if (!out.empty()) {
+      ZEntry e;
+      e.skiplist = kind == kRank && out.size() > kListpackEntries;
+      for (const auto& [m, s] : out) put(e, m, s);
+      zsets_[a[1]] = std::move(e);
+    }
     return integer(static_cast<int64_t>(out.size()));
   }
   return items_reply(out, withscores);

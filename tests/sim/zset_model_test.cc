@@ -412,3 +412,49 @@ TEST(ZSetEngineVsModel, AggregateCountExamples) {
 }
 
 }  // namespace
+
+namespace {
+
+// ZRANGESTORE fills its destination as Redis does: one member at a time in
+// range order, from a listpack (always for score and lex ranges, for rank
+// ranges within the listpack limit) that converts past the limit, so only
+// the members added after the conversion keep a -0 score's sign.
+TEST(ZSetEngineVsModel, RangeStoreNegativeZeroAcrossTheConversion) {
+  EngineHarness engine(1);
+  ZSetModel model;
+  auto both = [&](const V& argv) {
+    const std::string e = engine.run(argv);
+    EXPECT_EQ(e, model.apply(argv)) << argv[0] << " " << argv[1];
+    return e;
+  };
+  // 130 members scored -0 and one scored 1, in one ZADD: the set starts as
+  // a listpack too, so m000..m127 are stored as 0 and only m128 and m129,
+  // added after it converted, keep -0.
+  V add = {"ZADD", "src"};
+  for (int i = 0; i < 130; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof(name), "m%03d", i);
+    add.insert(add.end(), {"-0", name});
+  }
+  add.insert(add.end(), {"1", "top"});
+  both(add);
+  EXPECT_EQ(both({"ZSCORE", "src", "m127"}), "$1\r\n0\r\n");
+  EXPECT_EQ(both({"ZSCORE", "src", "m128"}), "$2\r\n-0\r\n");
+  const auto score_of = [&](const std::string& member) { return both({"ZSCORE", "dst", member}); };
+  // A score range yields m000..m129, top: m128 comes after the conversion.
+  both({"ZRANGESTORE", "dst", "src", "-1", "1", "BYSCORE"});
+  EXPECT_EQ(score_of("m128"), "$2\r\n-0\r\n");
+  // Reversed it yields top, m129, m128, ...: both go in while listpack.
+  both({"ZRANGESTORE", "dst", "src", "1", "-1", "BYSCORE", "REV"});
+  EXPECT_EQ(score_of("m128"), "$1\r\n0\r\n");
+  EXPECT_EQ(score_of("m129"), "$1\r\n0\r\n");
+  // A rank range longer than the limit starts as a skiplist: no sign lost.
+  both({"ZRANGESTORE", "dst", "src", "0", "-1"});
+  EXPECT_EQ(score_of("m129"), "$2\r\n-0\r\n");
+  // A short rank range stays a listpack: the sign is lost.
+  both({"ZRANGESTORE", "dst", "src", "128", "129"});
+  EXPECT_EQ(score_of("m129"), "$1\r\n0\r\n");
+  both({"OBJECT", "ENCODING", "dst"});
+}
+
+}  // namespace
