@@ -177,6 +177,17 @@ void sort_generic(CommandContext& ctx, bool read_only) {
       }
     }
     bool by_pattern = o.by.has_value();
+    // ALPHA compares bytes, as Redis does with STORE; without STORE Redis
+    // collates C strings (strcoll, byte order in the C locales), which end
+    // at the first NUL: "a\0b" and "a" are then equal.
+    const bool c_strings = !o.store;
+    auto alpha_compare = [&](std::string_view a, std::string_view b) {
+      if (c_strings) {
+        a = a.substr(0, a.find('\0'));
+        b = b.substr(0, b.find('\0'));
+      }
+      return a.compare(b);
+    };
     auto less = [&](const Element& a, const Element& b) {
       int c;
       if (!o.alpha) {
@@ -185,10 +196,10 @@ void sort_generic(CommandContext& ctx, bool read_only) {
         if (!a.cmp || !b.cmp) {
           c = (a.cmp ? 1 : 0) - (b.cmp ? 1 : 0);
         } else {
-          c = a.cmp->compare(*b.cmp);
+          c = alpha_compare(*a.cmp, *b.cmp);
         }
       } else {
-        c = a.value.compare(b.value);
+        c = alpha_compare(a.value, b.value);
       }
       return o.desc ? c > 0 : c < 0;
     };

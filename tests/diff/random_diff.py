@@ -71,10 +71,16 @@ ALL_KEYS = LISTS + HASHES + SETS + ZSETS + [STRING, MISSING]
 
 INTS = [str(i) for i in range(-3, 21)] + ["9223372036854775807", "-9223372036854775808"]
 WORDS = ["a", "b", "c", "d", "e", "f", "g", "h", "aa", "ab", "ba", "bb",
-         "x1", "x2", "zz", "", "A", "B"]
+         "x1", "x2", "zz", "", "A", "B", "\xff", "\u00e9t\u00e9", "a b"]
+# Strings with NUL bytes: hash values and fields, and the lex sets' members.
+# Not in lists, sets or sorted sets that SORT may read: without STORE,
+# Redis's SORT ALPHA compares C strings, so "a\0b" ties with "a", and
+# Redis orders ties arbitrarily.
+BINARY = ["\x00", "a\x00b", "\x00\xff"]
+LEX_MEMBERS = WORDS[:14] + BINARY
 FLOATS = ["3.5", "-0.5", "1e3", "0.1", "2.25"]
 LONG = ["L" * 70, "M" * 100]       # past the compact limits
-FIELDS = ["f1", "f2", "f3", "f4", "f5", "f6", "n1", "n2", "fl", ""]
+FIELDS = ["f1", "f2", "f3", "f4", "f5", "f6", "n1", "n2", "fl", "", "f\x00"]
 
 # Every element SORT can meet gets a distinct weight and hash field.
 SORTABLE = INTS + WORDS + FLOATS + LONG
@@ -107,6 +113,10 @@ class Gen:
         if x < 0.95:
             return self.pick(FLOATS)
         return self.pick(LONG + INTS[-2:])
+
+    def value(self) -> str:
+        """A hash value: an element, or a string with NUL bytes."""
+        return self.pick(BINARY) if self.chance(0.1) else self.element()
 
     def elements(self, lo: int = 1, hi: int = 5) -> List[str]:
         return [self.element() for _ in range(self.r.randint(lo, hi))]
@@ -153,7 +163,7 @@ class Gen:
     def lex_bound(self) -> str:
         x = self.r.random()
         if x < 0.8:
-            return self.pick(["[", "("]) + self.pick(WORDS[:14])
+            return self.pick(["[", "("]) + self.pick(LEX_MEMBERS)
         if x < 0.95:
             return self.pick(["-", "+"])
         return self.pick(["a", "", "[", "*"])
@@ -232,14 +242,14 @@ class Gen:
         if c in (0, 1):
             args = [self.pick(["HSET", "HMSET"]), k]
             for _ in range(self.r.randint(1, 4)):
-                args += [self.pick(FIELDS), self.element()]
+                args += [self.pick(FIELDS), self.value()]
             if self.chance(0.03):
                 args.append("dangling")
             if self.chance(0.02):
                 args += [self.pick(LONG), "v"]
             return args
         if c == 2:
-            return ["HSETNX", k, f, self.element()]
+            return ["HSETNX", k, f, self.value()]
         if c == 3:
             return ["HGET", k, f]
         if c == 4:
@@ -329,7 +339,7 @@ class Gen:
                 args.append(opt)
         lex = k in LEXZ
         for _ in range(self.r.randint(1, 1 if "INCR" in args else 4)):
-            args += ["0" if lex else self.score(), self.pick(WORDS[:14]) if lex else self.element()]
+            args += ["0" if lex else self.score(), self.pick(LEX_MEMBERS) if lex else self.element()]
         if self.chance(0.03):
             args.append("dangling")
         return args
@@ -501,6 +511,22 @@ class Gen:
             args.append("BOGUS")
         return args
 
+    def mutate(self, args: List[str]) -> List[str]:
+        """Now and then: a truncated or lengthened command (arity and syntax
+        errors), names and options in other letter cases."""
+        x = self.r.random()
+        if args[0] in KEEP_SHAPE:
+            return args
+        if x < 0.04 and len(args) > 1:
+            args = args[:-self.r.randint(1, min(2, len(args) - 1))]
+        elif x < 0.07 and args[0] not in BLOCKING:
+            # (Not after a blocking command's timeout: a trailing 0 would
+            # become a timeout that never ends.)
+            args = args + [self.pick(["x", "0", "WITHSCORES", "LIMIT", "COUNT", ""])]
+        if self.chance(0.15):
+            args = [a.lower() if a.isalpha() and self.chance(0.5) else a for a in args]
+        return args
+
     def transaction(self, inner: List[Callable[[], List[str]]]) -> List[List[str]]:
         """MULTI, one to four commands whose replies compare exactly, then
         EXEC (now and then DISCARD). A queued command with the wrong arity
@@ -542,6 +568,15 @@ class Gen:
             return ["KEYS", self.pick(["*", "l:*", "?:0", "z*", "[hs]:1"])]
         return ["SET", STRING, self.element()]
 
+
+# Left whole by the mutations: SPOP without its count pops a random member
+# (the two servers would then hold different sets), and ZRANK/ZREVRANK with
+# one more argument are Redis 7.2's WITHSCORE form, which 7.0 rejects with
+# an arity error where 7.2 and Peregrine answer a syntax error.
+KEEP_SHAPE = {"SPOP", "ZRANK", "ZREVRANK"}
+
+BLOCKING = {"BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX",
+            "BZMPOP"}
 
 # Commands whose reply order comes from hash tables or random picks.
 UNORDERED = {"SMEMBERS", "SPOP", "SINTER", "SUNION", "SDIFF", "HKEYS", "HVALS", "KEYS"}
@@ -636,21 +671,28 @@ def sort_fixtures() -> List[List[str]]:
 
 
 def render(args: List[str]) -> str:
-    """One command as a case-file line (run_diff.py's syntax)."""
-    return " ".join("''" if a == "" else a for a in args)
+    """One command as a case-file line (run_diff.py's syntax: bytes outside
+    printable ASCII, quotes, spaces and backslashes escaped)."""
+    out = []
+    for a in args:
+        b = a.encode("latin-1")
+        text = "".join(chr(c) if 0x21 <= c < 0x7f and chr(c) not in "\\'\"" else f"\\x{c:02x}"
+                       for c in b)
+        out.append(text if text else "''")
+    return " ".join(out)
 
 
 def compare(redis: Side, peregrine: Side, args: List[str]) -> Tuple[bytes, bytes]:
     """Sends args to both; returns the replies in comparable form."""
     name = args[0].upper()
-    if name in SCANS:
+    if name in SCANS and len(args) == 2:
         return redis.scan_all(name, args[1]), peregrine.scan_all(name, args[1])
     r, p = redis.call(args), peregrine.call(args)
     if name in UNORDERED:
         return harness.canonical_unordered(r), harness.canonical_unordered(p)
     if name in PAIRS:
         return pairs_canonical(r), pairs_canonical(p)
-    if name in SHAPE and not r.startswith(b"-"):
+    if (name in SHAPE or name in SCANS) and not r.startswith(b"-"):
         return shape(r), shape(p)
     return r, p
 
@@ -677,24 +719,28 @@ def still_differs(redis: Side, peregrine: Side, setup: List[List[str]],
 
 
 def minimize(redis: Side, peregrine: Side, setup: List[List[str]],
-             cmds: List[List[str]], budget: int = 400) -> List[List[str]]:
-    """Drops runs of commands (never the last) while the last command's
-    replies still differ: halving run lengths, at most budget replays."""
-    cmds = list(cmds)
-    chunk = max(1, (len(cmds) - 1) // 2)
-    while budget > 0:
+             units: List[List[List[str]]], tail: List[List[str]],
+             budget: int = 400) -> List[List[str]]:
+    """Drops runs of units (a command, or a whole MULTI ... EXEC) before
+    tail, the failing command's own unit up to it, while its replies still
+    differ: halving run lengths, at most budget replays."""
+    def flat(us: List[List[List[str]]]) -> List[List[str]]:
+        return [c for u in us for c in u] + tail
+    units = list(units)
+    chunk = max(1, len(units) // 2)
+    while budget > 0 and units:
         i = 0
-        while i < len(cmds) - 1 and budget > 0:
-            trial = cmds[:i] + cmds[min(i + chunk, len(cmds) - 1):]
+        while i < len(units) and budget > 0:
+            trial = units[:i] + units[i + chunk:]
             budget -= 1
-            if len(trial) < len(cmds) and still_differs(redis, peregrine, setup, trial):
-                cmds = trial
+            if still_differs(redis, peregrine, setup, flat(trial)):
+                units = trial
             else:
                 i += chunk
         if chunk == 1:
             break
         chunk = max(1, chunk // 2)
-    return cmds
+    return flat(units)
 
 
 def write_case(path: str, title: str, setup: List[List[str]], cmds: List[List[str]]) -> None:
@@ -733,14 +779,16 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
             print(f"seed {seed}: setup {render(args)} differs: redis {show(r)} "
                   f"peregrine {show(p)}")
             return 1
-    history: List[List[str]] = []
+    history: List[List[List[str]]] = []  # units: a command, or a transaction
     diffs = 0
     for step in range(commands):
         if not pending:
             family = rng.choices(names, wts)[0]
-            pending = gen.transaction(inner) if family == "tx" else [makers[family]()]
+            pending = gen.transaction(inner) if family == "tx" else \
+                [gen.mutate(makers[family]())]
+            history.append([])
         args = pending.pop(0)
-        history.append(args)
+        history[-1].append(args)
         r, p = compare(redis, peregrine, args)
         if r == p:
             continue
@@ -749,8 +797,9 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
         print(f"    redis:     {show(r)}")
         print(f"    peregrine: {show(p)}")
         if verbose:
-            cut = minimize(redis, peregrine, setup, history)
-            print(f"    minimized to {len(cut)} of {len(history)} commands:")
+            cut = minimize(redis, peregrine, setup, history[:-1], history[-1])
+            total = sum(len(u) for u in history)
+            print(f"    minimized to {len(cut)} of {total} commands:")
             for h in cut[-HISTORY:]:
                 print(f"      {render(h)}")
             if dump_dir:
