@@ -147,6 +147,9 @@ void rename_key(CommandContext& ctx, bool nx) {
   note_member_ttls(ctx.db, to, stored);
   ctx.key_modified(from);
   ctx.key_modified(to);
+  // A key created under a new name wakes the clients blocked on it, as
+  // for every key a command creates (so do COPY and MOVE).
+  ctx.signal_key_ready(to);
   if (nx) return ctx.reply.integer(1);
   ctx.reply.ok();
 }
@@ -191,6 +194,7 @@ void cmd_copy(CommandContext& ctx) {
                                 : dst->set(to, std::move(copy));
   note_member_ttls(*dst, to, stored);
   ctx.key_modified(*dst, to);
+  ctx.server.signal_key_ready(dst->index(), to);
   ctx.reply.integer(1);
 }
 
@@ -212,6 +216,7 @@ void cmd_move(CommandContext& ctx) {
   note_member_ttls(*dst, key, stored);
   ctx.key_modified(ctx.db, key);
   ctx.key_modified(*dst, key);
+  ctx.server.signal_key_ready(dst->index(), key);
   ctx.reply.integer(1);
 }
 

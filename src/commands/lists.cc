@@ -515,8 +515,9 @@ void cmd_blmovem(CommandContext& ctx) {
   MoveManyArgs a;
   if (!parse_move_many(ctx, 6, &a)) return;
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
-  if (ctx.timed_out) return ctx.reply.null_array();
+  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms)) return;
+  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
+  if (try_move_many(ctx, a)) return;
   if (!ctx.can_block()) return ctx.reply.null_bulk();
   ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
@@ -604,13 +605,21 @@ void cmd_lmpop(CommandContext& ctx) {
 
 // ------------------------------------------------------------ blocking
 
-// Whether a blocking command that found nothing must reply now (its timeout
-// passed, or it may not block: inside MULTI/EXEC) instead of blocking.
-bool must_reply_now(CommandContext& ctx) { return ctx.timed_out || !ctx.can_block(); }
+// timeout_reply_only: the re-run of a blocked command after its timeout
+// (or CLIENT UNBLOCK ... TIMEOUT) only answers the timeout, whatever its
+// keys hold now: a key overwritten with another type while the client
+// waited leaves it blocked, and then timed out, as in Redis, not answered
+// WRONGTYPE. Each blocking command checks ctx.timed_out right after its
+// arguments.
+//
+// Whether a blocking command that found nothing must reply now (inside
+// MULTI/EXEC it may not block) instead of blocking.
+bool must_reply_now(CommandContext& ctx) { return !ctx.can_block(); }
 
 void bpop_generic(CommandContext& ctx, End end) {
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
+  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
     Obj* v = ctx.lookup_write(key);
@@ -634,14 +643,13 @@ void cmd_brpop(CommandContext& ctx) { bpop_generic(ctx, End::kRight); }
 void bmove_generic(CommandContext& ctx, End from, End to, std::string_view timeout_arg) {
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, timeout_arg, &timeout_ms)) return;
+  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src != nullptr) {
     if (src->type() != ObjType::kList) return ctx.wrong_type();
     return move_element(ctx, ctx.arg(1), src, ctx.arg(2), from, to);
   }
-  // After a real wait the timeout reply is a null array; without one (MULTI)
-  // a null bulk, as in Redis 7.0.
-  if (ctx.timed_out) return ctx.reply.null_array();
+  // Without a wait (MULTI) the reply is a null bulk, as in Redis 7.0.
   if (!ctx.can_block()) return ctx.reply.null_bulk();
   ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
@@ -664,6 +672,7 @@ void cmd_blmpop(CommandContext& ctx) {
   if (!parse_mpop_args(ctx, 2, &a)) return;  // the timeout is checked after the rest
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, ctx.arg(1), &timeout_ms)) return;
+  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   bool error = false;
   if (mpop_serve(ctx, a, &error) || error) return;
   if (must_reply_now(ctx)) return ctx.reply.null_array();

@@ -223,6 +223,10 @@ void sort_generic(CommandContext& ctx, bool read_only) {
   }
 
   if (o.store) {
+    // Redis wakes clients blocked on the destination only when the key is
+    // new: replacing a key (of another type: a list would have served
+    // them) leaves them blocked.
+    const bool existed = ctx.lookup_write(*o.store) != nullptr;
     ctx.db.remove(*o.store);
     if (!out.empty()) {
       Value v;
@@ -234,7 +238,7 @@ void sort_generic(CommandContext& ctx, bool read_only) {
       v.encoding = store::reported_encoding(*list);
       v.coll = std::move(list);
       ctx.db.set(*o.store, std::move(v));
-      ctx.signal_key_ready(*o.store);
+      if (!existed) ctx.signal_key_ready(*o.store);
     }
     ctx.key_modified(*o.store);
     return ctx.reply.integer(static_cast<int64_t>(out.size()));

@@ -145,10 +145,13 @@ void store_result(CommandContext& ctx, std::string_view dst, const std::vector<I
     if (ctx.db.remove(dst)) ctx.key_modified(dst);
     return;
   }
+  // Clients blocked on dst wake only when it is a new key, as in Redis
+  // (replacing a key of another type leaves them blocked).
+  const bool existed = ctx.lookup_write(dst) != nullptr;
   ctx.db.set(dst, make_zset_value(ctx, ZSetValue::from_sorted(items, zset_limits(ctx),
                                                               new_seed(ctx))));
   ctx.key_modified(dst);
-  ctx.signal_key_ready(dst);
+  if (!existed) ctx.signal_key_ready(dst);
 }
 
 // Replies members, with their scores when withscores: a flat array in

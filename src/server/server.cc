@@ -352,6 +352,20 @@ void Server::swap_dbs(int a, int b) {
   dbs_[a]->swap_contents(*dbs_[b]);
   touch_all_watched_keys_in_db(a);
   touch_all_watched_keys_in_db(b);
+  // Clients blocked in either database may find their keys there now.
+  signal_existing_blocking_keys(a);
+  signal_existing_blocking_keys(b);
+}
+
+void Server::signal_existing_blocking_keys(int db_index) {
+  const std::string prefix = key_of(db_index, "");
+  const int64_t now = frozen_now_ms_;
+  for (const auto& [qualified, waiters] : blocking_keys_) {
+    if (qualified.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string_view key = std::string_view(qualified).substr(prefix.size());
+    if (db(db_index).lookup(key, now, {.touch = false}) != nullptr)
+      ready_keys_.emplace_back(db_index, std::string(key));
+  }
 }
 
 Client* Server::find_client(uint64_t id) {

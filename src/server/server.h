@@ -108,6 +108,9 @@ class Server : public store::KeyspaceObserver {
   // Removes client from every key it is blocked on (no reply).
   void unblock_client(Client& client);
   void signal_key_ready(int db, std::string_view key);
+  // Marks ready every key of database db that clients block on and that
+  // exists (after SWAPDB).
+  void signal_existing_blocking_keys(int db);
   // Takes client out of the waiting queues of keys in db (its block state
   // is left as it is).
   void leave_queues(Client& client, int db, const std::vector<std::string>& keys);

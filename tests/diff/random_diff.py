@@ -5,7 +5,7 @@ Peregrine, replies compared byte for byte.
 Usage:
     random_diff.py --peregrine PATH [--redis redis-server] [--seeds N]
                    [--first-seed S] [--commands N] [--max-diffs N]
-                   [--families lists,hashes,sets,zsets,sort,keys,tx] [--verbose]
+                   [--families lists,hashes,sets,zsets,sort,keys,tx,block] [--verbose]
                    [--dump DIR]
 
 Each seed draws its own settings (RESP2 or RESP3, small or default encoding
@@ -42,7 +42,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import select
 import sys
+import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -541,6 +543,69 @@ class Gen:
         cmds.append(["DISCARD"] if self.chance(0.1) else ["EXEC"])
         return cmds
 
+    def blocking(self) -> List[List[str]]:
+        """One to three connections block on lists or sorted sets (timeout 5
+        s), connection 0 runs writes that may serve them (pushes, moves,
+        stores, a MULTI), then unblocks whoever still waits and every
+        blocked reply is read."""
+        # Only l:1 changes type (SET). A client blocked on several keys
+        # never waits on it: when one of its keys is served, Redis 7.0
+        # serves it from that key while 7.2 and Peregrine run its command
+        # again, which answers WRONGTYPE for an earlier key of another type.
+        lkeys, zkeys = ["l:0", "l:1", "nokey:l"], ["z:0", "z:1", "nokey:z"]
+        waiters = list(range(2, 2 + self.r.randint(1, 3)))
+        ops: List[List[str]] = []
+        for n in waiters:
+            c = self.r.randint(0, 7)
+            lk = [self.pick(lkeys)] if self.chance(0.5) else \
+                [self.pick(["l:0", "nokey:l"]) for _ in range(2)]
+            zk = [self.pick(zkeys) for _ in range(self.r.randint(1, 2))]
+            side = self.pick(["LEFT", "RIGHT"])
+            cmd = [["BLPOP"] + lk + ["5"], ["BRPOP"] + lk + ["5"],
+                   ["BLMOVE", lk[0], self.pick(lkeys), side, self.pick(["LEFT", "RIGHT"]), "5"],
+                   ["BRPOPLPUSH", lk[0], self.pick(lkeys), "5"],
+                   ["BLMPOP", "5", str(len(lk))] + lk + [side, "COUNT", str(self.r.randint(1, 3))],
+                   ["BZPOPMIN"] + zk + ["5"], ["BZPOPMAX"] + zk + ["5"],
+                   ["BZMPOP", "5", str(len(zk))] + zk + [self.pick(["MIN", "MAX"]), "COUNT",
+                                                         str(self.r.randint(1, 3))]][c]
+            ops.append(["@send", str(n)] + cmd)
+        for _ in range(self.r.randint(0, 3)):
+            lk, zk = self.pick(lkeys), self.pick(zkeys)
+            c = self.r.randint(0, 10)
+            if c == 0:
+                ops.append([self.pick(["LPUSH", "RPUSH"]), lk] + self.elements(1, 3))
+            elif c == 1:
+                ops.append(["ZADD", zk] + [x for _ in range(self.r.randint(1, 3))
+                                           for x in (self.score(), self.element())])
+            elif c == 2:
+                ops.append(["LMOVE", lk, self.pick(lkeys), "LEFT", self.pick(["LEFT", "RIGHT"])])
+            elif c == 3:
+                ops += [["MULTI"], ["RPUSH", lk, self.element()], ["DEL", lk],
+                        ["RPUSH", lk] + self.elements(1, 2), ["EXEC"]]
+            elif c == 4:
+                ops.append(["ZUNIONSTORE", zk, "1", self.pick(ZSETS)])
+            elif c == 5:
+                ops.append(["SORT", self.pick(LISTS), "ALPHA", "STORE", lk])
+            elif c == 6:
+                ops.append(["DEL", self.pick(lkeys + zkeys)])
+            elif c == 7:
+                ops.append(["SET", "l:1", "x"])
+            elif c == 8:
+                ops.append(["RPOPLPUSH", self.pick(LISTS), lk])
+            elif c == 9:
+                ops.append(self.pick([["RENAME", LISTS[2], lk], ["RENAME", ZSETS[2], zk]]))
+            else:
+                ops.append(self.pick([["COPY", LISTS[2], lk, "REPLACE"],
+                                      ["COPY", ZSETS[2], zk, "REPLACE"]]))
+        for n in waiters:
+            if self.chance(0.3):
+                ops.append(["@unblock", str(n), self.pick(["TIMEOUT", "ERROR", ""])])
+        for n in waiters:
+            ops.append(["@unblock", str(n), "TIMEOUT"])
+        for n in waiters:
+            ops.append(["@read", str(n)])
+        return ops
+
     def keys(self) -> List[str]:
         c = self.r.randint(0, 9)
         k = self.pick(ALL_KEYS)
@@ -600,14 +665,68 @@ def shape(raw: bytes) -> bytes:
 
 
 class Side:
+    """One server: connection 0 runs the stream, connections 2-4 the
+    blocking commands of the "block" family."""
+
     def __init__(self, name: str, binary: str, args: Sequence[str], timeout: float):
         self.name = name
+        self.timeout = timeout
         self.server = harness.Server(binary, args).start()
         self.client = harness.RespClient(self.server.port, timeout=timeout)
+        self.others: Dict[int, harness.RespClient] = {}
+        self.ids: Dict[int, str] = {}
+        self.resp3 = False
+        self.waiting: List[int] = []   # connections whose reply is not read
 
     def call(self, args: List[str]) -> bytes:
         self.client.send_command(*[a.encode("latin-1") for a in args])
         return self.client.read_reply()
+
+    def conn(self, n: int) -> harness.RespClient:
+        c = self.others.get(n)
+        if c is None:
+            c = harness.RespClient(self.server.port, timeout=self.timeout)
+            if self.resp3:
+                c.call("HELLO", "3")
+            self.ids[n] = harness.decode(c.call("CLIENT", "ID")).__str__()
+            self.others[n] = c
+        return c
+
+    def close_others(self) -> None:
+        for c in self.others.values():
+            c.close()
+        self.others.clear()
+        self.ids.clear()
+        self.waiting.clear()
+
+    def blocked_clients(self) -> int:
+        info = self.call(["INFO", "clients"]).decode("latin-1")
+        for line in info.split("\n"):
+            if line.startswith("blocked_clients:"):
+                return int(line.split(":")[1])
+        return 0
+
+    def send_blocking(self, n: int, args: List[str]) -> None:
+        """Sends args on connection n and waits (at most 2 s) until the
+        server has taken it: it blocked, or its reply arrived."""
+        c = self.conn(n)
+        c.send_command(*[a.encode("latin-1") for a in args])
+        self.waiting.append(n)
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            ready = [m for m in self.waiting
+                     if self.others[m].buf or select.select([self.others[m].sock], [], [], 0)[0]]
+            if n in ready or self.blocked_clients() >= len(self.waiting) - len(ready):
+                return
+            time.sleep(0.0005)
+
+    def read_blocked(self, n: int) -> bytes:
+        self.waiting.remove(n)
+        return self.conn(n).read_reply()
+
+    def unblock(self, n: int, mode: str) -> bytes:
+        self.conn(n)
+        return self.call(["CLIENT", "UNBLOCK", self.ids[n]] + ([mode] if mode else []))
 
     def scan_all(self, cmd: str, key: str) -> bytes:
         """Every element a full SCAN-family iteration returns, canonical."""
@@ -631,6 +750,7 @@ class Side:
         return b"scan:" + b"".join(uniq)
 
     def stop(self) -> None:
+        self.close_others()
         self.client.close()
         self.server.stop()
 
@@ -683,7 +803,21 @@ def render(args: List[str]) -> str:
 
 
 def compare(redis: Side, peregrine: Side, args: List[str]) -> Tuple[bytes, bytes]:
-    """Sends args to both; returns the replies in comparable form."""
+    """Runs one step on both; returns the replies in comparable form. A step
+    is a command for connection 0, or one of the blocking family's
+    operations: @send N CMD... (send on connection N, wait until it blocks
+    or is answered), @unblock N [TIMEOUT|ERROR] (CLIENT UNBLOCK of N's id,
+    from connection 0), @read N (N's reply)."""
+    if args[0] == "@send":
+        n = int(args[1])
+        redis.send_blocking(n, args[2:])
+        peregrine.send_blocking(n, args[2:])
+        return b"", b""
+    if args[0] == "@unblock":
+        mode = args[2] if len(args) > 2 else ""
+        return redis.unblock(int(args[1]), mode), peregrine.unblock(int(args[1]), mode)
+    if args[0] == "@read":
+        return redis.read_blocked(int(args[1])), peregrine.read_blocked(int(args[1]))
     name = args[0].upper()
     if name in SCANS and len(args) == 2:
         return redis.scan_all(name, args[1]), peregrine.scan_all(name, args[1])
@@ -699,11 +833,13 @@ def compare(redis: Side, peregrine: Side, args: List[str]) -> Tuple[bytes, bytes
 
 def reset(redis: Side, peregrine: Side, setup: List[List[str]]) -> None:
     for side in (redis, peregrine):
+        side.close_others()
         side.call(["DISCARD"])  # leaves a MULTI a difference interrupted
         side.call(["FLUSHALL"])
         side.call(["HELLO", "2"])
         for args in setup:
             side.call(args)
+        side.resp3 = ["HELLO", "3"] in setup
 
 
 def still_differs(redis: Side, peregrine: Side, setup: List[List[str]],
@@ -712,8 +848,7 @@ def still_differs(redis: Side, peregrine: Side, setup: List[List[str]],
     still differ."""
     reset(redis, peregrine, setup)
     for args in cmds[:-1]:
-        redis.call(args)
-        peregrine.call(args)
+        compare(redis, peregrine, args)
     r, p = compare(redis, peregrine, cmds[-1])
     return r != p
 
@@ -751,6 +886,10 @@ def write_case(path: str, title: str, setup: List[List[str]], cmds: List[List[st
             f.write("!resp3\n" if args == ["HELLO", "3"] else render(args) + "\n")
         for args in cmds:
             name = args[0].upper()
+            if name.startswith("@"):
+                # run_diff.py reads every reply at once: it cannot block.
+                f.write(f"# {render(args)}   (several connections: not replayable here)\n")
+                continue
             if name in UNORDERED or name in PAIRS:
                 f.write("!unordered\n")
             elif name in SHAPE or name in SCANS:
@@ -767,7 +906,7 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
         "lists": gen.lists, "hashes": gen.hashes, "sets": gen.sets, "zsets": gen.zsets,
         "sort": gen.sort, "keys": gen.keys}
     weights = {"lists": 5, "hashes": 4, "sets": 4, "zsets": 7, "sort": 1, "keys": 1}
-    names = [f for f in families if f in makers or f == "tx"]
+    names = [f for f in families if f in makers or f in ("tx", "block")]
     wts = [weights.get(f, 2) for f in names]
     inner = [makers[f] for f in names if f in makers and f != "keys"]
     pending: List[List[str]] = []
@@ -779,13 +918,19 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
             print(f"seed {seed}: setup {render(args)} differs: redis {show(r)} "
                   f"peregrine {show(p)}")
             return 1
+    for side in (redis, peregrine):
+        side.resp3 = ["HELLO", "3"] in setup
     history: List[List[List[str]]] = []  # units: a command, or a transaction
     diffs = 0
     for step in range(commands):
         if not pending:
             family = rng.choices(names, wts)[0]
-            pending = gen.transaction(inner) if family == "tx" else \
-                [gen.mutate(makers[family]())]
+            if family == "tx":
+                pending = gen.transaction(inner)
+            elif family == "block":
+                pending = gen.blocking()
+            else:
+                pending = [gen.mutate(makers[family]())]
             history.append([])
         args = pending.pop(0)
         history[-1].append(args)
@@ -824,7 +969,7 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--commands", type=int, default=4000)
     ap.add_argument("--max-diffs", type=int, default=5, help="per seed")
-    ap.add_argument("--families", default="lists,hashes,sets,zsets,sort,keys,tx")
+    ap.add_argument("--families", default="lists,hashes,sets,zsets,sort,keys,tx,block")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--verbose", action="store_true",
                     help="minimize each difference's command stream and print it")

@@ -177,6 +177,80 @@ class BlockingTest(unittest.TestCase):
             blocked.close()
             writer.close()
 
+    def test_a_client_whose_key_changed_type_times_out_with_null(self) -> None:
+        # The timeout (or CLIENT UNBLOCK ... TIMEOUT) answers the timeout
+        # reply, not WRONGTYPE for what the key holds by then (found by
+        # tests/diff/random_diff.py).
+        cases = [(["BRPOP", "tk", "{t}"], ["SET", "tk", "s"]),
+                 (["BLMOVE", "tk", "dst", "LEFT", "RIGHT", "{t}"], ["SET", "tk", "s"]),
+                 (["BRPOPLPUSH", "tk", "dst", "{t}"], ["ZADD", "tk", "1", "m"]),
+                 (["BLMPOP", "{t}", "1", "tk", "LEFT"], ["SADD", "tk", "m"]),
+                 (["BZPOPMIN", "tk", "{t}"], ["RPUSH", "tk", "x"])]
+        for unblock in (False, True):
+            for cmd, overwrite in cases:
+                with self.subTest(cmd=cmd[0], unblock=unblock), \
+                        SERVER.client() as blocked, SERVER.client() as writer:
+                    writer.call("DEL", "tk")
+                    bid = harness.decode(blocked.call("CLIENT", "ID"))
+                    blocked.send_command(*[a.replace("{t}", "5" if unblock else "0.3")
+                                           for a in cmd])
+                    wait_blocked(1)
+                    writer.call(*overwrite)
+                    if unblock:
+                        self.assertEqual(writer.call("CLIENT", "UNBLOCK", str(bid), "TIMEOUT"),
+                                         b":1\r\n")
+                    self.assertEqual(blocked.read_reply(timeout=5), b"*-1\r\n")
+
+    def test_keys_created_by_rename_copy_move_and_swapdb_wake_clients(self) -> None:
+        # Every command that creates the key a client waits on serves it
+        # (found by tests/diff/random_diff.py: these four did not).
+        def served_after(prepare, create, key="l"):
+            with SERVER.client() as blocked, SERVER.client() as writer:
+                writer.call("FLUSHALL")
+                for cmd in prepare:
+                    writer.call(*cmd)
+                blocked.send_command("BLPOP", key, "5")  # in database 0
+                wait_blocked(1)
+                writer.call(*create)
+                return blocked.read_reply(timeout=5)
+        self.assertEqual(served_after([["RPUSH", "src", "a"]], ["RENAME", "src", "l"]),
+                         b"*2\r\n$1\r\nl\r\n$1\r\na\r\n")
+        self.assertEqual(served_after([["RPUSH", "src", "a"]], ["COPY", "src", "l"]),
+                         b"*2\r\n$1\r\nl\r\n$1\r\na\r\n")
+        self.assertEqual(served_after([["SELECT", "1"], ["RPUSH", "m", "a"]], ["MOVE", "m", "0"],
+                                      key="m"),
+                         b"*2\r\n$1\r\nm\r\n$1\r\na\r\n")
+        self.assertEqual(served_after([["SELECT", "1"], ["RPUSH", "l", "z"]], ["SWAPDB", "0", "1"]),
+                         b"*2\r\n$1\r\nl\r\n$1\r\nz\r\n")
+
+    def test_a_store_over_a_key_of_another_type_does_not_wake(self) -> None:
+        # Redis wakes the clients of a STORE's destination only when the
+        # STORE creates the key; replacing a string leaves them blocked.
+        for block, store in ((["BLPOP", "d", "5"], ["SORT", "src", "ALPHA", "STORE", "d"]),
+                             (["BZPOPMIN", "d", "5"], ["ZUNIONSTORE", "d", "1", "zsrc"]),
+                             (["BZPOPMIN", "d", "5"], ["ZRANGESTORE", "d", "zsrc", "0", "-1"])):
+            with self.subTest(store=store[0]), \
+                    SERVER.client() as blocked, SERVER.client() as writer:
+                writer.call("FLUSHALL")
+                writer.call("RPUSH", "src", "b", "a")
+                writer.call("ZADD", "zsrc", "1", "a")
+                bid = harness.decode(blocked.call("CLIENT", "ID"))
+                blocked.send_command(*block)
+                wait_blocked(1)
+                writer.call("SET", "d", "string")
+                writer.call(*store)
+                with self.assertRaises(harness.ReplyTimeout):
+                    blocked.read_reply(timeout=0.3)
+                self.assertEqual(writer.call("CLIENT", "UNBLOCK", str(bid)), b":1\r\n")
+                self.assertEqual(blocked.read_reply(timeout=5), b"*-1\r\n")
+                # Created anew, the same key serves the client.
+                writer.call("DEL", "d")
+                blocked.send_command(*block)
+                wait_blocked(1)
+                writer.call(*store)
+                self.assertEqual(blocked.read_reply(timeout=5)[:4], b"*" + b"%d" % (
+                    2 if block[0] == "BLPOP" else 3) + b"\r\n")
+
     def test_timeout_replies_null(self) -> None:
         with SERVER.client() as c:
             start = time.monotonic()
