@@ -30,7 +30,8 @@ const std::map<std::string, Spec, std::less<>>& specs() {
       {"lindex", {3}},   {"lset", {4}},    {"linsert", {5}},    {"lrem", {4}},
       {"ltrim", {4}},    {"lpos", {-3}},   {"lmove", {5}},      {"lmovem", {-5}},     {"rpoplpush", {3}},
       {"lmpop", {-4}},   {"del", {-2}},    {"unlink", {-2}}, {"exists", {-2}},    {"type", {2}},
-      {"set", {3}},      {"get", {2}},
+      {"set", {3}},      {"get", {2}},    {"rename", {3}},    {"renamenx", {3}},
+      {"copy", {-3}},
   };
   return table;
 }
@@ -100,6 +101,43 @@ std::string ListModel::apply(const Argv& a) {
     if (lists_.count(a[1])) return "+list\r\n";
     if (strings_.count(a[1])) return "+string\r\n";
     return "+none\r\n";
+  }
+  if (name == "rename" || name == "renamenx") {
+    const bool nx = name == "renamenx";
+    if (!lists_.count(a[1]) && !strings_.count(a[1])) return "-ERR no such key\r\n";
+    if (a[1] == a[2]) return nx ? integer(0) : kOk;
+    if (nx && (lists_.count(a[2]) || strings_.count(a[2]))) return integer(0);
+    lists_.erase(a[2]);
+    strings_.erase(a[2]);
+    if (auto l = lists_.find(a[1]); l != lists_.end()) {
+      lists_[a[2]] = std::move(l->second);
+      lists_.erase(a[1]);
+    } else {
+      strings_[a[2]] = std::move(strings_[a[1]]);
+      strings_.erase(a[1]);
+    }
+    return nx ? integer(1) : kOk;
+  }
+  if (name == "copy") {
+    // COPY source destination [REPLACE] (no DB option in this model).
+    bool replace = false;
+    for (size_t i = 3; i < a.size(); ++i) {
+      if (lower(a[i]) != "replace") return "-ERR syntax error\r\n";
+      replace = true;
+    }
+    if (a[1] == a[2]) return "-ERR source and destination objects are the same\r\n";
+    if (!lists_.count(a[1]) && !strings_.count(a[1])) return integer(0);
+    if (lists_.count(a[2]) || strings_.count(a[2])) {
+      if (!replace) return integer(0);
+      lists_.erase(a[2]);
+      strings_.erase(a[2]);
+    }
+    if (lists_.count(a[1])) {
+      lists_[a[2]] = lists_[a[1]];
+    } else {
+      strings_[a[2]] = strings_[a[1]];
+    }
+    return integer(1);
   }
   if (name == "set") {
     lists_.erase(a[1]);

@@ -10,7 +10,7 @@
 // Implemented, with Redis 7.0 arity checks, argument errors and reply
 // shapes: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP (count) LLEN LRANGE LINDEX LSET
 // LINSERT LREM LTRIM LPOS (RANK COUNT MAXLEN) LMOVE RPOPLPUSH LMPOP (COUNT),
-// and DEL EXISTS TYPE SET GET for keys. Other names get the unknown-command
+// and DEL EXISTS TYPE SET GET RENAME RENAMENX COPY for keys. Other names get the unknown-command
 // error. No expiry, one database.
 #ifndef PEREGRINE_MODELS_LIST_MODEL_H_
 #define PEREGRINE_MODELS_LIST_MODEL_H_

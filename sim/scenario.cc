@@ -341,7 +341,14 @@ class ListCommandGenerator {
       case 12: return {"BRPOP", key(), timeout()};
       case 13: return {"BLMOVE", key(), key(), side(), side(), timeout()};
       case 14: return {"BRPOPLPUSH", key(), key(), timeout()};
-      default: return {"LINDEX", key(), std::to_string(p_.range(-2, 2))};
+      default:
+        // Now and then a key made under another name wakes its waiters too.
+        if (p_.chance(0.1)) return {p_.chance(0.5) ? "RENAME" : "RENAMENX", key(), key()};
+        if (p_.chance(0.1)) {
+          if (p_.chance(0.5)) return {"COPY", key(), key(), "REPLACE"};
+          return {"COPY", key(), key()};
+        }
+        return {"LINDEX", key(), std::to_string(p_.range(-2, 2))};
     }
   }
 

@@ -761,7 +761,8 @@ def show(b: bytes) -> str:
 
 
 LIMITS = ["hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-listpack-entries",
-          "zset-max-listpack-value", "set-max-intset-entries", "list-max-listpack-size"]
+          "zset-max-listpack-value", "set-max-intset-entries", "list-max-listpack-size",
+          "list-compress-depth"]
 
 
 def settings(rng: random.Random, defaults: Dict[str, str]) -> List[List[str]]:
@@ -775,7 +776,8 @@ def settings(rng: random.Random, defaults: Dict[str, str]) -> List[List[str]]:
                 ["CONFIG", "SET", "zset-max-listpack-entries", str(rng.choice([2, 4, 8]))],
                 ["CONFIG", "SET", "zset-max-listpack-value", str(rng.choice([4, 16, 64]))],
                 ["CONFIG", "SET", "set-max-intset-entries", str(rng.choice([2, 4, 8]))],
-                ["CONFIG", "SET", "list-max-listpack-size", str(rng.choice([-2, -1, 2, 4]))]]
+                ["CONFIG", "SET", "list-max-listpack-size", str(rng.choice([-2, -1, 2, 4]))],
+                ["CONFIG", "SET", "list-compress-depth", str(rng.choice([0, 0, 1, 2]))]]
     if rng.random() < 0.5:
         out.append(["HELLO", "3"])
     return out
