@@ -32,7 +32,7 @@ PEREGRINE_BIN=build/peregrine-server $PY -m unittest discover -s tests/integrati
 step "differential tests against redis-server"
 $PY tests/diff/run_diff.py --peregrine build/peregrine-server
 step "random differential streams against redis-server (pinned seeds)"
-$PY tests/diff/random_diff.py --peregrine build/peregrine-server --seeds 12 --commands 4000
+$PY tests/diff/random_diff.py --peregrine build/peregrine-server --seeds 20 --commands 5000
 
 if [ "${PEREGRINE_SKIP_ASAN:-0}" != 1 ]; then
   step "ASan/UBSan build (clang-14)"
@@ -45,7 +45,7 @@ if [ "${PEREGRINE_SKIP_ASAN:-0}" != 1 ]; then
   PEREGRINE_SIM_PINNED_SEEDS=60 PEREGRINE_SIM_FRESH_SEEDS=60 bash ci/sim.sh build-asan
   step "differential tests under ASan"
   $PY tests/diff/run_diff.py --peregrine build-asan/peregrine-server
-  $PY tests/diff/random_diff.py --peregrine build-asan/peregrine-server --seeds 4 --commands 4000
+  $PY tests/diff/random_diff.py --peregrine build-asan/peregrine-server --seeds 6 --commands 4000
   step "integration tests under ASan (leaks reported at server exit fail the run)"
   PEREGRINE_BIN=build-asan/peregrine-server PEREGRINE_REQUIRE_CLEAN_EXIT=1 \
     $PY -m unittest discover -s tests/integration -v 2>&1 | tail -n 40
