@@ -9,32 +9,45 @@ Usage:
                    [--dump DIR]
 
 Each seed draws its own settings (RESP2 or RESP3, small or default encoding
-limits) and then a stream of commands over a few keys of every type: lists,
-hashes, sets (integers and strings), sorted sets (one pair of keys holds
-equal scores only, for the lex ranges), a string, and keys that do not
-exist.  Arguments mix valid and invalid forms: negative, huge and
-non-numeric counts and indexes, unknown options, wrong types, empty strings,
-values past the compact encodings' limits.  Every command goes to both
-servers; the replies must be equal:
+limits, list compression) and then a stream over a few keys of every type:
+lists, hashes, sets (integers and strings), sorted sets (one pair of keys
+holds equal scores only, for the lex ranges), a string, and keys that do
+not exist.  The families of the stream:
+
+* lists, hashes, sets, zsets, sort, keys: one command each, with valid and
+  invalid arguments (negative, huge and non-numeric counts and indexes,
+  unknown options, wrong types, empty and binary strings, values past the
+  compact encodings' limits), now and then truncated, lengthened or
+  lower-cased;
+* tx: MULTI, one to four commands, EXEC (or DISCARD);
+* block: one to three more connections block on lists or sorted sets,
+  connection 0 writes (pushes, moves, stores, RENAME, COPY, a MULTI, a
+  type change), unblocks whoever still waits, and every reply is read;
+* bulk: a collection of 50 to 700 elements in one command.
+
+Every command goes to both servers; the replies must be equal:
 
 * exactly, for most commands;
 * as multisets, where Redis's order comes from its hash tables (SMEMBERS,
-  SINTER/SUNION/SDIFF, HKEYS/HVALS/HGETALL, KEYS) and for full SCAN-family
-  iterations (their cursors differ);
+  SINTER/SUNION/SDIFF, HKEYS/HVALS/HGETALL, KEYS, SPOP) and for full
+  SCAN-family iterations (their cursors differ);
 * in shape only (type and length) for the random picks (SRANDMEMBER,
   HRANDFIELD, ZRANDMEMBER); SPOP only runs with a count that empties the
   set, so both sides stay equal.
 
 SORT uses weights and hash fields that are distinct for every element (equal
 sort keys are ordered differently by the two servers, which Redis leaves
-unspecified), and no BY nosort over sets.
+unspecified), and no BY nosort over sets.  Where the reference (Redis 7.0)
+and Redis 7.2, which Peregrine follows, differ, the generator stays out of
+the way (see KEEP_SHAPE, Gen.sets and Gen.blocking).
 
-A difference prints the seed, the step, the command, both replies and the
-commands that led there; the databases are then flushed and the stream goes
-on, up to --max-diffs differences.  Exit status: 0 when nothing differed, 1
-otherwise, 2 when a server could not be started.  A one-line reproduction of
-a failing seed:
-    random_diff.py --peregrine build/peregrine-server --seeds 1 --first-seed S
+A difference prints the seed, the step, the command and both replies; with
+--verbose the stream is minimized to the commands that still cause it
+(--dump writes them as a case file for run_diff.py).  The databases are then
+flushed and the stream goes on, up to --max-diffs differences.  Exit status:
+0 when nothing differed, 1 otherwise, 2 when a server could not be started.
+A one-line reproduction of a failing seed:
+    random_diff.py --peregrine build/peregrine-server --seeds 1 --first-seed S --verbose
 """
 
 from __future__ import annotations
