@@ -5,7 +5,8 @@ Peregrine, replies compared byte for byte.
 Usage:
     random_diff.py --peregrine PATH [--redis redis-server] [--seeds N]
                    [--first-seed S] [--commands N] [--max-diffs N]
-                   [--families lists,hashes,sets,zsets,sort,keys,tx,block,bulk] [--verbose]
+                   [--families lists,hashes,sets,zsets,sort,keys,tx,block,bulk,
+                              expire,db] [--verbose]
                    [--dump DIR]
 
 Each seed draws its own settings (RESP2 or RESP3, small or default encoding
@@ -23,7 +24,10 @@ not exist.  The families of the stream:
 * block: one to three more connections block on lists or sorted sets,
   connection 0 writes (pushes, moves, stores, RENAME, COPY, a MULTI, a
   type change), unblocks whoever still waits, and every reply is read;
-* bulk: a collection of 50 to 700 elements in one command.
+* bulk: a collection of 50 to 700 elements in one command;
+* expire: TTLs that do not depend on the clock (absolute deadlines, read
+  back with EXPIRETIME), with the writes that keep or drop them around;
+* db: MOVE and COPY ... DB to database 1, and looks from there.
 
 Every command goes to both servers; the replies must be equal:
 
@@ -655,6 +659,55 @@ class Gen:
             ops.append(["@read", str(n)])
         return ops
 
+    def expire(self) -> List[str]:
+        """Key TTLs that do not depend on the clock: absolute deadlines far
+        in the future (or in the past: the key goes), read back with
+        EXPIRETIME/PEXPIRETIME; relative ones only zero, negative or
+        invalid."""
+        k = self.pick(ALL_KEYS)
+        c = self.r.randint(0, 6)
+        if c in (0, 1):
+            args = [self.pick(["EXPIREAT", "PEXPIREAT"]), k]
+            when = self.pick(["4102444800", "4102444801", "5000000000", "1", "0"])
+            if args[0] == "PEXPIREAT" and when not in ("1", "0"):
+                when += self.pick(["000", "123"])
+            args.append(when if self.chance(0.95) else
+                        self.pick(["x", "9223372036854775807", "-9223372036854775808", ""]))
+            if self.chance(0.4):
+                args.append(self.pick(["NX", "XX", "GT", "LT", "nx", "FOO"]))
+            return args
+        if c == 2:
+            return [self.pick(["EXPIRE", "PEXPIRE"]), k,
+                    self.pick(["0", "-5", "x", "9223372036854775807", "-9223372036854775808"])]
+        if c == 3:
+            return ["PERSIST", k]
+        if c == 4:
+            return [self.pick(["EXPIRETIME", "PEXPIRETIME"]), k]
+        if c == 5:
+            return ["SET", STRING, self.element(), "EXAT",
+                    self.pick(["4102444800", "4102444802"])] if self.chance(0.5) else \
+                ["SET", STRING, self.element(), "KEEPTTL"]
+        return [self.pick(["TTL", "PTTL"]), self.pick([MISSING, STRING])] if self.chance(0.3) \
+            else ["OBJECT", "ENCODING", k]
+
+    def db(self) -> List[List[str]]:
+        """Other databases: MOVE and COPY ... DB there, and a look (or a MOVE
+        back) from database 1."""
+        fam = self.pick([LISTS, HASHES, SETS, ZSETS])
+        k = self.pick(fam)
+        c = self.r.randint(0, 2)
+        if c == 0:
+            return [["MOVE", k, self.pick(["1", "1", "0", "16", "x"])]]
+        if c == 1:
+            args = ["COPY", k, self.pick(fam), "DB", self.pick(["1", "1", "0", "99"])]
+            if self.chance(0.5):
+                args.append("REPLACE")
+            return [args]
+        look = self.pick([["LRANGE", k, "0", "-1"], ["ZRANGE", k, "0", "-1", "WITHSCORES"],
+                          ["SCARD", k], ["HLEN", k], ["DBSIZE"], ["EXPIRETIME", k],
+                          ["MOVE", k, "0"], ["TYPE", k], ["OBJECT", "ENCODING", k]])
+        return [["SELECT", "1"], look, ["SELECT", "0"]]
+
     def keys(self) -> List[str]:
         c = self.r.randint(0, 9)
         k = self.pick(ALL_KEYS)
@@ -893,6 +946,7 @@ def reset(redis: Side, peregrine: Side, setup: List[List[str]]) -> None:
     for side in (redis, peregrine):
         side.close_others()
         side.call(["DISCARD"])  # leaves a MULTI a difference interrupted
+        side.call(["SELECT", "0"])
         side.call(["FLUSHALL"])
         side.call(["HELLO", "2"])
         side.pipeline(setup)
@@ -961,12 +1015,12 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
     gen = Gen(rng)
     makers: Dict[str, Callable[[], List[str]]] = {
         "lists": gen.lists, "hashes": gen.hashes, "sets": gen.sets, "zsets": gen.zsets,
-        "sort": gen.sort, "keys": gen.keys, "bulk": gen.bulk}
+        "sort": gen.sort, "keys": gen.keys, "bulk": gen.bulk, "expire": gen.expire}
     weights = {"lists": 5, "hashes": 4, "sets": 4, "zsets": 7, "sort": 1, "keys": 1,
-               "bulk": 0.15}
-    names = [f for f in families if f in makers or f in ("tx", "block")]
+               "bulk": 0.15, "expire": 1, "db": 0.5}
+    names = [f for f in families if f in makers or f in ("tx", "block", "db")]
     wts = [weights.get(f, 2) for f in names]
-    inner = [makers[f] for f in names if f in makers and f not in ("keys", "bulk")]
+    inner = [makers[f] for f in names if f in makers and f not in ("keys", "bulk", "expire")]
     pending: List[List[str]] = []
     setup = settings(rng, defaults) + sort_fixtures()
     reset(redis, peregrine, [])
@@ -986,6 +1040,8 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
                 pending = gen.transaction(inner)
             elif family == "block":
                 pending = gen.blocking()
+            elif family == "db":
+                pending = gen.db()
             else:
                 pending = [gen.mutate(makers[family]())]
             history.append([])
@@ -1026,7 +1082,7 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--commands", type=int, default=4000)
     ap.add_argument("--max-diffs", type=int, default=5, help="per seed")
-    ap.add_argument("--families", default="lists,hashes,sets,zsets,sort,keys,tx,block,bulk")
+    ap.add_argument("--families", default="lists,hashes,sets,zsets,sort,keys,tx,block,bulk,expire,db")
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--verbose", action="store_true",
                     help="minimize each difference's command stream and print it")
