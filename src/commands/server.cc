@@ -309,7 +309,8 @@ void config_get(CommandContext& ctx) {
 
 // CONFIG SET parameter value [parameter value ...]
 void config_set(CommandContext& ctx) {
-  if (ctx.argc() % 2 != 0) return ctx.wrong_arity();
+  // A name without its value (the arity already asks for one pair).
+  if (ctx.argc() % 2 != 0) return ctx.syntax_error();
   std::set<std::string> seen;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string name = to_lower(ctx.arg(i));
