@@ -1,5 +1,6 @@
 // The options shared by SCAN, SSCAN, HSCAN and ZSCAN: MATCH pattern,
-// COUNT count (>= 1), and per command TYPE (SCAN) or NOVALUES (HSCAN).
+// COUNT count (>= 1), and per command TYPE (SCAN), NOVALUES (HSCAN) or
+// NOSCORES (ZSCAN, Valkey 8.0).
 #pragma once
 
 #include <cstdint>
@@ -16,9 +17,10 @@ struct ScanArgs {
   std::optional<std::string_view> pattern;  // unset: everything ("*" too)
   std::optional<std::string_view> type;     // SCAN ... TYPE
   bool novalues = false;                     // HSCAN ... NOVALUES
+  bool noscores = false;                     // ZSCAN ... NOSCORES
 };
 
-enum ScanExtras : unsigned { kScanPlain = 0, kScanType = 1, kScanNoValues = 2 };
+enum ScanExtras : unsigned { kScanPlain = 0, kScanType = 1, kScanNoValues = 2, kScanNoScores = 4 };
 
 // Parses the options from argv[first] on. Replies the error and returns
 // false on a bad option or count.
@@ -42,6 +44,8 @@ inline bool parse_scan_args(CommandContext& ctx, size_t first, unsigned extras, 
       out->type = ctx.arg(++i);
     } else if ((extras & kScanNoValues) && equals_nocase(opt, "novalues")) {
       out->novalues = true;
+    } else if ((extras & kScanNoScores) && equals_nocase(opt, "noscores")) {
+      out->noscores = true;
     } else {
       ctx.syntax_error();
       return false;

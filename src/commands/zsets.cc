@@ -1232,7 +1232,7 @@ void cmd_zscan(CommandContext& ctx) {
   if (v->type() != ObjType::kZSet) return ctx.wrong_type();
 
   ScanArgs scan;
-  if (!parse_scan_args(ctx, 3, kScanPlain, &scan)) return;
+  if (!parse_scan_args(ctx, 3, kScanNoScores, &scan)) return;
   int64_t count = scan.count;
   std::optional<std::string_view> pattern = scan.pattern;
 
@@ -1257,11 +1257,11 @@ void cmd_zscan(CommandContext& ctx) {
   }
   ctx.reply.array(2);
   ctx.reply.bulk(std::to_string(cursor));
-  ctx.reply.array(found.size() * 2);
+  ctx.reply.array(scan.noscores ? found.size() : found.size() * 2);
   const bool listpack = z.is_listpack();
   for (const auto& [member, score] : found) {
     ctx.reply.bulk(member);
-    ctx.reply.bulk(scan_score_text(score, listpack));
+    if (!scan.noscores) ctx.reply.bulk(scan_score_text(score, listpack));
   }
 }
 

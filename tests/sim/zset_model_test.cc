@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -455,6 +456,53 @@ TEST(ZSetEngineVsModel, RangeStoreNegativeZeroAcrossTheConversion) {
   both({"ZRANGESTORE", "dst", "src", "128", "129"});
   EXPECT_EQ(score_of("m129"), "$1\r\n0\r\n");
   both({"OBJECT", "ENCODING", "dst"});
+}
+
+}  // namespace
+
+namespace {
+
+// ZSCAN ... NOSCORES (Valkey 8.0): the members alone, in both encodings;
+// the other SCAN commands do not take it.
+TEST(ZSetEngine, ZscanNoScores) {
+  EngineHarness engine(1);
+  engine.run({"ZADD", "small", "1", "a", "2", "b"});
+  EXPECT_EQ(engine.run({"ZSCAN", "small", "0", "NOSCORES"}),
+            "*2\r\n$1\r\n0\r\n*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+  EXPECT_EQ(engine.run({"ZSCAN", "small", "0", "MATCH", "b", "noscores"}),
+            "*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n");
+  EXPECT_EQ(engine.run({"ZSCAN", "small", "0"}),
+            "*2\r\n$1\r\n0\r\n*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n");
+  // A skiplist: a whole walk returns every member once, and no score.
+  V add = {"ZADD", "big"};
+  for (int i = 0; i < 300; ++i) add.insert(add.end(), {std::to_string(i), "m" + std::to_string(i)});
+  engine.run(add);
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  for (int round = 0; round < 1000; ++round) {
+    const std::string reply = engine.run({"ZSCAN", "big", cursor, "COUNT", "37", "NOSCORES"});
+    // *2 $N cursor *M then M bulk members.
+    size_t pos = reply.find("\r\n", 4);       // end of "$N"
+    size_t end = reply.find("\r\n", pos + 2);  // end of the cursor
+    cursor = reply.substr(pos + 2, end - pos - 2);
+    size_t p = reply.find("\r\n", end + 2) + 2;  // past "*M"
+    while (p < reply.size()) {
+      size_t len_end = reply.find("\r\n", p);
+      const size_t len = std::stoul(reply.substr(p + 1, len_end - p - 1));
+      const std::string member = reply.substr(len_end + 2, len);
+      EXPECT_EQ(member[0], 'm') << "a score in the reply: " << member;
+      seen.insert(member);
+      p = len_end + 2 + len + 2;
+    }
+    if (cursor == "0") break;
+  }
+  EXPECT_EQ(seen.size(), 300u);
+  // (On a missing key the SCAN commands answer an empty scan before they
+  // read their options, as in Redis.)
+  engine.run({"HSET", "h", "f", "v"});
+  EXPECT_EQ(engine.run({"HSCAN", "h", "0", "NOSCORES"}), "-ERR syntax error\r\n");
+  EXPECT_EQ(engine.run({"ZSCAN", "small", "0", "NOVALUES"}), "-ERR syntax error\r\n");
+  EXPECT_EQ(engine.run({"SCAN", "0", "NOSCORES"}), "-ERR syntax error\r\n");
 }
 
 }  // namespace
