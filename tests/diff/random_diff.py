@@ -689,9 +689,9 @@ class Gen:
             return ["SET", STRING, self.element(), "EXAT",
                     self.pick(["4102444800", "4102444802"])] if self.chance(0.5) else \
                 ["SET", STRING, self.element(), "KEEPTTL"]
-        # (TTL and PTTL depend on the clock but for keys without a TTL.)
-        return [self.pick(["TTL", "PTTL"]), MISSING] if self.chance(0.3) \
-            else ["OBJECT", "ENCODING", k]
+        # (Not TTL or PTTL: they depend on the clock once a key has a TTL,
+        # and any key may have one by now.)
+        return ["OBJECT", "ENCODING", k]
 
     def config(self) -> List[str]:
         """A listpack/intset limit changed mid-stream: sets, hashes and
