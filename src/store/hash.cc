@@ -95,11 +95,13 @@ bool HashValue::set(std::string_view field, std::string_view value, const HashLi
     added = !c.find(field, 2);
     if (added) {
       lp_.splice(c, 0, {field, value});  // c is at the end: an append
-      if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable(limits.seed);
     } else {
       c.advance();
       if (c.value() != value) lp_.splice(c, 1, {value});
     }
+    // Checked after an update too, as Redis does: a hash left past a
+    // hash-max-listpack-entries lowered since converts at its next write.
+    if (lp_.size() / 2 > limits.max_listpack_entries) convert_to_hashtable(limits.seed);
   }
   if (!added && !keep_ttl && drop_ttl(field)) place(field, -1);
   return added;
