@@ -515,9 +515,7 @@ void cmd_blmovem(CommandContext& ctx) {
   MoveManyArgs a;
   if (!parse_move_many(ctx, 6, &a)) return;
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms)) return;
-  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
-  if (try_move_many(ctx, a)) return;
+  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
   if (!ctx.can_block()) return ctx.reply.null_bulk();
   ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
@@ -605,21 +603,9 @@ void cmd_lmpop(CommandContext& ctx) {
 
 // ------------------------------------------------------------ blocking
 
-// timeout_reply_only: the re-run of a blocked command after its timeout
-// (or CLIENT UNBLOCK ... TIMEOUT) only answers the timeout, whatever its
-// keys hold now: a key overwritten with another type while the client
-// waited leaves it blocked, and then timed out, as in Redis, not answered
-// WRONGTYPE. Each blocking command checks ctx.timed_out right after its
-// arguments.
-//
-// Whether a blocking command that found nothing must reply now (inside
-// MULTI/EXEC it may not block) instead of blocking.
-bool must_reply_now(CommandContext& ctx) { return !ctx.can_block(); }
-
 void bpop_generic(CommandContext& ctx, End end) {
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
-  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
     Obj* v = ctx.lookup_write(key);
@@ -631,7 +617,7 @@ void bpop_generic(CommandContext& ctx, End end) {
     list_changed(ctx, key, v);
     return;
   }
-  if (must_reply_now(ctx)) return ctx.reply.null_array();
+  if (!ctx.can_block()) return ctx.reply.null_array();  // inside MULTI/EXEC
   ctx.block_on(ctx.argv.subspan(1, ctx.argc() - 2), timeout_ms, ObjType::kList);
 }
 
@@ -643,7 +629,6 @@ void cmd_brpop(CommandContext& ctx) { bpop_generic(ctx, End::kRight); }
 void bmove_generic(CommandContext& ctx, End from, End to, std::string_view timeout_arg) {
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, timeout_arg, &timeout_ms)) return;
-  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src != nullptr) {
     if (src->type() != ObjType::kList) return ctx.wrong_type();
@@ -672,10 +657,9 @@ void cmd_blmpop(CommandContext& ctx) {
   if (!parse_mpop_args(ctx, 2, &a)) return;  // the timeout is checked after the rest
   int64_t timeout_ms = 0;
   if (!parse_timeout(ctx, ctx.arg(1), &timeout_ms)) return;
-  if (ctx.timed_out) return ctx.reply.null_array();  // see timeout_reply_only
   bool error = false;
   if (mpop_serve(ctx, a, &error) || error) return;
-  if (must_reply_now(ctx)) return ctx.reply.null_array();
+  if (!ctx.can_block()) return ctx.reply.null_array();  // inside MULTI/EXEC
   ctx.block_on(ctx.argv.subspan(a.first_key, a.num_keys), timeout_ms, ObjType::kList);
 }
 

@@ -853,9 +853,6 @@ bool parse_timeout(CommandContext& ctx, std::string_view arg, int64_t* ms) {
 // the timeout reply (null array) / blocks when there is none.
 void blocking_pop(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
                   int64_t count, PopShape shape, int64_t timeout_ms) {
-  // The re-run after the timeout only answers it, whatever the keys hold
-  // now (a key that became another type does not turn it into an error).
-  if (ctx.timed_out) return ctx.reply.null_array();
   Obj* v = nullptr;
   int64_t found = -1;
   if (!first_nonempty(ctx, keys, &v, &found)) return;

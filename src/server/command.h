@@ -160,9 +160,6 @@ struct CommandContext {
   std::span<const std::string_view> argv;   // argv[0] is the name as sent
   int64_t now_ms;                           // frozen wall-clock time, Unix ms
   const CommandSpec& spec;
-  // Set when a blocked command is re-run because its timeout passed (or
-  // CLIENT UNBLOCK ... TIMEOUT): reply the command's timeout reply.
-  bool timed_out = false;
 
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }
@@ -183,9 +180,9 @@ struct CommandContext {
   // Blocking commands. A command that finds nothing to serve calls
   // block_on() and returns without replying when can_block(); the server
   // re-runs it (FIFO among clients blocked on a key) after a command signals
-  // one of the keys ready, or with timed_out set once timeout_ms passes
-  // (0 = never). Inside MULTI/EXEC it cannot block and must reply as on
-  // timeout at once.
+  // one of the keys ready; once timeout_ms passes (0 = never) the server
+  // answers the timeout reply, a null array, itself. Inside MULTI/EXEC it
+  // cannot block and must reply as on timeout at once.
   bool can_block() const;
   // type: what the command pops (list or zset).
   void block_on(std::span<const std::string_view> keys, int64_t timeout_ms, store::ObjType type);

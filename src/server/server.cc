@@ -454,10 +454,20 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
   } else {
     // The command sees one frozen time; inside EXEC the time EXEC began.
     CommandContext ctx{*this,  client,         db(client.db_index), reply, argv,
-                       frozen_now_ms_, *spec, timed_out};
+                       frozen_now_ms_, *spec};
     client.last_command = spec->name;
     const int64_t t0 = runtime_.clock().span_ns();
-    spec->handler(ctx);
+    if (timed_out) {
+      // The re-run of a blocked command whose timeout passed (or CLIENT
+      // UNBLOCK ... TIMEOUT) answers the timeout reply every key-blocking
+      // command shares, a null array, whatever its keys hold by now: one
+      // overwritten with another type while the client waited leaves it
+      // timed out, not answered WRONGTYPE, as in Redis. Its arguments were
+      // checked when it blocked; it still counts as a call.
+      reply.null_array();
+    } else {
+      spec->handler(ctx);
+    }
     const int64_t t1 = runtime_.clock().span_ns();
     const int64_t ran_ns = std::max<int64_t>(t1 - t0, 0);
     spec->usec_ns += static_cast<uint64_t>(ran_ns);
