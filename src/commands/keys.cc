@@ -125,6 +125,19 @@ void cmd_touch(CommandContext& ctx) {
 
 // ------------------------------------------------------------ rename / copy / move
 
+// Stores value as key in db with its TTL (-1: none), as RENAME, COPY and
+// MOVE create the key they write: the member TTLs of a hash or set are
+// noted for the cron, WATCH on the key breaks, and clients blocked on it
+// wake, as for every key a command creates.
+void store_created_key(CommandContext& ctx, store::Db& db, std::string_view key, Value value,
+                       int64_t expire_at) {
+  Obj* stored = expire_at != -1 ? db.set_with_expire(key, std::move(value), expire_at)
+                                : db.set(key, std::move(value));
+  note_member_ttls(db, key, stored);
+  ctx.key_modified(db, key);
+  ctx.server.signal_key_ready(db.index(), key);
+}
+
 // Shared by RENAME and RENAMENX: the value, its TTL and its access stamp
 // move to the new name.
 void rename_key(CommandContext& ctx, bool nx) {
@@ -142,14 +155,8 @@ void rename_key(CommandContext& ctx, bool nx) {
   }
   // Looked up again: the lookup of `to` may have changed the table.
   std::optional<Value> moved = ctx.db.extract(from);
-  Obj* stored = expire_at != -1 ? ctx.db.set_with_expire(to, std::move(*moved), expire_at)
-                                : ctx.db.set(to, std::move(*moved));
-  note_member_ttls(ctx.db, to, stored);
   ctx.key_modified(from);
-  ctx.key_modified(to);
-  // A key created under a new name wakes the clients blocked on it, as
-  // for every key a command creates (so do COPY and MOVE).
-  ctx.signal_key_ready(to);
+  store_created_key(ctx, ctx.db, to, std::move(*moved), expire_at);
   if (nx) return ctx.reply.integer(1);
   ctx.reply.ok();
 }
@@ -190,11 +197,7 @@ void cmd_copy(CommandContext& ctx) {
     if (!replace) return ctx.reply.integer(0);
     dst->remove(to);
   }
-  Obj* stored = expire_at != -1 ? dst->set_with_expire(to, std::move(copy), expire_at)
-                                : dst->set(to, std::move(copy));
-  note_member_ttls(*dst, to, stored);
-  ctx.key_modified(*dst, to);
-  ctx.server.signal_key_ready(dst->index(), to);
+  store_created_key(ctx, *dst, to, std::move(copy), expire_at);
   ctx.reply.integer(1);
 }
 
@@ -211,12 +214,8 @@ void cmd_move(CommandContext& ctx) {
   if (dst->lookup(key, ctx.now_ms) != nullptr) return ctx.reply.integer(0);
 
   std::optional<Value> moved = ctx.db.extract(key);
-  Obj* stored = expire_at != -1 ? dst->set_with_expire(key, std::move(*moved), expire_at)
-                                : dst->set(key, std::move(*moved));
-  note_member_ttls(*dst, key, stored);
   ctx.key_modified(ctx.db, key);
-  ctx.key_modified(*dst, key);
-  ctx.server.signal_key_ready(dst->index(), key);
+  store_created_key(ctx, *dst, key, std::move(*moved), expire_at);
   ctx.reply.integer(1);
 }
 
