@@ -291,6 +291,10 @@ std::string ListModel::lpos(const Argv& a) {
     bool more = i + 1 < a.size();
     if (iequals(a[i], "rank") && more) {
       if (!parse_int64(a[++i], &rank)) return kNotInteger;
+      if (rank == std::numeric_limits<int64_t>::min())
+        return error(
+            "ERR value is out of range, value must between -9223372036854775807 and "
+            "9223372036854775807");
       if (rank == 0)
         return error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
@@ -308,12 +312,10 @@ std::string ListModel::lpos(const Argv& a) {
   if (!l) return count == -1 ? kNullBulk : array_header(0);
 
   // Walk in the search direction, counting matches; the |rank|-th match
-  // and those after it are results (INT64_MIN behaves as -1).
+  // and those after it are results.
   int64_t n = static_cast<int64_t>(l->size());
   bool backwards = rank < 0;
-  uint64_t first = rank == std::numeric_limits<int64_t>::min()
-                       ? 1
-                       : static_cast<uint64_t>(backwards ? -rank : rank);
+  auto first = static_cast<uint64_t>(backwards ? -rank : rank);
   std::vector<int64_t> hits;
   uint64_t seen = 0;
   for (int64_t step = 0; step < n; ++step) {

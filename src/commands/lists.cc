@@ -246,6 +246,11 @@ void cmd_lpos(CommandContext& ctx) {
     bool has_value = i + 1 < ctx.argc();
     if (equals_nocase(opt, "rank") && has_value) {
       if (!parse_int64(ctx.arg(++i), &rank)) return ctx.not_integer();
+      // The most negative rank has no positive twin (Redis 7.2 refuses it).
+      if (rank == std::numeric_limits<int64_t>::min())
+        return ctx.reply.error(
+            "ERR value is out of range, value must between -9223372036854775807 and "
+            "9223372036854775807");
       if (rank == 0)
         return ctx.reply.error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
@@ -266,13 +271,9 @@ void cmd_lpos(CommandContext& ctx) {
   if (v->type() != ObjType::kList) return ctx.wrong_type();
   const ListValue& l = v->as<ListValue>();
 
-  // A negative rank searches from the tail. The most negative rank cannot
-  // be negated; the reference server ends up taking every match from the
-  // tail, the same as -1.
+  // A negative rank searches from the tail.
   bool from_tail = rank < 0;
-  uint64_t skip_to = rank == std::numeric_limits<int64_t>::min()
-                         ? 1
-                         : static_cast<uint64_t>(from_tail ? -rank : rank);
+  auto skip_to = static_cast<uint64_t>(from_tail ? -rank : rank);
   uint64_t want = count == -1 ? 1 : static_cast<uint64_t>(count);  // 0: all
   std::vector<size_t> found;
   uint64_t matches = 0, compared = 0;

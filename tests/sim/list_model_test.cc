@@ -215,4 +215,28 @@ TEST(ListEngineVsModel, LmovemDocumentedExamples) {
   both({"LMOVEM", "t", "u", "LEFT", "RIGHT", "COUNT", "1"}, "-ERR syntax error\r\n");
 }
 
+// LPOS's RANK ranges over -(2^63-1) .. 2^63-1 as in Redis 7.2: the most
+// negative rank has no positive twin and is refused before the key is
+// looked at (Redis 7.0 negated it, an overflow that returned the last
+// match, or every match with COUNT).
+TEST(ListEngineVsModel, LposRefusesTheMostNegativeRank) {
+  EngineHarness engine(1);
+  ListModel model;
+  auto both = [&](const V& argv, const std::string& want) {
+    EXPECT_EQ(engine.run(argv), want) << argv[3] << " " << argv[4];
+    EXPECT_EQ(model.apply(argv), want) << argv[3] << " " << argv[4];
+  };
+  const std::string refused =
+      "-ERR value is out of range, value must between -9223372036854775807 and "
+      "9223372036854775807\r\n";
+  both({"RPUSH", "l", "a", "b", "a", "a"}, ":4\r\n");
+  both({"LPOS", "l", "a", "RANK", "-9223372036854775808"}, refused);
+  both({"LPOS", "l", "a", "RANK", "-9223372036854775808", "COUNT", "1"}, refused);
+  both({"LPOS", "nokey", "a", "RANK", "-9223372036854775808"}, refused);
+  both({"LPOS", "l", "a", "RANK", "-9223372036854775807"}, "$-1\r\n");
+  both({"LPOS", "l", "a", "RANK", "-9223372036854775807", "COUNT", "0"}, "*0\r\n");
+  both({"LPOS", "l", "a", "RANK", "-1", "COUNT", "2"}, "*2\r\n:3\r\n:2\r\n");
+  both({"LPOS", "l", "a", "RANK", "9223372036854775807"}, "$-1\r\n");
+}
+
 }  // namespace
