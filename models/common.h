@@ -83,6 +83,13 @@ bool parse_int64(std::string_view s, int64_t* out);
 // NaN, no overflow or underflow while reading, fewer than 5120 bytes.
 bool parse_long_double(std::string_view s, long double* out);
 
+// A double the way Redis 7.2+ replies show it: "nan", "inf", "-inf", "0",
+// "-0"; an integral value within +-(2^63-1)/2 as an integer; otherwise the
+// digits Grisu2 finds (nearly always the shortest that read back as the
+// same double), plain when the decimal exponent is moderate ("0.1",
+// "99999999999999990000000") and as "1.5e-7" / "1e+22" beyond.
+std::string format_double(double v);
+
 // A finite long double the way INCRBYFLOAT and HINCRBYFLOAT show it:
 // "%.17Lf", trailing zeros and a dangling point removed, "-0" shown as "0".
 std::string format_long_double(long double v);

@@ -29,13 +29,8 @@ constexpr int kShapeFlat = 0, kShapeKeyPairs = 1;
 const std::string kScoreRangeError = error("ERR min or max is not a float");
 const std::string kLexRangeError = error("ERR min or max not valid string range item");
 
-// Scores as replies show them: 17 significant digits, "inf", "-inf".
-std::string score_text(double d) {
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.17g", d);
-  return buf;
-}
+// Scores as Redis 7.2+ replies show them (common.h's format_double).
+std::string score_text(double d) { return format_double(d); }
 std::string score_bulk(double d) { return bulk(score_text(d)); }
 
 // ------------------------------------------------------------ parsing

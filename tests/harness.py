@@ -71,8 +71,9 @@ def free_port() -> int:
 
 
 def is_redis_binary(binary: str) -> bool:
-    """True for a redis-server binary (it gets persistence switched off)."""
-    return os.path.basename(binary).startswith("redis-server")
+    """True for a redis-server or valkey-server binary (it gets persistence
+    switched off)."""
+    return os.path.basename(binary).startswith(("redis-server", "valkey-server"))
 
 
 def redis_version(binary: str = "redis-server") -> Tuple[int, ...]:
@@ -95,11 +96,13 @@ def redis_version(binary: str = "redis-server") -> Tuple[int, ...]:
 def parity_args(reference: str = "redis-server") -> List[str]:
     """Peregrine options that give the encodings of the reference server's
     version, for tests that compare the two byte for byte: Redis before 7.2
-    keeps small sets of strings in hash tables, not listpacks, and calls
-    every list a quicklist."""
+    keeps small sets of strings in hash tables, not listpacks, calls every
+    list a quicklist and renders doubles with "%.17g" (0.10000000000000001
+    where 7.2 says 0.1)."""
     version = redis_version(reference)
     if version and version < (7, 2):
-        return ["--set-max-listpack-entries", "0", "--report-lists-as-quicklist", "yes"]
+        return ["--set-max-listpack-entries", "0", "--report-lists-as-quicklist", "yes",
+                "--legacy-double-replies", "yes"]
     return []
 
 

@@ -1204,16 +1204,17 @@ void cmd_zintercard(CommandContext& ctx) {
 
 // ------------------------------------------------------------ ZSCAN
 
-// A score as ZSCAN shows it. Listpack sets keep scores as text, where an
-// integral score within +-2^62 is written as an integer ("100000000000000000"
-// where ZSCORE says "1e+17"); skiplist sets show them as replies do.
-std::string scan_score_text(double score, bool listpack) {
+// A score as ZSCAN shows it: as replies show it. Before Redis 7.2 replies
+// used "%.17g" while listpack sets kept scores as text with an integral
+// score within +-2^62 written as an integer ("100000000000000000" where
+// ZSCORE said "1e+17"); the legacy mode keeps that difference.
+std::string scan_score_text(double score, bool listpack, bool legacy) {
   constexpr double kIntegerLimit = 4611686018427387903.0;  // 2^62, as a double
-  if (listpack && score >= -kIntegerLimit && score <= kIntegerLimit &&
+  if (legacy && listpack && score >= -kIntegerLimit && score <= kIntegerLimit &&
       score == static_cast<double>(static_cast<int64_t>(score))) {
     return std::to_string(static_cast<int64_t>(score));
   }
-  return protocol::format_double(score);
+  return protocol::format_double(score, legacy);
 }
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
@@ -1258,7 +1259,7 @@ void cmd_zscan(CommandContext& ctx) {
   const bool listpack = z.is_listpack();
   for (const auto& [member, score] : found) {
     ctx.reply.bulk(member);
-    if (!scan.noscores) ctx.reply.bulk(scan_score_text(score, listpack));
+    if (!scan.noscores) ctx.reply.bulk(scan_score_text(score, listpack, ctx.reply.legacy_doubles()));
   }
 }
 

@@ -1,5 +1,7 @@
 #include "protocol/reply_writer.h"
 
+#include "protocol/double_format.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -12,9 +14,6 @@ constexpr size_t kHeaderMax = 1 + 20 + 2;
 // Payloads up to this size are rendered with their header in one stack
 // buffer and appended once.
 constexpr size_t kSmallPayload = 128;
-// "%.17g" of any finite double fits comfortably.
-constexpr size_t kDoubleMax = 32;
-
 inline char* put_header(char* p, char type, int64_t n) {
   *p++ = type;
   p = std::to_chars(p, p + 20, n).ptr;
@@ -23,23 +22,9 @@ inline char* put_header(char* p, char type, int64_t n) {
   return p;
 }
 
-// Writes v as Redis 7.0 does and returns the length.
-size_t put_double(char* buf, double v) {
-  if (std::isnan(v)) {
-    std::memcpy(buf, "nan", 3);
-    return 3;
-  }
-  if (std::isinf(v)) {
-    if (v > 0) {
-      std::memcpy(buf, "inf", 3);
-      return 3;
-    }
-    std::memcpy(buf, "-inf", 4);
-    return 4;
-  }
-  // to_chars with an explicit precision renders exactly as printf's "%.17g".
-  return static_cast<size_t>(
-      std::to_chars(buf, buf + kDoubleMax, v, std::chars_format::general, 17).ptr - buf);
+// Renders v the way the writer's mode asks; returns the length.
+size_t put_double(char* buf, double v, bool legacy) {
+  return legacy ? render_double_legacy(buf, v) : render_double(buf, v);
 }
 
 inline bool has_crlf(std::string_view s) {
@@ -64,9 +49,9 @@ void append_line(std::string* out, char type, std::string_view s) {
 
 }  // namespace
 
-std::string format_double(double v) {
-  char buf[kDoubleMax];
-  return std::string(buf, put_double(buf, v));
+std::string format_double(double v, bool legacy) {
+  char buf[kDoubleTextMax];
+  return std::string(buf, put_double(buf, v, legacy));
 }
 
 void ReplyWriter::header(char type, int64_t n) {
@@ -150,13 +135,13 @@ void ReplyWriter::set(size_t n) { header(resp_ >= 3 ? '~' : '*', static_cast<int
 void ReplyWriter::push(size_t n) { header(resp_ >= 3 ? '>' : '*', static_cast<int64_t>(n)); }
 
 void ReplyWriter::double_value(double v) {
-  char num[kDoubleMax];
-  const size_t n = put_double(num, v);
+  char num[kDoubleTextMax];
+  const size_t n = put_double(num, v, legacy_doubles_);
   if (resp_ < 3) {
     bulk(std::string_view(num, n));
     return;
   }
-  char buf[1 + kDoubleMax + 2];
+  char buf[1 + kDoubleTextMax + 2];
   buf[0] = ',';
   std::memcpy(buf + 1, num, n);
   buf[n + 1] = '\r';

@@ -34,9 +34,12 @@ class ReplyWriter {
   void map(size_t pairs);                  // RESP2 *2n, RESP3 %n
   void set(size_t n);                      // RESP2 *n, RESP3 ~n
   void push(size_t n);                     // RESP2 *n, RESP3 >n
-  // Doubles as Redis 7.0 replies them: "%.17g", "inf", "-inf". RESP2 bulk,
-  // RESP3 ','.
+  // Doubles as Redis 7.2+ replies them (protocol/double_format.h), or as
+  // Redis before 7.2 did ("%.17g") with set_legacy_doubles(true). RESP2
+  // bulk, RESP3 ','.
   void double_value(double v);
+  void set_legacy_doubles(bool legacy) { legacy_doubles_ = legacy; }
+  bool legacy_doubles() const { return legacy_doubles_; }
   void boolean(bool v);                    // RESP2 :1/:0, RESP3 #t/#f
   // RESP3 verbatim string (=len fmt:text); RESP2 bulk of text. fmt is "txt"
   // or "mkd".
@@ -49,9 +52,10 @@ class ReplyWriter {
   void header(char type, int64_t n);
   std::string* out_;
   int resp_;
+  bool legacy_doubles_ = false;
 };
 
-// Formats a double the way Redis 7.0 replies it ("%.17g", inf, -inf, nan).
-std::string format_double(double v);
+// A double as Redis 7.2+ replies it, or with legacy as Redis before 7.2.
+std::string format_double(double v, bool legacy = false);
 
 }  // namespace peregrine::protocol

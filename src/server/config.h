@@ -62,6 +62,9 @@ struct Config {
   // Peregrine's own: OBJECT ENCODING names every list "quicklist", as
   // Redis before 7.2 (which has no listpack lists) does.
   bool report_lists_as_quicklist = false;
+  // Peregrine's own: replies render doubles with "%.17g" as Redis before
+  // 7.2 does, instead of the shorter form of 7.2 and later.
+  bool legacy_double_replies = false;
   bool replica_lazy_flush = false;  // accepted; there is no replication yet
   // Values whose free effort (store::Collection::free_effort) is above this
   // are freed in the background (Redis's LAZYFREE_THRESHOLD). Not a CONFIG

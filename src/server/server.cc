@@ -397,6 +397,7 @@ void Server::execute(Client& client, std::span<const std::string_view> argv, boo
   std::string& out = client.output();
   size_t reply_start = out.size();
   protocol::ReplyWriter& reply = client.writer();
+  reply.set_legacy_doubles(config_.legacy_double_replies);
   auto reject = [&](const CommandSpec* spec, const std::string& msg) {
     if (spec) spec->rejected_calls++;
     if (spec && spec->name == "exec") {

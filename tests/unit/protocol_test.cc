@@ -11,8 +11,10 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "models/common.h"
 #include "protocol/reply_writer.h"
 #include "protocol/resp_parser.h"
 
@@ -622,10 +624,14 @@ TEST(ProtocolWriter, Resp2Shapes) {
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.boolean(true); }), ":1\r\n");
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.boolean(false); }), ":0\r\n");
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(3.141); }), "$5\r\n3.141\r\n");
-  EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(0.1); }),
+  EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(0.1); }), "$3\r\n0.1\r\n");
+  EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(1e300); }), "$6\r\n1e+300\r\n");
+  EXPECT_EQ(render(2,
+                   [](ReplyWriter& w) {
+                     w.set_legacy_doubles(true);
+                     w.double_value(0.1);
+                   }),
             "$19\r\n0.10000000000000001\r\n");
-  EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(1e300); }),
-            "$23\r\n1.0000000000000001e+300\r\n");
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(-0.0); }), "$2\r\n-0\r\n");
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(1); }), "$1\r\n1\r\n");
   EXPECT_EQ(render(2, [](ReplyWriter& w) { w.double_value(HUGE_VAL); }), "$3\r\ninf\r\n");
@@ -646,7 +652,13 @@ TEST(ProtocolWriter, Resp3Shapes) {
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.boolean(true); }), "#t\r\n");
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.boolean(false); }), "#f\r\n");
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(3.141); }), ",3.141\r\n");
-  EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(0.1); }), ",0.10000000000000001\r\n");
+  EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(0.1); }), ",0.1\r\n");
+  EXPECT_EQ(render(3,
+                   [](ReplyWriter& w) {
+                     w.set_legacy_doubles(true);
+                     w.double_value(1e300);
+                   }),
+            ",1.0000000000000001e+300\r\n");
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(-0.0); }), ",-0\r\n");
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(HUGE_VAL); }), ",inf\r\n");
   EXPECT_EQ(render(3, [](ReplyWriter& w) { w.double_value(-HUGE_VAL); }), ",-inf\r\n");
@@ -672,16 +684,9 @@ TEST(ProtocolWriter, SetResp) {
   EXPECT_EQ(out, "*2\r\n%1\r\n");
 }
 
-TEST(ProtocolWriter, FormatDoubleMatchesPrintf) {
-  EXPECT_EQ(format_double(HUGE_VAL), "inf");
-  EXPECT_EQ(format_double(-HUGE_VAL), "-inf");
-  EXPECT_EQ(format_double(std::nan("")), "nan");
-  EXPECT_EQ(format_double(-std::nan("")), "nan");
-  EXPECT_EQ(format_double(0), "0");
-  EXPECT_EQ(format_double(1.5), "1.5");
-  EXPECT_EQ(format_double(100), "100");
-  EXPECT_EQ(format_double(1e17), "1e+17");
-  EXPECT_EQ(format_double(1e-5), "1.0000000000000001e-05");
+// Finite doubles to render: fixed corner cases, random bit patterns and
+// random ratios of integers.
+std::vector<double> sample_doubles(int n) {
   std::mt19937_64 rng(7);
   std::vector<double> samples = {std::numeric_limits<double>::min(),
                                  std::numeric_limits<double>::max(),
@@ -691,7 +696,7 @@ TEST(ProtocolWriter, FormatDoubleMatchesPrintf) {
                                  0.000123,
                                  1e16,
                                  9007199254740993.0};
-  for (int i = 0; i < 20000; ++i) {
+  for (int i = 0; i < n; ++i) {
     uint64_t bits = rng();
     double d;
     std::memcpy(&d, &bits, sizeof d);
@@ -699,10 +704,66 @@ TEST(ProtocolWriter, FormatDoubleMatchesPrintf) {
     samples.push_back(static_cast<double>(static_cast<int64_t>(rng() >> (rng() % 64))) /
                       static_cast<double>(1 + rng() % 1000));
   }
-  for (double d : samples) {
+  return samples;
+}
+
+// The legacy form (Redis before 7.2) is printf's "%.17g".
+TEST(ProtocolWriter, LegacyDoublesMatchPrintf) {
+  EXPECT_EQ(format_double(HUGE_VAL, true), "inf");
+  EXPECT_EQ(format_double(-HUGE_VAL, true), "-inf");
+  EXPECT_EQ(format_double(std::nan(""), true), "nan");
+  EXPECT_EQ(format_double(-std::nan(""), true), "nan");
+  EXPECT_EQ(format_double(0, true), "0");
+  EXPECT_EQ(format_double(1.5, true), "1.5");
+  EXPECT_EQ(format_double(100, true), "100");
+  EXPECT_EQ(format_double(1e17, true), "1e+17");
+  EXPECT_EQ(format_double(1e-5, true), "1.0000000000000001e-05");
+  for (double d : sample_doubles(20000)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.17g", d);
-    ASSERT_EQ(format_double(d), buf);
+    ASSERT_EQ(format_double(d, true), buf);
+  }
+}
+
+// Redis 7.2+ forms, as valkey-server 8.0.1 replied them (ZADD then ZSCORE).
+TEST(ProtocolWriter, DoublesAsRedis72RepliesThem) {
+  const std::pair<double, const char*> seen[] = {
+      {0.1, "0.1"},
+      {-0.1, "-0.1"},
+      {2.5, "2.5"},
+      {0.30000000000000004, "0.30000000000000004"},
+      {1e7, "10000000"},
+      {12345678.9, "12345678.9"},
+      {1e16, "10000000000000000"},
+      {1e17, "100000000000000000"},
+      {123456789012345680.0, "123456789012345680"},
+      {4611686018427387904.0, "4611686018427387904"},
+      {-4611686018427387904.0, "-4611686018427387904"},
+      {9007199254740993.0, "9007199254740992"},
+      {1e20, "1e+20"},
+      {1e22, "1e+22"},
+      {1e23, "99999999999999990000000"},  // Grisu2: not the shortest
+      {1e-7, "1e-7"},
+      {1.5e-7, "1.5e-7"},
+      {0.000001, "0.000001"},
+      {1e300, "1e+300"},
+      {5e-324, "5e-324"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {0.0, "0"},
+      {-0.0, "-0"},
+      {HUGE_VAL, "inf"},
+      {-HUGE_VAL, "-inf"},
+      {std::nan(""), "nan"},
+  };
+  for (const auto& [d, text] : seen) EXPECT_EQ(format_double(d), text) << text;
+}
+
+// The engine's renderer against the zset model's, written apart (the model
+// derives its powers of ten with big integers at start-up; the engine has a
+// generated table), over random bit patterns and decimal-looking values.
+TEST(ProtocolWriter, DoublesAgreeWithTheModelsRenderer) {
+  for (double d : sample_doubles(200000)) {
+    ASSERT_EQ(format_double(d), models::format_double(d)) << std::hexfloat << d;
   }
 }
 
