@@ -220,6 +220,12 @@ std::string ZSetModel::zadd_generic(const Argv& a, size_t first, bool nx, bool x
     zsets_[key] = ZEntry{};
   }
   ZEntry& e = zsets_[key];
+  // Redis 7.2 reads the pair count and the longest member as a size hint:
+  // a listpack that could not hold them becomes a skiplist before any
+  // member is looked at.
+  size_t longest = 0;
+  for (size_t i = first + 1; i < a.size(); i += 2) longest = std::max(longest, a[i].size());
+  if (scores.size() > kListpackEntries || longest > kListpackValue) e.skiplist = true;
   int64_t added = 0, updated = 0, processed = 0;
   double last = 0;
   std::string result;

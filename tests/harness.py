@@ -97,12 +97,14 @@ def parity_args(reference: str = "redis-server") -> List[str]:
     """Peregrine options that give the encodings of the reference server's
     version, for tests that compare the two byte for byte: Redis before 7.2
     keeps small sets of strings in hash tables, not listpacks, calls every
-    list a quicklist and renders doubles with "%.17g" (0.10000000000000001
-    where 7.2 says 0.1)."""
+    list a quicklist, renders doubles with "%.17g" (0.10000000000000001
+    where 7.2 says 0.1) and converts a listpack only as ZADD or HSET adds
+    members (7.2 converts first when the command has more pairs than the
+    listpack holds)."""
     version = redis_version(reference)
     if version and version < (7, 2):
         return ["--set-max-listpack-entries", "0", "--report-lists-as-quicklist", "yes",
-                "--legacy-double-replies", "yes"]
+                "--legacy-double-replies", "yes", "--legacy-size-hints", "yes"]
     return []
 
 

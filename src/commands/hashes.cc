@@ -138,6 +138,9 @@ bool set_fields(CommandContext& ctx, int64_t* added) {
   HashRef ref = lookup_or_create(ctx, key);
   if (!ref) return false;
   const store::HashLimits limits = hash_limits(ctx);
+  // As Redis 7.2, more pairs than a listpack holds convert the hash before
+  // any is written, repeated fields included.
+  if (!ctx.server.config().legacy_size_hints) ref.hash->fit_count((ctx.argc() - 2) / 2, limits);
   *added = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     if (ref.hash->set(ctx.arg(i), ctx.arg(i + 1), limits)) ++*added;

@@ -377,6 +377,16 @@ void zadd_generic(CommandContext& ctx, unsigned flags, size_t first) {
   }
   auto& z = v->as<ZSetValue>();
   const ZSetLimits limits = zset_limits(ctx);
+  // As Redis 7.2, a listpack set takes the command's size as a hint: more
+  // pairs than the listpack holds, or a member longer than it allows,
+  // converts it first, whether or not those members end up added (repeats,
+  // NX, XX, GT, LT). A -0 score then keeps its sign.
+  if (z.is_listpack() && !ctx.server.config().legacy_size_hints) {
+    size_t longest = 0;
+    for (size_t i = 0; i < pairs; ++i) longest = std::max(longest, ctx.arg(first + 2 * i + 1).size());
+    if (pairs > limits.max_entries || longest > limits.max_value)
+      z.convert_to_skiplist();
+  }
 
   int64_t added = 0, updated = 0, processed = 0;
   double last_score = 0;
@@ -1204,17 +1214,21 @@ void cmd_zintercard(CommandContext& ctx) {
 
 // ------------------------------------------------------------ ZSCAN
 
-// A score as ZSCAN shows it: as replies show it. Before Redis 7.2 replies
-// used "%.17g" while listpack sets kept scores as text with an integral
-// score within +-2^62 written as an integer ("100000000000000000" where
-// ZSCORE said "1e+17"); the legacy mode keeps that difference.
+// A score as ZSCAN shows it. A skiplist set's scores are printed with
+// "%.17g" in every Redis version ("1e+17", "0.10000000000000001"). A
+// listpack set shows the text the score was stored as, which is how replies
+// render it in Redis 7.2+ ("100000000000000000", "0.1"); before 7.2 (the
+// legacy mode) that text was "%.17g" except for integral scores within
+// +-2^62, written as integers.
 std::string scan_score_text(double score, bool listpack, bool legacy) {
+  if (!listpack) return protocol::format_double(score, true);
+  if (!legacy) return protocol::format_double(score);
   constexpr double kIntegerLimit = 4611686018427387903.0;  // 2^62, as a double
-  if (legacy && listpack && score >= -kIntegerLimit && score <= kIntegerLimit &&
+  if (score >= -kIntegerLimit && score <= kIntegerLimit &&
       score == static_cast<double>(static_cast<int64_t>(score))) {
     return std::to_string(static_cast<int64_t>(score));
   }
-  return protocol::format_double(score, legacy);
+  return protocol::format_double(score, true);
 }
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]

@@ -167,6 +167,7 @@ const std::vector<Param>& params() {
     p.push_back(bool_param("replica-lazy-flush", &Config::replica_lazy_flush));
     p.push_back(bool_param("report-lists-as-quicklist", &Config::report_lists_as_quicklist));
     p.push_back(bool_param("legacy-double-replies", &Config::legacy_double_replies));
+    p.push_back(bool_param("legacy-size-hints", &Config::legacy_size_hints));
     // The names these had before Redis 7 (ziplist) still work, as aliases.
     p.push_back(alias(int_param("list-max-ziplist-size", &Config::list_max_listpack_size, INT32_MIN, INT32_MAX),
                       "list-max-listpack-size"));

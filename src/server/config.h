@@ -65,6 +65,10 @@ struct Config {
   // Peregrine's own: replies render doubles with "%.17g" as Redis before
   // 7.2 does, instead of the shorter form of 7.2 and later.
   bool legacy_double_replies = false;
+  // Peregrine's own: ZADD, HSET and HMSET convert a listpack only as
+  // members are added, as Redis before 7.2, instead of taking the
+  // command's size as a hint first.
+  bool legacy_size_hints = false;
   bool replica_lazy_flush = false;  // accepted; there is no replication yet
   // Values whose free effort (store::Collection::free_effort) is above this
   // are freed in the background (Redis's LAZYFREE_THRESHOLD). Not a CONFIG

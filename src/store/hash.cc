@@ -76,6 +76,10 @@ void HashValue::fit_lengths(std::string_view field, std::string_view value,
   }
 }
 
+void HashValue::fit_count(size_t new_fields, const HashLimits& limits) {
+  if (is_listpack() && new_fields > limits.max_listpack_entries) convert_to_hashtable(limits.seed);
+}
+
 std::optional<std::string_view> HashValue::get(std::string_view field) const {
   if (const Dict<InlineString>* t = table()) return t->get(field);
   Pairs::Cursor c(lp_);

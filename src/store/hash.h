@@ -122,6 +122,9 @@ class HashValue final : public Collection {
   // Converts when a field or value about to be written would not fit the
   // listpack encoding.
   void fit_lengths(std::string_view field, std::string_view value, const HashLimits& limits);
+  // Converts before a write of new_fields fields when that many would not
+  // fit the listpack encoding (repeats counted: a size hint, as Redis 7.2).
+  void fit_count(size_t new_fields, const HashLimits& limits);
 
   // ------------------------------------------------------------ fields
   // The value of field, or nullopt; the view lives until the hash changes.

@@ -199,4 +199,41 @@ TEST(ListEncoding, ReportedAsQuicklistLikeRedis70WhenAsked) {
   EXPECT_EQ(encoding(h, "s"), "listpack");  // only lists
 }
 
+// ZADD, HSET and HMSET read their pair count (and ZADD its longest member)
+// as a size hint, as Redis 7.2 does: a listpack that could not hold that
+// many converts before anything is written, repeats and members that NX,
+// XX, GT or LT leave out included. Each case was checked against
+// valkey-server 8.0.1; legacy-size-hints yes restores Redis 7.0's rule.
+TEST(SizeHints, ZaddAndHsetConvertFirst) {
+  EngineHarness h(1);
+  std::vector<std::string> dup = {"ZADD", "z"};
+  for (int i = 0; i < 129; ++i) dup.insert(dup.end(), {"1", "m"});
+  h.run(dup);
+  EXPECT_EQ(encoding(h, "z"), "skiplist");  // one member, 129 pairs
+  h.run({"ZADD", "xx", "1", "a"});
+  h.run({"ZADD", "xx", "XX", "1", std::string(70, 'x')});
+  EXPECT_EQ(encoding(h, "xx"), "skiplist");  // nothing added
+  EXPECT_EQ(h.run({"ZCARD", "xx"}), ":1\r\n");
+  h.run({"ZADD", "neg", "-0", "a", "1", "b", "2", "c"});
+  h.run({"CONFIG", "SET", "zset-max-listpack-entries", "2"});
+  h.run({"ZADD", "neg2", "-0", "a", "1", "b", "2", "c"});
+  EXPECT_EQ(h.run({"ZSCORE", "neg", "a"}), "$1\r\n0\r\n");     // listpack text
+  EXPECT_EQ(h.run({"ZSCORE", "neg2", "a"}), "$2\r\n-0\r\n");   // skiplist first
+  EXPECT_EQ(h.run({"CONFIG", "SET", "hash-max-listpack-entries", "2"}), "+OK\r\n");
+  h.run({"HSET", "h", "f", "a", "f", "b", "f", "c"});
+  EXPECT_EQ(encoding(h, "h"), "hashtable");  // one field, three pairs
+  h.run({"HSET", "h2", "f", "a"});
+  h.run({"HMSET", "h2", "f", "a", "f", "b", "g", "c"});
+  EXPECT_EQ(encoding(h, "h2"), "hashtable");
+  h.run({"HSETNX", "h3", "f", "a"});
+  EXPECT_EQ(encoding(h, "h3"), "listpack");
+
+  EXPECT_EQ(h.run({"CONFIG", "SET", "legacy-size-hints", "yes"}), "+OK\r\n");
+  h.run({"HSET", "h4", "f", "a", "f", "b", "f", "c"});
+  EXPECT_EQ(encoding(h, "h4"), "listpack");
+  h.run({"ZADD", "neg3", "-0", "a", "1", "b", "2", "c"});
+  EXPECT_EQ(h.run({"ZSCORE", "neg3", "a"}), "$1\r\n0\r\n");
+  EXPECT_EQ(encoding(h, "neg3"), "skiplist");  // converted at the third
+}
+
 }  // namespace
