@@ -242,6 +242,8 @@ std::string ListModel::linsert(const Argv& a) {
 std::string ListModel::lrem(const Argv& a) {
   int64_t count;
   if (!parse_int64(a[2], &count)) return kNotInteger;
+  if (count == std::numeric_limits<int64_t>::min())
+    return range_error(-std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max());
   if (is_string(a[1])) return kWrongType;
   List* l = find_list(a[1]);
   if (!l) return integer(0);
@@ -292,9 +294,7 @@ std::string ListModel::lpos(const Argv& a) {
     if (iequals(a[i], "rank") && more) {
       if (!parse_int64(a[++i], &rank)) return kNotInteger;
       if (rank == std::numeric_limits<int64_t>::min())
-        return error(
-            "ERR value is out of range, value must between -9223372036854775807 and "
-            "9223372036854775807");
+        return range_error(-std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::max());
       if (rank == 0)
         return error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "

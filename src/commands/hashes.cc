@@ -344,12 +344,7 @@ void cmd_hrandfield(CommandContext& ctx) {
   }
 
   int64_t l = 0;
-  if (!parse_int64(ctx.arg(2), &l)) return ctx.not_integer();
-  if (l == kInt64Min) {
-    return ctx.reply.error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (!ctx.parse_signed_count(ctx.arg(2), &l)) return;
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !equals_nocase(ctx.arg(3), "withvalues"))) {
     return ctx.syntax_error();
   }

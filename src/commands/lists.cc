@@ -245,12 +245,8 @@ void cmd_lpos(CommandContext& ctx) {
     std::string_view opt = ctx.arg(i);
     bool has_value = i + 1 < ctx.argc();
     if (equals_nocase(opt, "rank") && has_value) {
-      if (!parse_int64(ctx.arg(++i), &rank)) return ctx.not_integer();
-      // The most negative rank has no positive twin (Redis 7.2 refuses it).
-      if (rank == std::numeric_limits<int64_t>::min())
-        return ctx.reply.error(
-            "ERR value is out of range, value must between -9223372036854775807 and "
-            "9223372036854775807");
+      // (The most negative rank is refused, as Redis 7.2 does.)
+      if (!ctx.parse_signed_count(ctx.arg(++i), &rank)) return;
       if (rank == 0)
         return ctx.reply.error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
@@ -341,7 +337,8 @@ void cmd_linsert(CommandContext& ctx) {
 // LREM key count element
 void cmd_lrem(CommandContext& ctx) {
   int64_t count = 0;
-  if (!parse_int64(ctx.arg(2), &count)) return ctx.not_integer();
+  // (The most negative count is refused, as Redis 8.0 does.)
+  if (!ctx.parse_signed_count(ctx.arg(2), &count)) return;
   std::string_view key = ctx.arg(1);
   Obj* v = ctx.lookup_write(key);
   if (v == nullptr) return ctx.reply.integer(0);

@@ -58,7 +58,6 @@ using store::Obj;
 using store::Value;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
-constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 // ------------------------------------------------------------ shared pieces
 
@@ -378,12 +377,7 @@ void cmd_srandmember(CommandContext& ctx) {
   }
 
   int64_t count = 0;
-  if (!parse_int64(ctx.arg(2), &count)) return ctx.not_integer();
-  if (count == kInt64Min) {
-    return ctx.reply.error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (!ctx.parse_signed_count(ctx.arg(2), &count)) return;
   Obj* v = nullptr;
   if (!lookup_set(ctx, key, /*for_write=*/false, &v)) return;
   if (v == nullptr || count == 0) return ctx.reply.array(0);

@@ -644,6 +644,20 @@ void zrange_generic(CommandContext& ctx, size_t src, std::optional<std::string_v
                           : collect(*z, lo + static_cast<size_t>(offset),
                                     static_cast<size_t>(n), false);
         }
+      } else if (offset < 0 && offset >= -avail && !z->is_listpack()) {
+        // Redis 7.2+ finds a skiplist's starting member by rank, reading a
+        // negative offset -k as the k-th member from the far end of the
+        // range: forwards the range's last k members, in reverse its k
+        // lowest (going down from the k-th lowest). A listpack is walked
+        // and a negative offset finds nothing, as in every version.
+        int64_t n = -offset;
+        if (limit >= 0) n = std::min(n, limit);
+        if (n > 0) {
+          items = reverse ? collect(*z, lo + static_cast<size_t>(-offset - 1),
+                                    static_cast<size_t>(n), true)
+                          : collect(*z, hi - static_cast<size_t>(-offset),
+                                    static_cast<size_t>(n), false);
+        }
       }
     }
   }
@@ -958,12 +972,7 @@ void cmd_zrandmember(CommandContext& ctx) {
     return ctx.reply.bulk(z->at(random.uniform(z->size())).first);
   }
   int64_t count = 0;
-  if (!parse_int64(ctx.arg(2), &count)) return ctx.not_integer();
-  if (count == kInt64Min) {
-    return ctx.reply.error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (!ctx.parse_signed_count(ctx.arg(2), &count)) return;
   bool withscores = false;
   if (ctx.argc() > 4 || (ctx.argc() == 4 && !equals_nocase(ctx.arg(3), "withscores"))) {
     return ctx.syntax_error();

@@ -1,6 +1,7 @@
 #include "server/command.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "commands/util.h"
 #include "server/client.h"
@@ -183,6 +184,19 @@ void CommandContext::wrong_type() {
 void CommandContext::syntax_error() { reply.error("ERR syntax error"); }
 void CommandContext::not_integer() { reply.error("ERR value is not an integer or out of range"); }
 void CommandContext::not_float() { reply.error("ERR value is not a valid float"); }
+bool CommandContext::parse_signed_count(std::string_view arg, int64_t* out) {
+  if (!parse_int64(arg, out)) {
+    not_integer();
+    return false;
+  }
+  if (*out == std::numeric_limits<int64_t>::min()) {
+    reply.error(
+        "ERR value is out of range, value must between -9223372036854775807 and "
+        "9223372036854775807");
+    return false;
+  }
+  return true;
+}
 void CommandContext::wrong_arity() {
   reply.error("ERR wrong number of arguments for '" + spec.name + "' command");
 }

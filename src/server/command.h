@@ -196,6 +196,13 @@ struct CommandContext {
   void not_integer();            // ERR value is not an integer or out of range
   void not_float();              // ERR value is not a valid float
   void wrong_arity();            // ERR wrong number of arguments for '<name>' command
+
+  // Reads a count or rank whose sign says a direction, as Redis's
+  // getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX): the most negative
+  // 64-bit integer has no positive twin and is refused ("ERR value is out
+  // of range, value must between ..."). Replies the error and returns
+  // false when the argument is not accepted.
+  bool parse_signed_count(std::string_view arg, int64_t* out);
 };
 
 }  // namespace peregrine::server

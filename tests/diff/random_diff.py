@@ -172,6 +172,15 @@ class Gen:
             return self.pick(["100", "-100", "9223372036854775807", "-9223372036854775808"])
         return self.pick(["x", "1.0", ""])
 
+    def score_limit(self) -> List[str]:
+        """LIMIT offset count of a score range. Redis 7.2+ reads a negative
+        offset on a skiplist as counted from the range's far end, 7.0 finds
+        nothing: against 7.0 offsets are not negative."""
+        offset = self.index()
+        if not self.modern and offset.startswith("-"):
+            offset = offset[1:]
+        return [offset, self.index()]
+
     def score(self) -> str:
         x = self.r.random()
         if x < 0.6:
@@ -237,7 +246,11 @@ class Gen:
             where = self.pick(["BEFORE", "AFTER", "before", "MIDDLE"])
             return ["LINSERT", k, where, self.element(), self.element()]
         if c == 9:
-            return ["LREM", k, self.index(), self.element()]
+            count = self.index()
+            # Redis 8.0 refuses the most negative count; 7.0 negates it.
+            if count == "-9223372036854775808" and not self.modern:
+                count = "-9223372036854775807"
+            return ["LREM", k, count, self.element()]
         if c == 10:
             return ["LTRIM", k, self.index(), self.index()]
         if c in (11, 12):
@@ -421,7 +434,8 @@ class Gen:
             if self.chance(0.4):
                 args.append("REV")
             if self.chance(0.3):
-                args += ["LIMIT", self.index(), self.index()]
+                args += ["LIMIT"] + (self.score_limit() if mode == 1 else
+                                     [self.index(), self.index()])
             if self.chance(0.5):
                 args.append("WITHSCORES")
             return args
@@ -431,7 +445,7 @@ class Gen:
             if self.chance(0.5):
                 args.append("WITHSCORES")
             if self.chance(0.3):
-                args += ["LIMIT", self.index(), self.index()]
+                args += ["LIMIT"] + self.score_limit()
             return args
         if c == 14:
             args = ["ZREVRANGE", k, self.index(), self.index()]
@@ -475,7 +489,8 @@ class Gen:
                 if self.chance(0.3):
                     args.append("REV")
             if self.chance(0.3):
-                args += ["LIMIT", self.index(), self.index()]
+                args += ["LIMIT"] + (self.score_limit() if args[-1] in ("BYSCORE", "REV")
+                                     else [self.index(), self.index()])
             return args
         if c == 27:
             return ["ZSCAN", k]
@@ -571,6 +586,10 @@ class Gen:
             args = args + [self.pick(_TOKENS + ["0", ""])]
         if self.chance(0.15):
             args = [a.lower() if a.isalpha() and self.chance(0.5) else a for a in args]
+        # Valkey refuses an empty SCAN cursor; Redis (7.0 and 8) reads it as
+        # 0, and so does Peregrine.
+        if self.modern and args[0].upper() in SCANS and len(args) > 2 and args[2] == "":
+            args = args[:2] + ["0"] + args[3:]
         return args
 
     def bulk(self) -> List[str]:

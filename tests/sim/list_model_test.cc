@@ -215,11 +215,12 @@ TEST(ListEngineVsModel, LmovemDocumentedExamples) {
   both({"LMOVEM", "t", "u", "LEFT", "RIGHT", "COUNT", "1"}, "-ERR syntax error\r\n");
 }
 
-// LPOS's RANK ranges over -(2^63-1) .. 2^63-1 as in Redis 7.2: the most
-// negative rank has no positive twin and is refused before the key is
-// looked at (Redis 7.0 negated it, an overflow that returned the last
-// match, or every match with COUNT).
-TEST(ListEngineVsModel, LposRefusesTheMostNegativeRank) {
+// LPOS's RANK (Redis 7.2) and LREM's count (Redis 8.0) range over
+// -(2^63-1) .. 2^63-1: the most negative value has no positive twin and is
+// refused before the key is looked at (Redis 7.0 negated it, an overflow
+// that made LPOS return the last match, or every match with COUNT, and
+// LREM remove nothing).
+TEST(ListEngineVsModel, LposAndLremRefuseTheMostNegativeCount) {
   EngineHarness engine(1);
   ListModel model;
   auto both = [&](const V& argv, const std::string& want) {
@@ -237,6 +238,9 @@ TEST(ListEngineVsModel, LposRefusesTheMostNegativeRank) {
   both({"LPOS", "l", "a", "RANK", "-9223372036854775807", "COUNT", "0"}, "*0\r\n");
   both({"LPOS", "l", "a", "RANK", "-1", "COUNT", "2"}, "*2\r\n:3\r\n:2\r\n");
   both({"LPOS", "l", "a", "RANK", "9223372036854775807"}, "$-1\r\n");
+  both({"LREM", "l", "-9223372036854775808", "a"}, refused);
+  both({"LREM", "nokey", "-9223372036854775808", "a"}, refused);
+  both({"LREM", "l", "-9223372036854775807", "a"}, ":3\r\n");
 }
 
 }  // namespace
