@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds every variant and runs every test suite:
 #   seam check, unit tests (g++), integration and differential tests against
-#   redis-server, the same unit and integration tests under ASan/UBSan with
+#   redis-server and valkey-server, the same unit and integration tests under ASan/UBSan with
 #   clang-14 (leak check included), and the fuzz targets for 60 s each.
 # Environment: PEREGRINE_FUZZ_SECONDS (default 60), PEREGRINE_SKIP_ASAN=1.
 set -euo pipefail
@@ -33,6 +33,12 @@ step "differential tests against redis-server"
 $PY tests/diff/run_diff.py --peregrine build/peregrine-server
 step "random differential streams against redis-server (pinned seeds)"
 $PY tests/diff/random_diff.py --peregrine build/peregrine-server --seeds 20 --commands 5000
+step "random differential streams against valkey-server (Redis 7.2 semantics, pinned seeds)"
+$PY tests/diff/random_diff.py --peregrine build/peregrine-server --redis valkey-server \
+  --seeds 20 --commands 5000
+step "double renderings against valkey-server and redis-server"
+$PY tests/diff/double_diff.py --peregrine build/peregrine-server --redis valkey-server --count 200000
+$PY tests/diff/double_diff.py --peregrine build/peregrine-server --redis redis-server --count 50000
 
 if [ "${PEREGRINE_SKIP_ASAN:-0}" != 1 ]; then
   step "ASan/UBSan build (clang-14)"

@@ -334,14 +334,10 @@ std::string ZSetModel::zrange_generic(const Argv& a, size_t src, bool store_mode
         if (inside) in.push_back(it);
       }
       // A negative offset -k finds nothing in a listpack; in a skiplist
-      // (Redis 7.2+, by score only) it starts k members before the end of
-      // the range as walked: forwards the last k, in reverse the k lowest.
+      // (Redis 7.2+) it starts k members before the end of the range as
+      // walked: forwards the last k, in reverse the k lowest.
       int64_t first = offset;
-      if (offset < 0) {
-        first = kind == kScore && zsets_[key].skiplist
-                    ? static_cast<int64_t>(in.size()) + offset
-                    : -1;
-      }
+      if (offset < 0) first = zsets_[key].skiplist ? static_cast<int64_t>(in.size()) + offset : -1;
       if (first >= 0) {
         for (int64_t i = first; i < static_cast<int64_t>(in.size()); ++i) {
           if (limit >= 0 && static_cast<int64_t>(out.size()) >= limit) break;

@@ -267,10 +267,27 @@ struct LexWalk {
   size_t count = 0;
 };
 
+// Redis 7.2+ finds where a skiplist's score or lex range query starts by
+// rank, and reads a negative LIMIT offset -k as the k-th member from the
+// range's far end: forwards the range's last k members, in reverse its k
+// lowest, from the k-th lowest down. (A listpack is walked, and a negative
+// offset finds nothing, as in every version.) The range holds ranks
+// [lo, hi); sets the first rank visited and how many, false for none.
+bool skiplist_negative_offset(size_t lo, size_t hi, bool reverse, int64_t offset, int64_t limit,
+                              size_t* first, size_t* count) {
+  const uint64_t k = offset == std::numeric_limits<int64_t>::min()
+                         ? uint64_t{1} << 63
+                         : static_cast<uint64_t>(-offset);
+  if (k > hi - lo || limit == 0) return false;
+  *count = static_cast<size_t>(limit >= 0 ? std::min<uint64_t>(k, static_cast<uint64_t>(limit)) : k);
+  *first = reverse ? lo + static_cast<size_t>(k) - 1 : hi - static_cast<size_t>(k);
+  return true;
+}
+
 LexWalk lex_walk(const ZSetValue& z, const LexRange& r, bool reverse, int64_t offset,
                  int64_t limit) {
   LexWalk w;
-  if (offset < 0 || limit == 0) return w;
+  if (limit == 0 || (offset < 0 && z.is_listpack())) return w;
   const auto in_limit = [&](size_t n) { return limit < 0 || n < static_cast<size_t>(limit); };
   using Kind = LexBound::Kind;
   const auto gte_min = [&](std::string_view m) {
@@ -284,6 +301,10 @@ LexWalk lex_walk(const ZSetValue& z, const LexRange& r, bool reverse, int64_t of
   if (!z.is_listpack()) {
     if (z.empty() || !gte_min(z.at(z.size() - 1).first) || !lte_max(z.at(0).first)) return w;
     auto [lo, hi] = lex_ranks(z, r);
+    if (offset < 0) {
+      skiplist_negative_offset(lo, hi, reverse, offset, limit, &w.first, &w.count);
+      return w;
+    }
     const size_t skip = static_cast<size_t>(offset);
     if (skip >= hi - lo) return w;
     w.count = hi - lo - skip;
@@ -644,20 +665,10 @@ void zrange_generic(CommandContext& ctx, size_t src, std::optional<std::string_v
                           : collect(*z, lo + static_cast<size_t>(offset),
                                     static_cast<size_t>(n), false);
         }
-      } else if (offset < 0 && offset >= -avail && !z->is_listpack()) {
-        // Redis 7.2+ finds a skiplist's starting member by rank, reading a
-        // negative offset -k as the k-th member from the far end of the
-        // range: forwards the range's last k members, in reverse its k
-        // lowest (going down from the k-th lowest). A listpack is walked
-        // and a negative offset finds nothing, as in every version.
-        int64_t n = -offset;
-        if (limit >= 0) n = std::min(n, limit);
-        if (n > 0) {
-          items = reverse ? collect(*z, lo + static_cast<size_t>(-offset - 1),
-                                    static_cast<size_t>(n), true)
-                          : collect(*z, hi - static_cast<size_t>(-offset),
-                                    static_cast<size_t>(n), false);
-        }
+      } else if (offset < 0 && !z->is_listpack()) {
+        size_t first = 0, n = 0;
+        if (skiplist_negative_offset(lo, hi, reverse, offset, limit, &first, &n))
+          items = collect(*z, first, n, reverse);
       }
     }
   }

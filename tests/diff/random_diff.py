@@ -172,10 +172,10 @@ class Gen:
             return self.pick(["100", "-100", "9223372036854775807", "-9223372036854775808"])
         return self.pick(["x", "1.0", ""])
 
-    def score_limit(self) -> List[str]:
-        """LIMIT offset count of a score range. Redis 7.2+ reads a negative
-        offset on a skiplist as counted from the range's far end, 7.0 finds
-        nothing: against 7.0 offsets are not negative."""
+    def range_limit(self) -> List[str]:
+        """LIMIT offset count of a score or lex range. Redis 7.2+ reads a
+        negative offset on a skiplist as counted from the range's far end,
+        7.0 finds nothing: against 7.0 offsets are not negative."""
         offset = self.index()
         if not self.modern and offset.startswith("-"):
             offset = offset[1:]
@@ -434,7 +434,7 @@ class Gen:
             if self.chance(0.4):
                 args.append("REV")
             if self.chance(0.3):
-                args += ["LIMIT"] + (self.score_limit() if mode == 1 else
+                args += ["LIMIT"] + (self.range_limit() if mode == 1 else
                                      [self.index(), self.index()])
             if self.chance(0.5):
                 args.append("WITHSCORES")
@@ -445,7 +445,7 @@ class Gen:
             if self.chance(0.5):
                 args.append("WITHSCORES")
             if self.chance(0.3):
-                args += ["LIMIT"] + self.score_limit()
+                args += ["LIMIT"] + self.range_limit()
             return args
         if c == 14:
             args = ["ZREVRANGE", k, self.index(), self.index()]
@@ -489,7 +489,7 @@ class Gen:
                 if self.chance(0.3):
                     args.append("REV")
             if self.chance(0.3):
-                args += ["LIMIT"] + (self.score_limit() if args[-1] in ("BYSCORE", "REV")
+                args += ["LIMIT"] + (self.range_limit() if args[-1] in ("BYSCORE", "REV")
                                      else [self.index(), self.index()])
             return args
         if c == 27:
@@ -526,7 +526,7 @@ class Gen:
             if self.chance(0.4):
                 args.append("REV")
         if self.chance(0.3):
-            args += ["LIMIT", self.index(), self.index()]
+            args += ["LIMIT"] + self.range_limit()
         return args
 
     def zsetop(self) -> List[str]:

@@ -507,4 +507,37 @@ TEST(ZSetEngine, ZscanNoScores) {
   EXPECT_EQ(engine.run({"SCAN", "0", "NOSCORES"}), "-ERR syntax error\r\n");
 }
 
+// Redis 7.2+ starts a skiplist's score or lex range at a rank found by
+// search, and reads a negative LIMIT offset -k from the range's far end:
+// forwards its last k members, in reverse its k lowest. A listpack finds
+// nothing. Every reply below is valkey-server 8.0.1's.
+TEST(ZSetEngineVsModel, NegativeLimitOffsetOnASkiplist) {
+  EngineHarness engine(1);
+  ZSetModel model;
+  auto both = [&](const V& argv, const std::string& want) {
+    EXPECT_EQ(engine.run(argv), want) << argv[0] << " " << argv[1];
+    EXPECT_EQ(model.apply(argv), want) << argv[0] << " " << argv[1];
+  };
+  const std::string longest(70, 'z');  // makes both sets skiplists at once
+  both({"ZADD", "s", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "9", longest}, ":6\r\n");
+  both({"ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", longest}, ":6\r\n");
+  both({"ZADD", "small", "1", "a", "2", "b", "3", "c"}, ":3\r\n");
+  both({"OBJECT", "ENCODING", "s"}, "$8\r\nskiplist\r\n");
+  const std::string e = "*1\r\n$1\r\ne\r\n", de = "*2\r\n$1\r\nd\r\n$1\r\ne\r\n",
+                    ba = "*2\r\n$1\r\nb\r\n$1\r\na\r\n", none = "*0\r\n";
+  both({"ZRANGEBYSCORE", "s", "1", "5", "LIMIT", "-1", "2"}, e);
+  both({"ZRANGEBYSCORE", "s", "1", "5", "LIMIT", "-2", "5"}, de);
+  both({"ZREVRANGEBYSCORE", "s", "5", "1", "LIMIT", "-2", "5"}, ba);
+  both({"ZREVRANGEBYSCORE", "s", "5", "1", "LIMIT", "-3", "-1"},
+       "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n");
+  both({"ZRANGEBYSCORE", "s", "1", "5", "LIMIT", "-6", "1"}, none);
+  both({"ZRANGEBYSCORE", "s", "1", "5", "LIMIT", "-9223372036854775808", "1"}, none);
+  both({"ZRANGE", "s", "1", "5", "BYSCORE", "LIMIT", "-1", "1"}, e);
+  both({"ZRANGEBYLEX", "l", "[a", "[e", "LIMIT", "-2", "10"}, de);
+  both({"ZREVRANGEBYLEX", "l", "[e", "[a", "LIMIT", "-2", "10"}, ba);
+  both({"ZRANGEBYSCORE", "small", "1", "3", "LIMIT", "-1", "1"}, none);
+  both({"ZRANGESTORE", "dst", "s", "1", "5", "BYSCORE", "LIMIT", "-2", "5"}, ":2\r\n");
+  both({"ZRANGE", "dst", "0", "-1"}, de);
+}
+
 }  // namespace
