@@ -111,30 +111,6 @@ void push_one(ListValue& l, End end, std::string_view v) {
   else l.push_back(v);
 }
 
-// Parses a blocking timeout given in seconds (a float) into milliseconds,
-// 0 meaning none; replies the error and returns false when it is not valid.
-// Milliseconds are rounded up; a value whose millisecond count is past the
-// 64-bit range is reported as negative, as the reference server does.
-bool parse_timeout(CommandContext& ctx, std::string_view arg, int64_t* out_ms) {
-  long double secs = 0;
-  if (!parse_long_double(arg, &secs)) {
-    ctx.reply.error("ERR timeout is not a float or out of range");
-    return false;
-  }
-  long double ms = std::ceil(secs * 1000.0L);
-  if (!(ms < 9223372036854775808.0L) || ms < 0) {
-    ctx.reply.error("ERR timeout is negative");
-    return false;
-  }
-  auto t = static_cast<int64_t>(ms);
-  // A deadline this far away is never reached (the reference server's
-  // deadline arithmetic overflows and never fires either).
-  constexpr int64_t kNeverMs = 1'000'000'000'000'000;  // ~31,000 years
-  if (t > kNeverMs) t = 0;
-  *out_ms = t;
-  return true;
-}
-
 // ------------------------------------------------------------ push / pop
 
 void push_generic(CommandContext& ctx, End end, bool only_existing) {
@@ -513,7 +489,7 @@ void cmd_blmovem(CommandContext& ctx) {
   MoveManyArgs a;
   if (!parse_move_many(ctx, 6, &a)) return;
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
+  if (!ctx.parse_block_timeout(ctx.arg(5), &timeout_ms) || try_move_many(ctx, a)) return;
   if (!ctx.can_block()) return ctx.reply.null_bulk();
   ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kList);
 }
@@ -603,7 +579,7 @@ void cmd_lmpop(CommandContext& ctx) {
 
 void bpop_generic(CommandContext& ctx, End end) {
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
+  if (!ctx.parse_block_timeout(ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
   for (size_t i = 1; i + 1 < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
     Obj* v = ctx.lookup_write(key);
@@ -626,7 +602,7 @@ void cmd_brpop(CommandContext& ctx) { bpop_generic(ctx, End::kRight); }
 
 void bmove_generic(CommandContext& ctx, End from, End to, std::string_view timeout_arg) {
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, timeout_arg, &timeout_ms)) return;
+  if (!ctx.parse_block_timeout(timeout_arg, &timeout_ms)) return;
   Obj* src = ctx.lookup_write(ctx.arg(1));
   if (src != nullptr) {
     if (src->type() != ObjType::kList) return ctx.wrong_type();
@@ -654,7 +630,7 @@ void cmd_blmpop(CommandContext& ctx) {
   MpopArgs a;
   if (!parse_mpop_args(ctx, 2, &a)) return;  // the timeout is checked after the rest
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(1), &timeout_ms)) return;
+  if (!ctx.parse_block_timeout(ctx.arg(1), &timeout_ms)) return;
   bool error = false;
   if (mpop_serve(ctx, a, &error) || error) return;
   if (!ctx.can_block()) return ctx.reply.null_array();  // inside MULTI/EXEC

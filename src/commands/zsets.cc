@@ -57,7 +57,6 @@ using store::ZSetValue;
 using Item = std::pair<std::string, double>;
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
-constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
 // ------------------------------------------------------------ shared pieces
 
@@ -859,31 +858,6 @@ void zpop_generic(CommandContext& ctx, bool max) {
 void cmd_zpopmin(CommandContext& ctx) { zpop_generic(ctx, false); }
 void cmd_zpopmax(CommandContext& ctx) { zpop_generic(ctx, true); }
 
-// A blocking timeout in seconds (a float) as milliseconds, rounded up; 0
-// waits forever. Replies the error and returns false when it is not a
-// number or negative.
-bool parse_timeout(CommandContext& ctx, std::string_view arg, int64_t* ms) {
-  long double seconds = 0;
-  if (!parse_long_double(arg, &seconds)) {
-    ctx.reply.error("ERR timeout is not a float or out of range");
-    return false;
-  }
-  const long double v = std::ceil(seconds * 1000.0L);
-  // Values past the 64-bit range count as negative, as their conversion to
-  // an integer does on the reference server.
-  constexpr long double kLimit = 9223372036854775808.0L;
-  const int64_t t = (v >= kLimit || v < -kLimit) ? kInt64Min : static_cast<int64_t>(v);
-  if (t < 0) {
-    ctx.reply.error("ERR timeout is negative");
-    return false;
-  }
-  // A deadline beyond any practical wait is as good as one at the limit
-  // (and keeps the server's deadline arithmetic in range).
-  constexpr int64_t kMaxWaitMs = int64_t{1} << 42;  // ~139 years
-  *ms = std::min(t, kMaxWaitMs);
-  return true;
-}
-
 // Serves a blocking pop from the first non-empty set of keys, or replies
 // the timeout reply (null array) / blocks when there is none.
 void blocking_pop(CommandContext& ctx, std::span<const std::string_view> keys, bool max,
@@ -901,7 +875,7 @@ void blocking_pop(CommandContext& ctx, std::span<const std::string_view> keys, b
 // BZPOPMIN key [key ...] timeout   /   BZPOPMAX key [key ...] timeout
 void bzpop_generic(CommandContext& ctx, bool max) {
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
+  if (!ctx.parse_block_timeout(ctx.arg(ctx.argc() - 1), &timeout_ms)) return;
   blocking_pop(ctx, ctx.argv.subspan(1, ctx.argc() - 2), max, 1, PopShape::kKeyFlat, timeout_ms);
 }
 
@@ -965,7 +939,7 @@ void cmd_zmpop(CommandContext& ctx) {
 // BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
 void cmd_bzmpop(CommandContext& ctx) {
   int64_t timeout_ms = 0;
-  if (!parse_timeout(ctx, ctx.arg(1), &timeout_ms)) return;
+  if (!ctx.parse_block_timeout(ctx.arg(1), &timeout_ms)) return;
   MPopArgs a;
   if (!parse_mpop(ctx, 2, &a)) return;
   blocking_pop(ctx, a.keys, a.max, a.count, PopShape::kKeyPairs, timeout_ms);

@@ -1,6 +1,7 @@
 #include "server/command.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "commands/util.h"
@@ -184,6 +185,33 @@ void CommandContext::wrong_type() {
 void CommandContext::syntax_error() { reply.error("ERR syntax error"); }
 void CommandContext::not_integer() { reply.error("ERR value is not an integer or out of range"); }
 void CommandContext::not_float() { reply.error("ERR value is not a valid float"); }
+bool CommandContext::parse_block_timeout(std::string_view arg, int64_t* out_ms) {
+  long double seconds = 0;
+  if (!parse_long_double(arg, &seconds)) {
+    reply.error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  const long double ms = seconds * 1000.0L;
+  constexpr auto kMax = std::numeric_limits<int64_t>::max();
+  if (ms > static_cast<long double>(kMax)) {
+    reply.error("ERR timeout is out of range");
+    return false;
+  }
+  const long double up = std::ceil(ms);
+  if (up < 0) {  // -inf included
+    reply.error("ERR timeout is negative");
+    return false;
+  }
+  const auto t = static_cast<int64_t>(up);
+  if (t > 0 && t > kMax - now_ms) {
+    reply.error("ERR timeout is out of range");
+    return false;
+  }
+  constexpr int64_t kLongestWaitMs = int64_t{1} << 42;
+  *out_ms = std::min(t, kLongestWaitMs);
+  return true;
+}
+
 bool CommandContext::parse_signed_count(std::string_view arg, int64_t* out) {
   if (!parse_int64(arg, out)) {
     not_integer();

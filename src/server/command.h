@@ -203,6 +203,14 @@ struct CommandContext {
   // of range, value must between ..."). Replies the error and returns
   // false when the argument is not accepted.
   bool parse_signed_count(std::string_view arg, int64_t* out);
+
+  // Reads a blocking command's timeout, seconds as a float, into
+  // milliseconds rounded up (0: wait forever), as Redis 7.2: "timeout is
+  // not a float or out of range", "timeout is negative", and "timeout is
+  // out of range" when the milliseconds, or the deadline they make from
+  // now, pass 2^63-1. Replies the error and returns false when refused.
+  // Waits past ~139 years are shortened to that (they never end either).
+  bool parse_block_timeout(std::string_view arg, int64_t* out_ms);
 };
 
 }  // namespace peregrine::server

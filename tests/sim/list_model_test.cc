@@ -243,4 +243,27 @@ TEST(ListEngineVsModel, LposAndLremRefuseTheMostNegativeCount) {
   both({"LREM", "l", "-9223372036854775807", "a"}, ":3\r\n");
 }
 
+// Blocking timeouts as Redis 7.2 reads them (replies checked against
+// valkey-server 8.0.1): milliseconds or a deadline past 2^63-1 are "out of
+// range" (7.0 overflowed them into "negative"); inside MULTI an accepted
+// timeout answers at once.
+TEST(ListEngine, BlockingTimeoutErrors) {
+  EngineHarness engine(1);
+  const std::string out_of_range = "-ERR timeout is out of range\r\n";
+  EXPECT_EQ(engine.run({"BLPOP", "k", "inf"}), out_of_range);
+  EXPECT_EQ(engine.run({"BLPOP", "k", "1e300"}), out_of_range);
+  EXPECT_EQ(engine.run({"BRPOP", "k", "9223372036854775807"}), out_of_range);
+  // 9223372036854775 s is below 2^63-1 ms, but not once now is added.
+  EXPECT_EQ(engine.run({"BLMOVE", "k", "d", "LEFT", "LEFT", "9223372036854775"}), out_of_range);
+  EXPECT_EQ(engine.run({"BZPOPMIN", "k", "inf"}), out_of_range);
+  EXPECT_EQ(engine.run({"BLMPOP", "1e400", "1", "k", "LEFT"}), out_of_range);
+  EXPECT_EQ(engine.run({"BLPOP", "k", "-inf"}), "-ERR timeout is negative\r\n");
+  EXPECT_EQ(engine.run({"BLPOP", "k", "-1"}), "-ERR timeout is negative\r\n");
+  EXPECT_EQ(engine.run({"BLPOP", "k", "1e5000"}),
+            "-ERR timeout is not a float or out of range\r\n");
+  engine.run({"MULTI"});
+  engine.run({"BLPOP", "k", "9223372036854"});
+  EXPECT_EQ(engine.run({"EXEC"}), "*1\r\n*-1\r\n");
+}
+
 }  // namespace
