@@ -731,9 +731,11 @@ class Gen:
         sorted sets already stored meet it at their next write. (Not the
         list settings: Redis fixes those per list when it creates the list,
         Peregrine applies a change at the list's next write.)"""
+        # (Against a 7.2+ reference the set limits stay as settings() put
+        # them: see there.)
         name = self.pick(["hash-max-listpack-entries", "hash-max-listpack-value",
-                          "zset-max-listpack-entries", "zset-max-listpack-value",
-                          "set-max-intset-entries"])
+                          "zset-max-listpack-entries", "zset-max-listpack-value"] +
+                         ([] if self.modern else ["set-max-intset-entries"]))
         return ["CONFIG", "SET", name, str(self.pick([0, 1, 2, 4, 8, 16, 64, 128, 512]))]
 
     def db(self) -> List[List[str]]:
@@ -918,19 +920,31 @@ LIMITS = ["hash-max-listpack-entries", "hash-max-listpack-value", "zset-max-list
           "list-compress-depth"]
 
 
-def settings(rng: random.Random, defaults: Dict[str, str]) -> List[List[str]]:
+def settings(rng: random.Random, defaults: Dict[str, str],
+             modern: bool = False) -> List[List[str]]:
     """Per-seed configuration, applied to both servers: the reference's
     defaults, then (for most seeds) small limits, so that values convert
-    between encodings often."""
+    between encodings often.
+
+    With listpack sets (a 7.2+ reference), set-max-listpack-entries stays
+    at most set-max-intset-entries: otherwise a set built from a hash
+    table's members (SUNIONSTORE, SMOVE, ...) ends as a listpack or a hash
+    table depending on whether a non-integer member or the intset's
+    overflow comes first, that is on the hash table's order, which is
+    random in Redis itself."""
     out = [["CONFIG", "SET", name, value] for name, value in defaults.items()]
     if rng.random() < 0.6:
+        intset = rng.choice([2, 4, 8])
         out += [["CONFIG", "SET", "hash-max-listpack-entries", str(rng.choice([2, 4, 8]))],
                 ["CONFIG", "SET", "hash-max-listpack-value", str(rng.choice([4, 16, 64]))],
                 ["CONFIG", "SET", "zset-max-listpack-entries", str(rng.choice([2, 4, 8]))],
                 ["CONFIG", "SET", "zset-max-listpack-value", str(rng.choice([4, 16, 64]))],
-                ["CONFIG", "SET", "set-max-intset-entries", str(rng.choice([2, 4, 8]))],
+                ["CONFIG", "SET", "set-max-intset-entries", str(intset)],
                 ["CONFIG", "SET", "list-max-listpack-size", str(rng.choice([-2, -1, 2, 4]))],
                 ["CONFIG", "SET", "list-compress-depth", str(rng.choice([0, 0, 1, 2]))]]
+        if modern:
+            out.append(["CONFIG", "SET", "set-max-listpack-entries",
+                        str(rng.choice([1, intset // 2, intset]))])
     if rng.random() < 0.5:
         out.append(["HELLO", "3"])
     return out
@@ -1068,7 +1082,7 @@ def run(redis: Side, peregrine: Side, seed: int, commands: int, families: List[s
     inner = [makers[f] for f in names
              if f in makers and f not in ("keys", "bulk", "expire", "config")]
     pending: List[List[str]] = []
-    setup = settings(rng, defaults) + sort_fixtures()
+    setup = settings(rng, defaults, modern) + sort_fixtures()
     reset(redis, peregrine, [])
     for args, r, p in zip(setup, redis.pipeline(setup), peregrine.pipeline(setup)):
         if args[0] != "HELLO" and r != p:
@@ -1147,7 +1161,7 @@ def main() -> int:
     try:
         families = opts.families.split(",")
         defaults = {}
-        for name in LIMITS:
+        for name in LIMITS + (["set-max-listpack-entries"] if modern else []):
             reply = harness.decode(redis.call(["CONFIG", "GET", name]))
             defaults[name] = reply[1].decode()
         for seed in range(opts.first_seed, opts.first_seed + opts.seeds):
