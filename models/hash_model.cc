@@ -410,6 +410,8 @@ std::string HashModel::hscan(const Argv& a) {
       ++i;
     } else if (iequals(a[i], "novalues")) {
       novalues = true;
+    } else if (iequals(a[i], "noscores")) {
+      return error("ERR NOSCORES option can only be used in ZSCAN");
     } else {
       return kSyntaxError;
     }

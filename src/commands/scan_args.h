@@ -42,9 +42,18 @@ inline bool parse_scan_args(CommandContext& ctx, size_t first, unsigned extras, 
       if (*out->pattern == "*") out->pattern.reset();  // matches everything
     } else if ((extras & kScanType) && equals_nocase(opt, "type") && has_value) {
       out->type = ctx.arg(++i);
-    } else if ((extras & kScanNoValues) && equals_nocase(opt, "novalues")) {
+    } else if (equals_nocase(opt, "novalues")) {
+      // (Redis 7.4 and Valkey name the command it belongs to.)
+      if (!(extras & kScanNoValues)) {
+        ctx.reply.error("ERR NOVALUES option can only be used in HSCAN");
+        return false;
+      }
       out->novalues = true;
-    } else if ((extras & kScanNoScores) && equals_nocase(opt, "noscores")) {
+    } else if (equals_nocase(opt, "noscores")) {
+      if (!(extras & kScanNoScores)) {
+        ctx.reply.error("ERR NOSCORES option can only be used in ZSCAN");
+        return false;
+      }
       out->noscores = true;
     } else {
       ctx.syntax_error();
