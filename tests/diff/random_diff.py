@@ -338,7 +338,8 @@ class Gen:
                     args.append(self.pick(["WITHVALUES", "withvalues", "WITHSCORES"]))
             return args
         if c == 13:
-            return ["HSCAN", k]
+            # NOVALUES (7.4) only against a reference that has it.
+            return ["HSCAN", k] + (["NOVALUES"] if self.modern and self.chance(0.4) else [])
         if c == 14:
             return self.pick([["HSET", k], ["HSET", k, f], ["HGET", k], ["HINCRBY", k, f],
                               ["HDEL", k], ["HSETNX", k, f]])
@@ -493,7 +494,7 @@ class Gen:
                                      else [self.index(), self.index()])
             return args
         if c == 27:
-            return ["ZSCAN", k]
+            return ["ZSCAN", k] + (["NOSCORES"] if self.modern and self.chance(0.4) else [])
         if c == 28:
             cmd = self.pick(["BZPOPMIN", "BZPOPMAX", "BZMPOP"])
             t = self.pick(["0.01", "0.02"])
@@ -798,6 +799,8 @@ UNORDERED = {"SMEMBERS", "SPOP", "SINTER", "SUNION", "SDIFF", "HKEYS", "HVALS", 
 PAIRS = {"HGETALL"}
 SHAPE = {"SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER"}
 SCANS = {"SSCAN": "set", "HSCAN": "hash", "ZSCAN": "zset"}
+# Whole iterations with one option (Redis 7.4's NOVALUES, Valkey 8's NOSCORES).
+SCAN_ONLY = {"NOVALUES", "NOSCORES"}
 
 
 def pairs_canonical(raw: bytes) -> bytes:
@@ -883,18 +886,20 @@ class Side:
         self.conn(n)
         return self.call(["CLIENT", "UNBLOCK", self.ids[n]] + ([mode] if mode else []))
 
-    def scan_all(self, cmd: str, key: str) -> bytes:
-        """Every element a full SCAN-family iteration returns, canonical."""
+    def scan_all(self, cmd: str, key: str, extra: Sequence[str] = ()) -> bytes:
+        """Every element a full SCAN-family iteration returns, canonical.
+        extra: more options (HSCAN's NOVALUES, ZSCAN's NOSCORES)."""
         cursor = "0"
         items: List[bytes] = []
+        singles = cmd == "SSCAN" or bool(extra)
         for _ in range(10000):
-            raw = self.call([cmd, key, cursor, "COUNT", "7"])
+            raw = self.call([cmd, key, cursor, "COUNT", "7"] + list(extra))
             _, elems, _ = harness.split_aggregate(raw)
             if len(elems) != 2:
                 return raw            # an error (WRONGTYPE): compared as is
             cursor = harness.decode(elems[0]).decode()
             _, batch, _ = harness.split_aggregate(elems[1])
-            if cmd == "SSCAN":
+            if singles:
                 items += batch
             else:
                 items += [batch[i] + batch[i + 1] for i in range(0, len(batch), 2)]
@@ -989,8 +994,8 @@ def compare(redis: Side, peregrine: Side, args: List[str]) -> Tuple[bytes, bytes
     if args[0] == "@read":
         return redis.read_blocked(int(args[1])), peregrine.read_blocked(int(args[1]))
     name = args[0].upper()
-    if name in SCANS and len(args) == 2:
-        return redis.scan_all(name, args[1]), peregrine.scan_all(name, args[1])
+    if name in SCANS and (len(args) == 2 or (len(args) == 3 and args[2] in SCAN_ONLY)):
+        return redis.scan_all(name, args[1], args[2:]), peregrine.scan_all(name, args[1], args[2:])
     r, p = redis.call(args), peregrine.call(args)
     if name in UNORDERED:
         return harness.canonical_unordered(r), harness.canonical_unordered(p)
