@@ -233,6 +233,15 @@ static void forget_zero_sign(std::string& reply) {
   }
 }
 
+// Whether a range query has LIMIT with a negative offset.
+static bool has_negative_limit_offset(const std::vector<std::string>& argv) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if ((argv[i] == "LIMIT" || argv[i] == "limit") && !argv[i + 1].empty() && argv[i + 1][0] == '-')
+      return true;
+  }
+  return false;
+}
+
 // The first byte picks the encoding limits: Redis's defaults, or limits so
 // small that hashes, sets, sorted sets and lists reach their large
 // encodings (hash and set tables, the sorted-set tree, chained and
@@ -264,7 +273,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // (replaying one input shows the sequence that led to a mismatch).
   static const bool trace = std::getenv("PEREGRINE_FUZZ_TRACE") != nullptr;
   Bytes b(data, size);
-  peregrine::sim::EngineHarness engine(1, encoding_limits(b.next()));
+  const peregrine::server::Config config = encoding_limits(b.next());
+  // The zset model knows Redis's default limits only: with others, where
+  // the encoding shows in a reply (a negative LIMIT offset finds members in
+  // a skiplist and none in a listpack), the query is not compared.
+  const peregrine::server::Config defaults;
+  const bool zset_limits_known = config.zset_max_listpack_entries == defaults.zset_max_listpack_entries &&
+                                 config.zset_max_listpack_value == defaults.zset_max_listpack_value;
+  peregrine::sim::EngineHarness engine(1, config);
   peregrine::models::KvModel model;
   peregrine::models::ListModel lists;
   peregrine::models::HashModel hashes;
@@ -313,6 +329,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (argv[0].find("LEX") != std::string::npos && !zsets.scores_equal(argv[1])) {
           argv = {"ZCARD", argv[1]};
         }
+        if (!zset_limits_known && has_negative_limit_offset(argv)) argv = {"ZCARD", argv[1]};
         want = zsets.apply(argv);
         zero_sign_blind = true;
         break;
