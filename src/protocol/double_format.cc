@@ -283,21 +283,26 @@ size_t lay_out(char* out, const char* digits, int n, int dexp, bool negative) {
   return len;
 }
 
-}  // namespace
-
-size_t render_double(char* out, double v) {
+// "nan", "inf" or "-inf" (every version writes these the same way);
+// returns 0 for a finite v.
+size_t render_nonfinite(char* out, double v) {
   if (std::isnan(v)) {
     std::memcpy(out, "nan", 3);
     return 3;
   }
-  if (std::isinf(v)) {
-    if (v > 0) {
-      std::memcpy(out, "inf", 3);
-      return 3;
-    }
-    std::memcpy(out, "-inf", 4);
-    return 4;
+  if (!std::isinf(v)) return 0;
+  if (v > 0) {
+    std::memcpy(out, "inf", 3);
+    return 3;
   }
+  std::memcpy(out, "-inf", 4);
+  return 4;
+}
+
+}  // namespace
+
+size_t render_double(char* out, double v) {
+  if (const size_t n = render_nonfinite(out, v)) return n;
   if (v == 0) {
     if (std::signbit(v)) {
       std::memcpy(out, "-0", 2);
@@ -323,18 +328,7 @@ size_t render_double(char* out, double v) {
 }
 
 size_t render_double_legacy(char* out, double v) {
-  if (std::isnan(v)) {
-    std::memcpy(out, "nan", 3);
-    return 3;
-  }
-  if (std::isinf(v)) {
-    if (v > 0) {
-      std::memcpy(out, "inf", 3);
-      return 3;
-    }
-    std::memcpy(out, "-inf", 4);
-    return 4;
-  }
+  if (const size_t n = render_nonfinite(out, v)) return n;
   // to_chars with an explicit precision renders exactly as printf's "%.17g".
   return static_cast<size_t>(
       std::to_chars(out, out + kDoubleTextMax, v, std::chars_format::general, 17).ptr - out);

@@ -14,6 +14,7 @@ constexpr size_t kHeaderMax = 1 + 20 + 2;
 // Payloads up to this size are rendered with their header in one stack
 // buffer and appended once.
 constexpr size_t kSmallPayload = 128;
+
 inline char* put_header(char* p, char type, int64_t n) {
   *p++ = type;
   p = std::to_chars(p, p + 20, n).ptr;
