@@ -133,10 +133,8 @@ def main() -> int:
                         break
                 else:
                     print(f"batch {batch} {what}: lengths differ")
-                if diffs >= 20:
-                    raise StopIteration
-    except StopIteration:
-        pass
+            if diffs >= 20:
+                break
     finally:
         ref.stop()
         ours.stop()
