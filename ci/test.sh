@@ -33,6 +33,9 @@ step "differential tests against redis-server"
 $PY tests/diff/run_diff.py --peregrine build/peregrine-server
 step "random differential streams against redis-server (pinned seeds)"
 $PY tests/diff/random_diff.py --peregrine build/peregrine-server --seeds 20 --commands 5000
+step "Redis 7.2+ case files against valkey-server"
+$PY tests/diff/run_diff.py --peregrine build/peregrine-server --redis valkey-server \
+  tests/diff/cases_72/*.txt
 step "random differential streams against valkey-server (Redis 7.2 semantics, pinned seeds)"
 $PY tests/diff/random_diff.py --peregrine build/peregrine-server --redis valkey-server \
   --seeds 20 --commands 5000
