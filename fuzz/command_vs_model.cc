@@ -236,7 +236,7 @@ static void forget_zero_sign(std::string& reply) {
 // Whether a range query has LIMIT with a negative offset.
 static bool has_negative_limit_offset(const std::vector<std::string>& argv) {
   for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if ((argv[i] == "LIMIT" || argv[i] == "limit") && !argv[i + 1].empty() && argv[i + 1][0] == '-')
+    if (argv[i] == "LIMIT" && !argv[i + 1].empty() && argv[i + 1][0] == '-')
       return true;
   }
   return false;

@@ -12,7 +12,6 @@
 // Read-only commands look keys up with lookup_read (keyspace hits/misses),
 // the others with lookup_write, as Redis does.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>

@@ -35,6 +35,7 @@
 #include "commands/scan_args.h"
 #include "commands/subkey_expiry.h"
 #include "commands/util.h"
+#include "protocol/double_format.h"
 #include "server/command.h"
 #include "server/config.h"
 #include "server/server.h"
@@ -1217,11 +1218,8 @@ void cmd_zintercard(CommandContext& ctx) {
 std::string scan_score_text(double score, bool listpack, bool legacy) {
   if (!listpack) return protocol::format_double(score, true);
   if (!legacy) return protocol::format_double(score);
-  constexpr double kIntegerLimit = 4611686018427387903.0;  // 2^62, as a double
-  if (score >= -kIntegerLimit && score <= kIntegerLimit &&
-      score == static_cast<double>(static_cast<int64_t>(score))) {
-    return std::to_string(static_cast<int64_t>(score));
-  }
+  char text[protocol::kDoubleTextMax];
+  if (const size_t n = protocol::render_integral(text, score)) return std::string(text, n);
   return protocol::format_double(score, true);
 }
 

@@ -311,13 +311,7 @@ size_t render_double(char* out, double v) {
     out[0] = '0';
     return 1;
   }
-  // Integral values within +-(2^63-1)/2 print as integers.
-  constexpr auto kIntLimit = static_cast<double>(std::numeric_limits<int64_t>::max() / 2);
-  if (v >= -kIntLimit && v <= kIntLimit) {
-    const auto i = static_cast<int64_t>(v);
-    if (static_cast<double>(i) == v)
-      return static_cast<size_t>(std::to_chars(out, out + kDoubleTextMax, i).ptr - out);
-  }
+  if (const size_t n = render_integral(out, v)) return n;
   size_t len = 0;
   const bool negative = std::signbit(v);
   if (negative) out[len++] = '-';
@@ -325,6 +319,14 @@ size_t render_double(char* out, double v) {
   int dexp = 0;
   const int n = grisu2(v, digits, &dexp);
   return len + lay_out(out + len, digits, n, dexp, negative);
+}
+
+size_t render_integral(char* out, double v) {
+  constexpr auto kIntLimit = static_cast<double>(std::numeric_limits<int64_t>::max() / 2);
+  if (!(v >= -kIntLimit && v <= kIntLimit)) return 0;  // NaN too
+  const auto i = static_cast<int64_t>(v);
+  if (static_cast<double>(i) != v) return 0;
+  return static_cast<size_t>(std::to_chars(out, out + kDoubleTextMax, i).ptr - out);
 }
 
 size_t render_double_legacy(char* out, double v) {

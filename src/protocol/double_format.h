@@ -25,4 +25,10 @@ size_t render_double(char* out, double v);
 // Writes v as Redis before 7.2 replies it ("%.17g", inf, -inf, nan).
 size_t render_double_legacy(char* out, double v);
 
+// Writes an integral v within +-(2^63-1)/2 as an integer, as Redis's
+// d2string() does before any other rendering (in 7.0 too, where it made
+// the text a listpack stores for a score); returns the length, 0 when v is
+// not such a value.
+size_t render_integral(char* out, double v);
+
 }  // namespace peregrine::protocol

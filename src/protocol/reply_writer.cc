@@ -1,10 +1,9 @@
 #include "protocol/reply_writer.h"
 
-#include "protocol/double_format.h"
-
 #include <charconv>
-#include <cmath>
 #include <cstring>
+
+#include "protocol/double_format.h"
 
 namespace peregrine::protocol {
 namespace {
