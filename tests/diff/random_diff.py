@@ -45,7 +45,7 @@ SORT uses weights and hash fields that are distinct for every element (equal
 sort keys are ordered differently by the two servers, which Redis leaves
 unspecified), and no BY nosort over sets.  Where the reference (Redis 7.0)
 and Redis 7.2, which Peregrine follows, differ, the generator stays out of
-the way (see KEEP_SHAPE, Gen.sets, Gen.blocking and LPOS's RANK in Gen.lists).
+the way (see KEEP_SHAPE, Gen.sets, Gen.blocking and Gen.signed_index).
 
 A difference prints the seed, the step, the command and both replies; with
 --verbose the stream is minimized to the commands that still cause it
@@ -172,6 +172,15 @@ class Gen:
             return self.pick(["100", "-100", "9223372036854775807", "-9223372036854775808"])
         return self.pick(["x", "1.0", ""])
 
+    def signed_index(self) -> str:
+        """An index for a count or rank whose sign says a direction (LPOS's
+        RANK, LREM's count). Redis 7.2 and 8.0 refuse -2^63; 7.0 negates it
+        (an overflow), so against 7.0 it becomes -(2^63-1)."""
+        value = self.index()
+        if value == "-9223372036854775808" and not self.modern:
+            return "-9223372036854775807"
+        return value
+
     def range_limit(self) -> List[str]:
         """LIMIT offset count of a score or lex range. Redis 7.2+ reads a
         negative offset on a skiplist as counted from the range's far end,
@@ -246,22 +255,13 @@ class Gen:
             where = self.pick(["BEFORE", "AFTER", "before", "MIDDLE"])
             return ["LINSERT", k, where, self.element(), self.element()]
         if c == 9:
-            count = self.index()
-            # Redis 8.0 refuses the most negative count; 7.0 negates it.
-            if count == "-9223372036854775808" and not self.modern:
-                count = "-9223372036854775807"
-            return ["LREM", k, count, self.element()]
+            return ["LREM", k, self.signed_index(), self.element()]
         if c == 10:
             return ["LTRIM", k, self.index(), self.index()]
         if c in (11, 12):
             args = ["LPOS", k, self.element()]
             for opt in self.r.sample(["RANK", "COUNT", "MAXLEN"], self.r.randint(0, 3)):
-                value = self.index() if opt == "RANK" else self.count()
-                # Redis 7.2 refuses the most negative RANK; 7.0 negates it
-                # (an overflow), so that reference cannot say what is right.
-                if opt == "RANK" and value == "-9223372036854775808" and not self.modern:
-                    value = "-9223372036854775807"
-                args += [opt, value]
+                args += [opt, self.signed_index() if opt == "RANK" else self.count()]
             if self.chance(0.03):
                 args.append("BOGUS")
             return args
