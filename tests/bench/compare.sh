@@ -35,13 +35,16 @@
 #
 # --client-threads N runs redis-benchmark with --threads N. With the client
 # pinned to one CPU that only splits it; with --client-cpu 0,1 the client
-# may also use what CPU time the server leaves idle on its CPU.
+# may also use what CPU time the server leaves idle on its CPU; on a
+# bigger host give it CPUs of its own (--client-cpu 2-7 --client-threads 6).
+# redis-benchmark's threaded mode reads the end of a run on a 250 ms tick,
+# so give such runs several seconds (--requests).
 #
-# The last two columns are how busy the client's CPU was during the timed
-# run (every task on it, from /proc/stat), against redis and against
-# Peregrine. Near 100 in both, the ratio measures redis-benchmark more than
-# the servers: the server CPU per request columns then say how the servers
-# compare.
+# The last two columns are how busy the client's CPUs were during the timed
+# run (every task on them, from /proc/stat; the mean over the CPUs of
+# --client-cpu), against redis and against Peregrine. Near 100 in both,
+# the ratio measures redis-benchmark more than the servers: the server CPU
+# per request columns then say how the servers compare.
 #
 # Comparing redis-server with itself checks the script and shows the noise:
 #   tests/bench/compare.sh --peregrine "$(command -v redis-server)"
@@ -202,13 +205,29 @@ requests_for() {  # PIPELINE -> requests of one run
   echo $(( REQUESTS * p ))
 }
 
-# core_ticks -> "busy total" jiffies of the client CPU from /proc/stat (every
-# task on it: redis-benchmark, and the kernel's loopback work it triggers);
-# "0 0" when the client is not pinned to one CPU.
+# core_ticks -> "busy total" jiffies of the client CPUs from /proc/stat (every
+# task on them: redis-benchmark, and the kernel's loopback work it
+# triggers), summed over the CPUs of --client-cpu (a list such as 2-7 or
+# 1,3); "0 0" when the client is not pinned.
+client_cpus() {
+  local part lo hi c
+  IFS=',' read -r -a parts <<<"$CLIENT_CPU"
+  for part in "${parts[@]}"; do
+    if [[ "$part" =~ ^([0-9]+)-([0-9]+)$ ]]; then
+      lo=${BASH_REMATCH[1]}; hi=${BASH_REMATCH[2]}
+      for ((c = lo; c <= hi; c++)); do echo "cpu$c"; done
+    elif [[ "$part" =~ ^[0-9]+$ ]]; then
+      echo "cpu$part"
+    fi
+  done
+}
 core_ticks() {
-  if [[ "$CLIENT_CPU" =~ ^[0-9]+$ ]] && [ ${#PIN_CLIENT[@]} -gt 0 ]; then
-    awk -v c="cpu$CLIENT_CPU" '$1 == c { t = 0; for (i = 2; i <= 9; i++) t += $i
-                                          print t - $5 - $6, t }' /proc/stat
+  if [ ${#PIN_CLIENT[@]} -gt 0 ]; then
+    awk -v cpus="$(client_cpus | tr '\n' ' ')" '
+      BEGIN { n = split(cpus, l, " "); for (i = 1; i <= n; i++) want[l[i]] = 1 }
+      ($1 in want) { t = 0; for (i = 2; i <= 9; i++) t += $i
+                     busy += t - $5 - $6; total += t }
+      END { print busy + 0, total + 0 }' /proc/stat
   else
     echo "0 0"
   fi
