@@ -187,7 +187,19 @@ std::vector<std::string> decode_set(Bytes& b) {
 std::vector<std::string> decode_zset(Bytes& b) {
   std::string k = key_of(b, 'z');
   std::string m = "m" + std::to_string(b.next() % 6);
-  switch (b.next() % 24) {
+  switch (b.next() % 26) {
+    case 24: {
+      static constexpr const char* kSelect[] = {"MIN", "MAX", "BYSCORE"};
+      const char* sel = kSelect[b.next() % 3];
+      if (sel[0] == 'B') return {"ZMOVE", k, key_of(b, 'z'), sel, small(b), "+inf"};
+      return {"ZMOVE", k, key_of(b, 'z'), sel, "COUNT", std::to_string(1 + b.next() % 3)};
+    }
+    case 25: {
+      static constexpr const char* kCond[] = {"NX", "XX", "MEMBERS"};
+      const char* cond = kCond[b.next() % 3];
+      if (cond[0] == 'M') return {"ZMOVEMEMBER", k, key_of(b, 'z'), cond, "2", m, "m1"};
+      return {"ZMOVEMEMBER", k, key_of(b, 'z'), cond, "MEMBERS", "1", m};
+    }
     case 11: return {"ZRANGEBYLEX", k, "-", "+", "LIMIT", small(b), small(b)};
     case 12: return {"ZLEXCOUNT", k, "[m1", "(m4"};
     case 13: return {"ZREMRANGEBYSCORE", k, small(b), small(b)};

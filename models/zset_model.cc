@@ -138,6 +138,8 @@ const std::map<std::string, int>& arities() {
                                                {"zpopmin", -2},
                                                {"zpopmax", -2},
                                                {"zmpop", -4},
+                                               {"zmove", -4},
+                                               {"zmovemember", -6},
                                                {"zunion", -3},
                                                {"zinter", -3},
                                                {"zdiff", -3},
@@ -517,6 +519,99 @@ std::string ZSetModel::pop(const std::string& key, bool max, int64_t count, int 
   return out;
 }
 
+// ------------------------------------------------------------ ZMOVE / ZMOVEMEMBER
+
+// ZMOVE src dst MIN | MAX | BYSCORE min max [COUNT n] and
+// ZMOVEMEMBER src dst [NX | XX] MEMBERS n member...: the chosen members of
+// src, with their scores, go to dst (created when missing; src deleted when
+// empty); the reply lists them in the order moved, or is a null array when
+// none moved. Arguments first, then: same key -> null (WRONGTYPE if it is a
+// string), missing src -> null, a string at src or dst -> WRONGTYPE.
+std::string ZSetModel::move(const Argv& a, bool named) {
+  std::vector<Item> chosen;  // filled once the keys are checked
+  bool nx = false, xx = false, max = false, byscore = false;
+  int64_t count = 1;
+  bool count_given = false;
+  ScoreBound lo, hi;
+  size_t first = 0, n = 0;
+  if (named) {
+    size_t pos = 3;
+    if (iequals(a[3], "nx")) nx = true;
+    if (iequals(a[3], "xx")) xx = true;
+    if (nx || xx) ++pos;
+    if (!iequals(a[pos], "members")) {
+      return error("ERR Mandatory argument MEMBERS is missing or not at the right position");
+    }
+    if (pos + 1 >= a.size()) return arity_error("zmovemember");
+    int64_t k = 0;
+    if (!parse_int64(a[pos + 1], &k) || k < 1) {
+      return error("ERR Number of members must be a positive integer");
+    }
+    if (static_cast<uint64_t>(k) != a.size() - pos - 2) {
+      return error("ERR The `nummembers` parameter must match the number of arguments");
+    }
+    first = pos + 2;
+    n = static_cast<size_t>(k);
+  } else {
+    size_t i = 4;
+    if (iequals(a[3], "min")) {
+      max = false;
+    } else if (iequals(a[3], "max")) {
+      max = true;
+    } else if (iequals(a[3], "byscore") && a.size() >= 6) {
+      byscore = true;
+      if (!parse_score_bound(a[4], &lo) || !parse_score_bound(a[5], &hi)) return kScoreRangeError;
+      i = 6;
+    } else {
+      return kSyntaxError;
+    }
+    if (i != a.size()) {
+      if (i + 2 != a.size() || !iequals(a[i], "count")) return kSyntaxError;
+      if (!parse_int64(a[i + 1], &count) || count <= 0) {
+        return error("ERR count should be greater than 0");
+      }
+      count_given = true;
+    }
+  }
+  const std::string& src = a[1];
+  const std::string& dst = a[2];
+  if (is_string(src)) return kWrongType;
+  if (src == dst || !is_zset(src)) return kNullArray;
+  if (is_string(dst)) return kWrongType;
+
+  const Members& from = zsets_[src].members;
+  if (named) {
+    std::set<std::string> seen;
+    for (size_t j = first; j < first + n; ++j) {
+      const std::string& m = a[j];
+      if (!seen.insert(m).second) continue;
+      auto it = from.find(m);
+      if (it == from.end()) continue;
+      const bool in_dst = is_zset(dst) && zsets_[dst].members.count(m) != 0;
+      if ((nx && in_dst) || (xx && !in_dst)) continue;
+      chosen.emplace_back(m, it->second);
+    }
+  } else {
+    std::vector<Item> all = sorted(from);
+    if (max) std::reverse(all.begin(), all.end());
+    for (const Item& it : all) {
+      if (byscore && !(above_min(it.second, lo) && below_max(it.second, hi))) continue;
+      if ((!byscore || count_given) && static_cast<int64_t>(chosen.size()) == count) break;
+      chosen.push_back(it);
+    }
+  }
+  if (chosen.empty()) return kNullArray;
+  for (const Item& it : chosen) zsets_[src].members.erase(it.first);
+  if (zsets_[src].members.empty()) zsets_.erase(src);
+  ZEntry& to = zsets_[dst];
+  std::string out = array_header(chosen.size());
+  for (const auto& [m, score] : chosen) {
+    put(to, m, score);
+    out += bulk(m);
+  }
+  return out;
+}
+
 // ------------------------------------------------------------ dispatch
 
 std::string ZSetModel::apply(const std::vector<std::string>& a) {
@@ -721,6 +816,9 @@ std::string ZSetModel::apply(const std::vector<std::string>& a) {
     }
     return kNullArray;
   }
+
+  // ---- moving to another set
+  if (name == "zmove" || name == "zmovemember") return move(a, name == "zmovemember");
 
   // ---- algebra
   if (name == "zunion") return zsetop(a, false, 1, kUnion, false);

@@ -11,8 +11,8 @@
 // ZRANK ZREVRANK (WITHSCORE) ZCOUNT ZLEXCOUNT ZRANGE (BYSCORE BYLEX REV
 // LIMIT WITHSCORES) ZRANGESTORE ZREVRANGE ZRANGEBYSCORE ZREVRANGEBYSCORE
 // ZRANGEBYLEX ZREVRANGEBYLEX ZREMRANGEBYRANK ZREMRANGEBYSCORE ZREMRANGEBYLEX
-// ZPOPMIN ZPOPMAX ZMPOP ZUNION ZINTER (AGGREGATE SUM MIN MAX COUNT) ZDIFF
-// ZUNIONSTORE ZINTERSTORE
+// ZPOPMIN ZPOPMAX ZMPOP ZMOVE (MIN MAX BYSCORE COUNT) ZMOVEMEMBER (NX XX)
+// ZUNION ZINTER (AGGREGATE SUM MIN MAX COUNT) ZDIFF ZUNIONSTORE ZINTERSTORE
 // ZDIFFSTORE ZINTERCARD, plus DEL EXISTS TYPE, SET key value (a string key,
 // for WRONGTYPE checks) and OBJECT ENCODING. Not covered: the random and
 // blocking commands, ZSCAN, CONFIG (the listpack limits are the defaults,
@@ -74,6 +74,7 @@ class ZSetModel {
   std::string zrange_generic(const Argv& a, size_t src, bool store_mode, int kind, int dir);
   std::string zsetop(const Argv& a, bool store_mode, size_t numkeys_idx, int op, bool card);
   std::string pop(const std::string& key, bool max, int64_t count, int shape);
+  std::string move(const Argv& a, bool named);
 
   std::map<std::string, ZEntry> zsets_;
   std::map<std::string, std::string> strings_;

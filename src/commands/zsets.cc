@@ -2,7 +2,8 @@
 // ZSCORE ZMSCORE ZCARD ZRANK ZREVRANK), ranges by rank, score and lex order
 // (ZRANGE and its older forms, ZRANGESTORE, ZCOUNT ZLEXCOUNT, the
 // ZREMRANGEBY* removals), popping from either end (ZPOPMIN ZPOPMAX ZMPOP and
-// the blocking BZPOPMIN BZPOPMAX BZMPOP), random members (ZRANDMEMBER), the
+// the blocking BZPOPMIN BZPOPMAX BZMPOP), moving members to another set
+// (ZMOVE BZMOVE ZMOVEMEMBER), random members (ZRANDMEMBER), the
 // algebra over several sets (ZUNION ZINTER ZDIFF, their *STORE forms,
 // ZINTERCARD) and ZSCAN.
 //
@@ -946,6 +947,171 @@ void cmd_bzmpop(CommandContext& ctx) {
   blocking_pop(ctx, a.keys, a.max, a.count, PopShape::kKeyPairs, timeout_ms);
 }
 
+// ------------------------------------------------------------ moving members
+
+// ZMOVE, BZMOVE and ZMOVEMEMBER (Redis 8.12) move members with their scores
+// from one sorted set to another: a member already in the destination takes
+// the source's score; the destination is created when missing and the
+// source deleted when it empties. The reply is the moved members in the
+// order they moved, or a null array when none did. When both keys are the
+// same the command moves nothing and replies null (a key of another type
+// still answers WRONGTYPE). A missing source answers null whatever the
+// destination holds; otherwise a destination of another type answers
+// WRONGTYPE before anything moves.
+
+// Looks up the source and destination of a move. Returns false once it has
+// replied: WRONGTYPE, or null when there is nothing to move (same key,
+// missing source; *blockable then tells that the source is missing and the
+// keys differ, so a blocking form may wait).
+bool move_endpoints(CommandContext& ctx, Obj** src, Obj** dst, bool* blockable = nullptr) {
+  if (blockable != nullptr) *blockable = false;
+  if (!write_zset(ctx, ctx.arg(1), src)) return false;
+  const bool same = ctx.arg(1) == ctx.arg(2);
+  if (*src == nullptr || same) {
+    if (blockable != nullptr && *src == nullptr && !same) {
+      *blockable = true;
+      return false;
+    }
+    ctx.reply.null_array();
+    return false;
+  }
+  return write_zset(ctx, ctx.arg(2), dst);
+}
+
+// Moves items (members of the source, with their scores) from the set src
+// under argv[1] to dst under argv[2] (created when null) and replies them.
+void move_items(CommandContext& ctx, Obj* src, Obj* dst, const std::vector<Item>& items) {
+  if (items.empty()) return ctx.reply.null_array();
+  std::string_view src_key = ctx.arg(1), dst_key = ctx.arg(2);
+  auto& from = src->as<ZSetValue>();
+  for (const auto& item : items) from.erase(item.first);
+  const bool created = dst == nullptr;
+  if (created) {
+    dst = ctx.db.set(dst_key, make_zset_value(ctx, std::make_unique<ZSetValue>(new_seed(ctx))));
+  }
+  auto& to = dst->as<ZSetValue>();
+  const ZSetLimits limits = zset_limits(ctx);
+  for (const auto& [member, score] : items) to.set(member, score, limits);
+  dst->set_encoding(to.encoding());
+  finish_removal(ctx, src_key, src);
+  ctx.key_modified(dst_key);
+  if (created) ctx.signal_key_ready(dst_key);
+  ctx.reply.array(items.size());
+  for (const auto& item : items) ctx.reply.bulk(item.first);
+}
+
+// The members MIN (lowest first) or MAX (highest first) selects.
+std::vector<Item> end_members(const ZSetValue& z, bool max, int64_t count) {
+  const size_t size = z.size();
+  const size_t n = static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(size)));
+  return max ? collect(z, size - 1, n, true) : collect(z, 0, n, false);
+}
+
+// The optional "COUNT count" tail at argv[i] (a positive count). Replies the
+// error and returns false when it is malformed.
+bool parse_move_count(CommandContext& ctx, size_t i, int64_t* count, bool* given) {
+  *given = false;
+  if (i == ctx.argc()) return true;
+  if (i + 2 != ctx.argc() || !equals_nocase(ctx.arg(i), "count")) {
+    ctx.syntax_error();
+    return false;
+  }
+  if (!parse_int64(ctx.arg(i + 1), count) || *count <= 0) {
+    ctx.reply.error("ERR count should be greater than 0");
+    return false;
+  }
+  *given = true;
+  return true;
+}
+
+// ZMOVE source destination MIN | MAX | BYSCORE min max [COUNT count]
+// MIN and MAX move one member without COUNT; BYSCORE moves every member of
+// the interval (lowest first) without it, at most count with it.
+void cmd_zmove(CommandContext& ctx) {
+  enum class Sel { kMin, kMax, kByScore } sel;
+  ScoreRange range;
+  size_t i = 4;
+  if (equals_nocase(ctx.arg(3), "min")) {
+    sel = Sel::kMin;
+  } else if (equals_nocase(ctx.arg(3), "max")) {
+    sel = Sel::kMax;
+  } else if (equals_nocase(ctx.arg(3), "byscore") && ctx.argc() >= 6) {
+    sel = Sel::kByScore;
+    if (!parse_score_range(ctx.arg(4), ctx.arg(5), &range)) {
+      return ctx.reply.error("ERR min or max is not a float");
+    }
+    i = 6;
+  } else {
+    return ctx.syntax_error();
+  }
+  int64_t count = 1;
+  bool count_given = false;
+  if (!parse_move_count(ctx, i, &count, &count_given)) return;
+  Obj* src = nullptr;
+  Obj* dst = nullptr;
+  if (!move_endpoints(ctx, &src, &dst)) return;
+  const auto& z = src->as<ZSetValue>();
+  if (sel != Sel::kByScore) return move_items(ctx, src, dst, end_members(z, sel == Sel::kMax, count));
+  const auto [lo, hi] = score_ranks(z, range);
+  size_t n = hi - lo;
+  if (count_given) n = static_cast<size_t>(std::min<int64_t>(count, static_cast<int64_t>(n)));
+  move_items(ctx, src, dst, collect(z, lo, n, false));
+}
+
+// BZMOVE source destination MIN | MAX timeout [COUNT count]
+// ZMOVE with MIN or MAX when the source exists; waits for it otherwise
+// (only the source wakes it). Same key: null at once, without waiting.
+void cmd_bzmove(CommandContext& ctx) {
+  bool max = false;
+  if (equals_nocase(ctx.arg(3), "max")) max = true;
+  else if (!equals_nocase(ctx.arg(3), "min")) return ctx.syntax_error();
+  int64_t timeout_ms = 0;
+  if (!ctx.parse_block_timeout(ctx.arg(4), &timeout_ms)) return;
+  int64_t count = 1;
+  bool count_given = false;
+  if (!parse_move_count(ctx, 5, &count, &count_given)) return;
+  Obj* src = nullptr;
+  Obj* dst = nullptr;
+  bool blockable = false;
+  if (move_endpoints(ctx, &src, &dst, &blockable)) {
+    return move_items(ctx, src, dst, end_members(src->as<ZSetValue>(), max, count));
+  }
+  if (!blockable) return;
+  if (!ctx.can_block()) return ctx.reply.null_array();  // inside MULTI/EXEC
+  ctx.block_on(ctx.argv.subspan(1, 1), timeout_ms, ObjType::kZSet);
+}
+
+// ZMOVEMEMBER source destination [NX | XX] MEMBERS nummembers member [member ...]
+// Moves the named members of the source, in the order named, each once;
+// NX: only those the destination lacks, XX: only those it has.
+void cmd_zmovemember(CommandContext& ctx) {
+  bool nx = false, xx = false;
+  size_t pos = 3;
+  if (equals_nocase(ctx.arg(3), "nx")) nx = true;
+  else if (equals_nocase(ctx.arg(3), "xx")) xx = true;
+  if (nx || xx) ++pos;
+  const std::optional<SubkeyList> members = parse_subkey_list(
+      ctx, pos, {"MEMBERS", "nummembers", "ERR Number of members must be a positive integer"});
+  if (!members) return;
+  Obj* src = nullptr;
+  Obj* dst = nullptr;
+  if (!move_endpoints(ctx, &src, &dst)) return;
+  const auto& from = src->as<ZSetValue>();
+  const ZSetValue* to = dst != nullptr ? &dst->as<ZSetValue>() : nullptr;
+  std::vector<Item> items;
+  std::unordered_set<std::string_view> seen;
+  for (size_t j = 0; j < members->count; ++j) {
+    std::string_view member = ctx.arg(members->first + j);
+    if (!seen.insert(member).second) continue;
+    const std::optional<double> score = from.score(member);
+    if (!score) continue;
+    const bool in_dst = to != nullptr && to->score(member).has_value();
+    if ((nx && in_dst) || (xx && !in_dst)) continue;
+    items.emplace_back(member, *score);
+  }
+  move_items(ctx, src, dst, items);
+}
+
 // ------------------------------------------------------------ ZRANDMEMBER
 
 // ZRANDMEMBER key [count [WITHSCORES]]
@@ -1405,6 +1571,23 @@ void register_zset_commands(CommandTable& t) {
          .summary = "Pops members from the first non-empty sorted set of several keys, or waits.",
          .complexity = "O(K) + O(M*log(N)) for K keys and M members popped.",
          .handler = &cmd_bzmpop, .get_keys = &keys_after_count_at_2});
+  t.add({.name = "zmove", .arity = -4, .flags = kWrite | kOom, .acl = kAcl,
+         .first_key = 1, .last_key = 2, .key_step = 1, .group = "sorted_set", .since = "8.12.0",
+         .summary = "Moves the lowest- or highest-scored members, or a score range, to another "
+                    "sorted set, keeping their scores.",
+         .complexity = "O(log(N) + K*(log(N)+log(M))) for K members moved between sets of N and M.",
+         .handler = &cmd_zmove});
+  t.add({.name = "bzmove", .arity = -5, .flags = kWrite | kOom | kBlocking, .acl = kAcl,
+         .first_key = 1, .last_key = 2, .key_step = 1, .group = "sorted_set", .since = "8.12.0",
+         .summary = "Moves the lowest- or highest-scored members to another sorted set, or waits "
+                    "for the source to have some.",
+         .complexity = "O(K*(log(N)+log(M))) for K members moved between sets of N and M.",
+         .handler = &cmd_bzmove});
+  t.add({.name = "zmovemember", .arity = -6, .flags = kWrite | kOom, .acl = kAcl,
+         .first_key = 1, .last_key = 2, .key_step = 1, .group = "sorted_set", .since = "8.12.0",
+         .summary = "Moves named members to another sorted set, keeping their scores.",
+         .complexity = "O(K*(log(N)+log(M))) for K members named, sets of N and M.",
+         .handler = &cmd_zmovemember});
   t.add({.name = "zrandmember", .arity = -2, .flags = kRead, .acl = kAcl,
          .first_key = 1, .last_key = 1, .key_step = 1, .group = "sorted_set", .since = "6.2.0",
          .summary = "Returns random members of a sorted set.",

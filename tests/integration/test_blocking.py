@@ -148,6 +148,51 @@ class BlockingTest(unittest.TestCase):
         finally:
             c.close()
 
+    def test_bzmove_waits_on_its_source_only(self) -> None:
+        if not has_command("bzmove"):
+            self.skipTest("BZMOVE (Redis 8.12) is not implemented")
+        first, second, writer = SERVER.client(), SERVER.client(), SERVER.client()
+        try:
+            first.send_command("BZMOVE", "zsrc", "zdst", "MIN", "0", "COUNT", "2")
+            wait_blocked(1)
+            second.send_command("BZMOVE", "zsrc", "zdst2", "MAX", "0")
+            wait_blocked(2)
+            # Writing the destination serves nobody.
+            writer.send_command("ZADD", "zdst", "5", "old")
+            self.assertEqual(writer.read_reply(), b":1\r\n")
+            wait_blocked(2)
+            # Three members: the oldest waiter takes the lowest two, keeping
+            # their scores; the next one the last.
+            writer.send_command("ZADD", "zsrc", "3", "c", "1", "a", "2", "b")
+            self.assertEqual(writer.read_reply(), b":3\r\n")
+            self.assertEqual(first.read_reply(timeout=5), b"*2\r\n$1\r\na\r\n$1\r\nb\r\n")
+            self.assertEqual(second.read_reply(timeout=5), b"*1\r\n$1\r\nc\r\n")
+            writer.send_command("ZRANGE", "zdst", "0", "-1", "WITHSCORES")
+            self.assertEqual(writer.read_reply(),
+                             b"*6\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n"
+                             b"$3\r\nold\r\n$1\r\n5\r\n")
+            writer.send_command("EXISTS", "zsrc")
+            self.assertEqual(writer.read_reply(), b":0\r\n")
+            # Timeout, same key (no wait), MULTI (no wait), wrong type.
+            first.send_command("BZMOVE", "zsrc", "zdst", "MAX", "0.05")
+            self.assertEqual(first.read_reply(timeout=5), b"*-1\r\n")
+            first.send_command("BZMOVE", "zsrc", "zsrc", "MAX", "0")
+            self.assertEqual(first.read_reply(timeout=5), b"*-1\r\n")
+            for cmd in (("MULTI",), ("BZMOVE", "zsrc", "zdst", "MIN", "0")):
+                first.send_command(*cmd)
+                first.read_reply()
+            first.send_command("EXEC")
+            self.assertEqual(first.read_reply(timeout=5), b"*1\r\n*-1\r\n")
+            writer.send_command("SET", "str", "x")
+            writer.read_reply()
+            first.send_command("BZMOVE", "zdst", "str", "MIN", "0")
+            self.assertTrue(first.read_reply(timeout=5).startswith(b"-WRONGTYPE"))
+            first.send_command("BZMOVE", "zdst", "x", "BYSCORE", "0")
+            self.assertEqual(first.read_reply(timeout=5), b"-ERR syntax error\r\n")
+        finally:
+            for c in (first, second, writer):
+                c.close()
+
     def test_key_overwritten_with_another_type_keeps_the_client_blocked(self) -> None:
         blocked, writer = SERVER.client(), SERVER.client()
         try:

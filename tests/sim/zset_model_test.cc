@@ -266,6 +266,31 @@ rc::Gen<V> gen_command() {
               vec_of<std::string>(1, 3, k),
               rc::gen::element<std::string>("MIN", "MAX", "max", "LEFT"),
               rc::gen::arbitrary<bool>(), gen_count())},
+      {2, rc::gen::apply(
+              [](std::string src, std::string dst, int sel, std::string lo, std::string hi,
+                 bool has, std::string c) {
+                V argv{"ZMOVE", src, dst};
+                if (sel == 0) argv.push_back("MIN");
+                if (sel == 1) argv.push_back("max");
+                if (sel == 2) argv.insert(argv.end(), {"BYSCORE", lo, hi});
+                if (sel == 3) argv.push_back("LEFT");
+                return concat(argv, maybe(has, {"COUNT", c}));
+              },
+              k, k, rc::gen::inRange(0, 4), gen_score_bound(), gen_score_bound(),
+              rc::gen::arbitrary<bool>(), gen_count())},
+      {2, rc::gen::apply(
+              [](std::string src, std::string dst, std::string cond, std::vector<std::string> ms,
+                 int skew) {
+                V argv{"ZMOVEMEMBER", src, dst};
+                if (!cond.empty()) argv.push_back(cond);
+                argv.insert(argv.end(), {"MEMBERS", std::to_string(ms.size() + skew)});
+                argv.insert(argv.end(), ms.begin(), ms.end());
+                return argv;
+              },
+              k, k, rc::gen::element<std::string>("", "", "NX", "xx", "GT"),
+              vec_of<std::string>(1, 5, m),
+              rc::gen::weightedOneOf<int>({{12, rc::gen::just(0)}, {1, rc::gen::just(1)},
+                                           {1, rc::gen::just(-1)}}))},
       {4, gen_algebra()},
       {1, rc::gen::apply(
               [](std::string a, std::string b) {
@@ -291,7 +316,10 @@ rc::Gen<V> gen_command() {
       {1, rc::gen::element(V{"ZADD", "z0"}, V{"ZCARD"}, V{"ZRANGE", "z0", "0"},
                            V{"ZINCRBY", "z0", "1"}, V{"ZRANGESTORE", "z0", "z1", "0"},
                            V{"ZMPOP", "1", "z0"}, V{"ZUNIONSTORE", "z0", "1"}, V{"ZINTERCARD", "1"},
-                           V{"ZPOPMIN", "z0", "1", "2"})},
+                           V{"ZPOPMIN", "z0", "1", "2"}, V{"ZMOVE", "z0", "z1"},
+                           V{"ZMOVE", "z0", "z1", "BYSCORE", "1"},
+                           V{"ZMOVEMEMBER", "z0", "z1", "MEMBERS", "1"},
+                           V{"ZMOVEMEMBER", "z0", "z1", "NX", "MEMBERS"})},
   });
 }
 
@@ -380,15 +408,21 @@ TEST(ZSetEngineVsModel, GrowingSets) {
 
 namespace {
 
+// An engine and the model side by side: each command must get the reply
+// want from both (engine is reachable for replies a test computes).
+struct EngineAndModel {
+  EngineHarness engine{1};
+  ZSetModel model;
+  void operator()(const V& argv, const std::string& want) {
+    EXPECT_EQ(engine.run(argv), want) << argv[0] << " " << (argv.size() > 1 ? argv[1] : "");
+    EXPECT_EQ(model.apply(argv), want) << argv[0] << " " << (argv.size() > 1 ? argv[1] : "");
+  }
+};
+
 // AGGREGATE COUNT (Redis 8.8): the published examples, and WEIGHTS, which
 // make each input holding a member add its weight instead of one.
 TEST(ZSetEngineVsModel, AggregateCountExamples) {
-  EngineHarness engine(1);
-  ZSetModel model;
-  auto both = [&](const V& argv, const std::string& want) {
-    EXPECT_EQ(engine.run(argv), want) << argv[0];
-    EXPECT_EQ(model.apply(argv), want) << argv[0];
-  };
+  EngineAndModel both;
   both({"ZADD", "s1", "1", "foo", "1", "bar"}, ":2\r\n");
   both({"ZADD", "s2", "2", "foo", "2", "bar"}, ":2\r\n");
   both({"ZADD", "s3", "3", "foo"}, ":1\r\n");
@@ -520,12 +554,7 @@ TEST(ZSetEngine, ZscanNoScores) {
 // forwards its last k members, in reverse its k lowest. A listpack finds
 // nothing. Every reply below is valkey-server 8.0.1's.
 TEST(ZSetEngineVsModel, NegativeLimitOffsetOnASkiplist) {
-  EngineHarness engine(1);
-  ZSetModel model;
-  auto both = [&](const V& argv, const std::string& want) {
-    EXPECT_EQ(engine.run(argv), want) << argv[0] << " " << argv[1];
-    EXPECT_EQ(model.apply(argv), want) << argv[0] << " " << argv[1];
-  };
+  EngineAndModel both;
   const std::string longest(70, 'z');  // makes both sets skiplists at once
   both({"ZADD", "s", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "9", longest}, ":6\r\n");
   both({"ZADD", "l", "0", "a", "0", "b", "0", "c", "0", "d", "0", "e", "0", longest}, ":6\r\n");
@@ -546,6 +575,76 @@ TEST(ZSetEngineVsModel, NegativeLimitOffsetOnASkiplist) {
   both({"ZRANGEBYSCORE", "small", "1", "3", "LIMIT", "-1", "1"}, none);
   both({"ZRANGESTORE", "dst", "s", "1", "5", "BYSCORE", "LIMIT", "-2", "5"}, ":2\r\n");
   both({"ZRANGE", "dst", "0", "-1"}, de);
+}
+
+// ZMOVE and ZMOVEMEMBER (Redis 8.12) as their documentation states them:
+// scores kept, a destination member's score replaced, the destination
+// created and the source deleted as needed, the moved members replied in
+// the order moved, null (a null array) when nothing moves or both keys are
+// the same, WRONGTYPE only once the source exists.
+TEST(ZSetEngineVsModel, MoveCommands) {
+  EngineAndModel both;
+  auto members = [](std::initializer_list<std::string> ms) {
+    std::string out = "*" + std::to_string(ms.size()) + "\r\n";
+    for (const std::string& m : ms) out += "$" + std::to_string(m.size()) + "\r\n" + m + "\r\n";
+    return out;
+  };
+  const std::string null = "*-1\r\n", wrongtype =
+      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+  both({"ZADD", "src", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e"}, ":5\r\n");
+  both({"ZADD", "dst", "9", "c"}, ":1\r\n");
+  both({"ZMOVE", "src", "dst", "MIN"}, members({"a"}));
+  both({"ZMOVE", "src", "dst", "max", "COUNT", "2"}, members({"e", "d"}));
+  both({"ZMOVE", "src", "dst", "BYSCORE", "(2", "+inf"}, members({"c"}));  // replaces 9
+  both({"ZRANGE", "dst", "0", "-1", "WITHSCORES"},
+       "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"
+       "$1\r\ne\r\n$1\r\n5\r\n");
+  both({"ZMOVE", "src", "dst", "BYSCORE", "3", "4"}, null);  // nothing in range
+  both({"ZMOVE", "src", "new", "MIN", "COUNT", "5"}, members({"b"}));  // creates, deletes
+  both({"EXISTS", "src"}, ":0\r\n");
+  both({"ZMOVE", "src", "dst", "MIN"}, null);  // missing source
+  both({"ZMOVE", "dst", "dst", "MIN"}, null);  // same key
+  both({"ZMOVE", "dst", "new", "BYSCORE", "-inf", "+inf", "COUNT", "2"}, members({"a", "c"}));
+  both({"SET", "str", "x"}, "+OK\r\n");
+  both({"ZMOVE", "dst", "str", "MIN"}, wrongtype);
+  both({"ZMOVE", "str", "dst", "MIN"}, wrongtype);
+  both({"ZMOVE", "str", "str", "MIN"}, wrongtype);
+  both({"ZMOVE", "nokey", "str", "MIN"}, null);
+  both({"ZMOVE", "dst", "new", "BYSCORE", "x", "1"}, "-ERR min or max is not a float\r\n");
+  both({"ZMOVE", "dst", "new", "MIN", "COUNT", "0"}, "-ERR count should be greater than 0\r\n");
+  both({"ZMOVE", "dst", "new", "MIN", "COUNT"}, "-ERR syntax error\r\n");
+  both({"ZMOVE", "dst", "new", "BYSCORE", "1"}, "-ERR syntax error\r\n");
+  both({"ZMOVE", "dst", "new", "LEFT"}, "-ERR syntax error\r\n");
+
+  // ZMOVEMEMBER: request order, duplicates once, missing members skipped.
+  both({"ZADD", "s2", "1", "x", "2", "y", "3", "z"}, ":3\r\n");
+  both({"ZADD", "d2", "7", "y"}, ":1\r\n");
+  both({"ZMOVEMEMBER", "s2", "d2", "NX", "MEMBERS", "3", "y", "z", "nope"}, members({"z"}));
+  both({"ZMOVEMEMBER", "s2", "d2", "XX", "MEMBERS", "2", "x", "y"}, members({"y"}));
+  both({"ZSCORE", "d2", "y"}, "$1\r\n2\r\n");
+  both({"ZMOVEMEMBER", "s2", "d2", "xx", "MEMBERS", "1", "x"}, null);
+  both({"ZMOVEMEMBER", "s2", "d3", "MEMBERS", "3", "x", "x", "q"}, members({"x"}));
+  both({"EXISTS", "s2"}, ":0\r\n");
+  both({"ZMOVEMEMBER", "d2", "d2", "MEMBERS", "1", "y"}, null);
+  both({"ZMOVEMEMBER", "d2", "str", "MEMBERS", "1", "y"}, wrongtype);
+  both({"ZMOVEMEMBER", "d2", "d3", "MEMBERS", "2", "y"},
+       "-ERR The `nummembers` parameter must match the number of arguments\r\n");
+  both({"ZMOVEMEMBER", "d2", "d3", "MEMBERS", "0", "y"},
+       "-ERR Number of members must be a positive integer\r\n");
+  both({"ZMOVEMEMBER", "d2", "d3", "GT", "MEMBERS", "1", "y"},
+       "-ERR Mandatory argument MEMBERS is missing or not at the right position\r\n");
+
+  // Encodings: the destination is converted as members arrive, the source
+  // stays what it was.
+  V big{"ZADD", "big"};
+  for (int i = 0; i < 200; ++i) big.insert(big.end(), {std::to_string(i), "m" + std::to_string(i)});
+  both(big, ":200\r\n");
+  both({"ZMOVE", "big", "lp", "MIN", "COUNT", "128"},
+       both.engine.run({"ZRANGE", "big", "0", "127"}));
+  both({"OBJECT", "ENCODING", "lp"}, "$8\r\nlistpack\r\n");
+  both({"ZMOVE", "big", "lp", "MIN"}, members({"m128"}));
+  both({"OBJECT", "ENCODING", "lp"}, "$8\r\nskiplist\r\n");
+  both({"OBJECT", "ENCODING", "big"}, "$8\r\nskiplist\r\n");
 }
 
 }  // namespace
