@@ -39,6 +39,9 @@ $PY tests/diff/run_diff.py --peregrine build/peregrine-server --redis valkey-ser
 step "random differential streams against valkey-server (Redis 7.2 semantics, pinned seeds)"
 $PY tests/diff/random_diff.py --peregrine build/peregrine-server --redis valkey-server \
   --seeds 20 --commands 5000
+step "list encodings near the limit against valkey-server (pinned seeds)"
+$PY tests/diff/random_diff.py --peregrine build/peregrine-server --redis valkey-server \
+  --families listenc --seeds 10 --commands 3000
 step "double renderings against valkey-server and redis-server"
 $PY tests/diff/double_diff.py --peregrine build/peregrine-server --redis valkey-server --count 200000
 $PY tests/diff/double_diff.py --peregrine build/peregrine-server --redis redis-server --count 50000

@@ -58,6 +58,17 @@ ListValue& list_for_write(CommandContext& ctx, Obj* v) {
   return l;
 }
 
+// The current list-max-listpack-size, for Redis's encoding decisions.
+int64_t fill_now(CommandContext& ctx) { return ctx.server.config().list_max_listpack_size; }
+
+// Before a command adds the elements argv[first, argc): Redis's growth
+// check, with their lengths.
+void prepare_growth_from_args(CommandContext& ctx, ListValue& l, size_t first) {
+  size_t bytes = 0;
+  for (size_t i = first; i < ctx.argc(); ++i) bytes += ctx.arg(i).size();
+  l.prepare_growth(fill_now(ctx), bytes, ctx.argc() - first);
+}
+
 // Stores a new empty list under key and returns it.
 Obj* create_list(CommandContext& ctx, std::string_view key) {
   Value v;
@@ -99,8 +110,11 @@ void reply_popped(CommandContext& ctx, ListValue& l, End end, size_t count) {
   });
   size_t taken = std::min(count, l.size());
   l.erase(end == End::kLeft ? 0 : l.size() - taken, taken);
+  l.settle_after_removal(fill_now(ctx));
 }
 
+// Pops one element (Redis's shrink check follows once the command is done
+// with the list: settle_after_removal).
 std::string pop_one(ListValue& l, End end) {
   return end == End::kLeft ? l.pop_front() : l.pop_back();
 }
@@ -121,6 +135,7 @@ void push_generic(CommandContext& ctx, End end, bool only_existing) {
     v = create_list(ctx, key);
   }
   ListValue& l = list_for_write(ctx, v);
+  prepare_growth_from_args(ctx, l, 2);
   for (size_t i = 2; i < ctx.argc(); ++i) push_one(l, end, ctx.arg(i));
   CODE_PROBE(ctx.server.runtime(), l.compressed_node_count() > 0,
              "list push with compressed interior nodes");
@@ -152,8 +167,12 @@ void pop_generic(CommandContext& ctx, End end) {
   if (has_count && count == 0) return ctx.reply.array(0);
 
   ListValue& l = list_for_write(ctx, v);
-  if (has_count) reply_popped(ctx, l, end, static_cast<size_t>(count));
-  else ctx.reply.bulk(pop_one(l, end));
+  if (has_count) {
+    reply_popped(ctx, l, end, static_cast<size_t>(count));
+  } else {
+    ctx.reply.bulk(pop_one(l, end));
+    l.settle_after_removal(fill_now(ctx));
+  }
   list_changed(ctx, key, v);
 }
 
@@ -277,9 +296,15 @@ void cmd_lset(CommandContext& ctx) {
   int64_t index = 0;
   if (!parse_int64(ctx.arg(2), &index)) return ctx.not_integer();
   ListValue& l = list_for_write(ctx, v);
+  // Redis checks for growth before it looks at the index: a listpack that
+  // the element would take past the limit becomes a quicklist even when
+  // the index is out of range.
+  prepare_growth_from_args(ctx, l, 3);
+  v->set_encoding(store::reported_encoding(l));
   auto pos = resolve_index(index, l.size());
   if (!pos) return ctx.reply.error("ERR index out of range");
   l.set(*pos, ctx.arg(3));
+  l.settle_after_removal(fill_now(ctx));
   ctx.reply.ok();
   list_changed(ctx, key, v);
 }
@@ -295,6 +320,10 @@ void cmd_linsert(CommandContext& ctx) {
   if (v == nullptr) return ctx.reply.integer(0);
   if (v->type() != ObjType::kList) return ctx.wrong_type();
   ListValue& l = list_for_write(ctx, v);
+  // As in Redis, before the pivot is looked for (a missing pivot still
+  // leaves a converted list).
+  prepare_growth_from_args(ctx, l, 4);
+  v->set_encoding(store::reported_encoding(l));
 
   std::optional<size_t> pivot;
   l.visit(0, false, [&](size_t i, std::string_view e) {
@@ -303,7 +332,7 @@ void cmd_linsert(CommandContext& ctx) {
     return false;
   });
   if (!pivot) return ctx.reply.integer(-1);
-  l.insert(*pivot + (after ? 1 : 0), ctx.arg(4));
+  l.insert_next_to(*pivot, after, ctx.arg(4));
   ctx.reply.integer(static_cast<int64_t>(l.size()));
   list_changed(ctx, key, v);
   ctx.signal_key_ready(key);  // longer: BLMOVEM EXACTLY may be served
@@ -320,6 +349,7 @@ void cmd_lrem(CommandContext& ctx) {
   if (v->type() != ObjType::kList) return ctx.wrong_type();
   ListValue& l = list_for_write(ctx, v);
   size_t removed = l.remove(ctx.arg(3), count);
+  if (removed > 0) l.settle_after_removal(fill_now(ctx));
   ctx.reply.integer(static_cast<int64_t>(removed));
   if (removed > 0) list_changed(ctx, key, v);
 }
@@ -346,6 +376,7 @@ void cmd_ltrim(CommandContext& ctx) {
     l.erase(static_cast<size_t>(stop + 1), l.size());
     l.erase(0, static_cast<size_t>(start));
   }
+  l.settle_after_removal(fill_now(ctx));
   ctx.reply.ok();
   // Reported as a change even when nothing was trimmed, as Redis does.
   list_changed(ctx, key, v);
@@ -359,9 +390,17 @@ void move_element(CommandContext& ctx, std::string_view src_key, Obj* src,
                   std::string_view dst_key, End from, End to) {
   Obj* dst = ctx.lookup_write(dst_key);
   if (dst != nullptr && dst->type() != ObjType::kList) return ctx.wrong_type();
-  std::string e = pop_one(list_for_write(ctx, src), from);
+  ListValue& from_list = list_for_write(ctx, src);
+  const bool from_listpack = from_list.redis_encoding() == store::Encoding::kListpack;
+  std::string e = pop_one(from_list, from);
+  // Redis pops an element that a quicklist node stores as an integer as an
+  // integer object, whose length its growth check skips.
+  const bool counts = from_listpack || !store::lp_stores_as_integer(e);
   if (dst == nullptr) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
-  push_one(list_for_write(ctx, dst), to, e);
+  ListValue& to_list = list_for_write(ctx, dst);
+  to_list.prepare_growth(fill_now(ctx), counts ? e.size() : 0, 1);
+  push_one(to_list, to, e);
+  from_list.settle_after_removal(fill_now(ctx));
   ctx.reply.bulk(e);
   if (dst != src) list_changed(ctx, src_key, src);
   list_changed(ctx, dst_key, dst);
@@ -439,6 +478,9 @@ void move_many(CommandContext& ctx, std::string_view src_key, Obj* src, std::str
   for (size_t i = 0; i < n; ++i) placed.push_back(pop_one(from, a.from));
   if (dst == nullptr) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
   ListValue& to = list_for_write(ctx, dst);
+  size_t bytes = 0;
+  for (const std::string& e : placed) bytes += e.size();
+  to.prepare_growth(fill_now(ctx), bytes, placed.size());
   const bool reverse = a.bulk ? a.from == End::kRight : a.to == End::kLeft;
   if (reverse) std::reverse(placed.begin(), placed.end());
   if (a.to == End::kRight) {
@@ -446,6 +488,7 @@ void move_many(CommandContext& ctx, std::string_view src_key, Obj* src, std::str
   } else {
     for (size_t i = placed.size(); i-- > 0;) to.push_front(placed[i]);
   }
+  from.settle_after_removal(fill_now(ctx));
   ctx.reply.array(placed.size());
   for (const std::string& e : placed) ctx.reply.bulk(e);
   if (dst != src) list_changed(ctx, src_key, src);
@@ -586,7 +629,9 @@ void bpop_generic(CommandContext& ctx, End end) {
     if (v->type() != ObjType::kList) return ctx.wrong_type();
     ctx.reply.array(2);
     ctx.reply.bulk(key);
-    ctx.reply.bulk(pop_one(list_for_write(ctx, v), end));
+    ListValue& l = list_for_write(ctx, v);
+    ctx.reply.bulk(pop_one(l, end));
+    l.settle_after_removal(fill_now(ctx));
     list_changed(ctx, key, v);
     return;
   }

@@ -234,7 +234,11 @@ void sort_generic(CommandContext& ctx, bool read_only) {
       auto list = std::make_unique<store::ListValue>(
           ctx.server.config().list_max_listpack_size,
           static_cast<size_t>(ctx.server.config().list_compress_depth));
+      // Redis builds the list as a quicklist and makes it a listpack when a
+      // single node within the limit holds it.
+      list->start_as_quicklist(ctx.server.config().list_max_listpack_size);
       for (const auto& e : out) list->push_back(e ? *e : std::string());
+      list->settle_after_removal(ctx.server.config().list_max_listpack_size, /*half=*/false);
       v.encoding = store::reported_encoding(*list);
       v.coll = std::move(list);
       ctx.db.set(*o.store, std::move(v));

@@ -123,10 +123,82 @@ void ListValue::Node::decompress() {
 
 // ---------------------------------------------------------------- ListValue
 
+ListValue::ListValue(const ListValue& other)
+    : Collection(other),
+      nodes_(other.nodes_),
+      tail_marks_(other.tail_marks_),
+      shape_(other.shape_ ? std::make_unique<ListShape>(*other.shape_) : nullptr),
+      size_(other.size_),
+      fill_(other.fill_),
+      lp_bytes_(other.lp_bytes_),
+      depth_(other.depth_),
+      tail_marks_valid_(other.tail_marks_valid_),
+      kind_(other.kind_) {}
+
 std::unique_ptr<Collection> ListValue::clone() const { return std::make_unique<ListValue>(*this); }
 
+// ---------------------------------------------------------------- Redis's view
+
+void ListValue::prepare_growth(int64_t fill, size_t raw_bytes, size_t count) {
+  if (shape_ || !lp_exceeds_limit(fill, size_t{lp_bytes_} + raw_bytes, size_ + count)) return;
+  shape_ = std::make_unique<ListShape>(fill);
+  shape_->adopt_listpack(lp_bytes_, size_);
+}
+
+void ListValue::settle_after_removal(int64_t fill, bool half) {
+  if (!shape_) return;
+  if (size_ == 0) {
+    shape_.reset();
+    lp_bytes_ = kListpackEmptyBytes;
+    return;
+  }
+  if (shape_->node_count() != 1 || shape_->node(0).plain) return;
+  const ListShape::Node n = shape_->node(0);
+  if (!lp_within_limit(fill, n.bytes, size_, half)) return;
+  lp_bytes_ = static_cast<uint32_t>(n.bytes);
+  shape_.reset();
+}
+
+void ListValue::start_as_quicklist(int64_t fill) {
+  if (shape_) return;
+  shape_ = std::make_unique<ListShape>(fill);
+  shape_->adopt_listpack(lp_bytes_, size_);
+}
+
+void ListValue::shape_add(bool front, std::string_view v) {
+  if (!shape_) {
+    const size_t bytes = lp_entry_bytes(v);
+    // A listpack Redis keeps stays within a node limit (64 KB at most) and
+    // the elements of one command; a list that no command checked before
+    // adding (none does so) could only pass 2 GB by growing unchecked: it
+    // is taken for a quicklist then, which keeps the count within 32 bits.
+    if (size_t{lp_bytes_} + bytes <= INT32_MAX) {
+      lp_bytes_ += static_cast<uint32_t>(bytes);
+      return;
+    }
+    start_as_quicklist(fill_);
+  }
+  shape_->push(front, v);
+}
+
+void ListValue::shape_remove(size_t index, std::string_view v) {
+  if (shape_) shape_->erase_at(index, lp_entry_bytes(v));
+  else lp_bytes_ -= static_cast<uint32_t>(lp_entry_bytes(v));
+}
+
+std::vector<uint32_t> ListValue::entry_sizes(size_t first, size_t n) const {
+  std::vector<uint32_t> out;
+  if (n == 0) return out;
+  out.reserve(n);
+  visit(first, false, [&](size_t, std::string_view e) {
+    out.push_back(static_cast<uint32_t>(lp_entry_bytes(e)));
+    return out.size() < n;
+  });
+  return out;
+}
+
 size_t ListValue::memory_usage() const {
-  size_t bytes = sizeof(ListValue);
+  size_t bytes = sizeof(ListValue) + (shape_ ? shape_->memory_usage() : 0);
   for (const Node& n : nodes_) bytes += sizeof(Node) + n.stored_bytes();
   return bytes;
 }
@@ -185,6 +257,26 @@ bool ListValue::check_invariants() const {
     total += n.size();
   }
   if (kind_ == Kind::kPacked && nodes_.size() > 1) return false;
+  // Redis's view agrees with the elements: as many, taking as many bytes
+  // (a plain node the element's length, a packed one its entries').
+  const std::vector<uint32_t> sizes = entry_sizes(0, size_);
+  size_t entries = 0;
+  for (uint32_t b : sizes) entries += b;
+  if (shape_) {
+    size_t index = 0;
+    for (size_t i = 0; i < shape_->node_count(); ++i) {
+      const ListShape::Node& n = shape_->node(i);
+      if (n.count == 0 || (n.plain && n.count != 1) || index + n.count > size_) return false;
+      size_t want = kListpackEmptyBytes;
+      for (size_t k = index; k < index + n.count; ++k) want += sizes[k];
+      if (n.plain) want = at(index).size();
+      if (n.bytes != want) return false;
+      index += n.count;
+    }
+    if (index != size_) return false;
+  } else if (lp_bytes_ != kListpackEmptyBytes + entries) {
+    return false;
+  }
   return total == size_;
 }
 
@@ -335,6 +427,16 @@ void ListValue::after_shrink() {
 }
 
 void ListValue::push_front(std::string_view v) {
+  shape_add(true, v);
+  raw_push_front(v);
+}
+
+void ListValue::push_back(std::string_view v) {
+  shape_add(false, v);
+  raw_push_back(v);
+}
+
+void ListValue::raw_push_front(std::string_view v) {
   if (nodes_.empty()) {
     nodes_.emplace_back();
   } else if (kind_ == Kind::kNodes) {
@@ -347,7 +449,7 @@ void ListValue::push_front(std::string_view v) {
   after_growth(0);
 }
 
-void ListValue::push_back(std::string_view v) {
+void ListValue::raw_push_back(std::string_view v) {
   bool new_node = nodes_.empty();
   if (!new_node && kind_ == Kind::kNodes) {
     const Node& t = nodes_.back();
@@ -369,6 +471,7 @@ std::string ListValue::pop_front() {
   if (nodes_.size() == 1) drop_tail_marks();
   PackedList& h = nodes_.front().edit();
   std::string out(h.at(h.begin()));
+  shape_remove(0, out);
   h.erase(h.begin());
   --size_;
   bool gone = h.empty();
@@ -402,6 +505,7 @@ std::string ListValue::pop_back() {
   size_t last = t.size() - 1;
   size_t off = tail_last_offset();
   std::string out(t.at(off));
+  shape_remove(size_ - 1, out);
   t.erase(off);
   --size_;
   if (tail_marks_valid_ && last % kMarkStride == 0) tail_marks_.pop_back();
@@ -423,6 +527,12 @@ std::string ListValue::at(size_t index) const {
 }
 
 void ListValue::set(size_t index, std::string_view v) {
+  const std::string old = at(index);
+  if (shape_) {
+    shape_->replace(index, old, v, [this](size_t first, size_t n) { return entry_sizes(first, n); });
+  } else {
+    lp_bytes_ = static_cast<uint32_t>(lp_bytes_ - lp_entry_bytes(old) + lp_entry_bytes(v));
+  }
   drop_tail_marks();
   Pos p = locate(index);
   PackedList& n = nodes_[p.node].edit();
@@ -432,7 +542,18 @@ void ListValue::set(size_t index, std::string_view v) {
 
 void ListValue::insert(size_t index, std::string_view v) {
   if (index >= size_) return push_back(v);
-  if (index == 0) return push_front(v);
+  insert_next_to(index, false, v);
+}
+
+void ListValue::insert_next_to(size_t pivot, bool after, std::string_view v) {
+  if (shape_) {
+    shape_->insert(pivot, after, v, [this](size_t first, size_t n) { return entry_sizes(first, n); });
+  } else {
+    lp_bytes_ += static_cast<uint32_t>(lp_entry_bytes(v));
+  }
+  const size_t index = pivot + (after ? 1 : 0);
+  if (index >= size_) return raw_push_back(v);
+  if (index == 0) return raw_push_front(v);
   drop_tail_marks();
   Pos p = locate(index);
   PackedList& n = nodes_[p.node].edit();
@@ -445,6 +566,12 @@ void ListValue::erase(size_t index, size_t count) {
   if (index >= size_) return;
   count = std::min(count, size_ - index);
   if (count == 0) return;
+  const std::vector<uint32_t> sizes = entry_sizes(index, count);
+  if (shape_) {
+    shape_->erase_range(index, sizes);
+  } else {
+    for (uint32_t b : sizes) lp_bytes_ -= b;
+  }
   drop_tail_marks();
   const size_t nodes_before = nodes_.size();
   Pos p = locate(index);
@@ -498,6 +625,16 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
       if (!drop[i]) out.push_back(node.at(off));
     nodes_[n].assign(std::move(out));
   };
+  // Where each node starts, and the indices removed (for Redis's view).
+  std::vector<size_t> starts, gone;
+  if (shape_) {
+    starts.reserve(nodes_.size());
+    size_t first = 0;
+    for (const Node& n : nodes_) {
+      starts.push_back(first);
+      first += n.size();
+    }
+  }
   if (count >= 0) {
     for (size_t n = 0; n < nodes_.size() && removed < limit; ++n) {
       const PackedList& node = nodes_[n].read(scratch);
@@ -508,6 +645,7 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
         if (node.at(off) == v) {
           drop[i] = true;
           ++removed;
+          if (shape_) gone.push_back(starts[n] + i);
         }
       }
       rebuild(n, node, drop);
@@ -522,12 +660,20 @@ size_t ListValue::remove(std::string_view v, int64_t count) {
         if (node.at(offs[i]) == v) {
           drop[i] = true;
           ++removed;
+          if (shape_) gone.push_back(starts[n] + i);
         }
       }
       rebuild(n, node, drop);
     }
   }
   if (removed > 0) {
+    const size_t bytes = lp_entry_bytes(v);
+    if (shape_) {
+      std::sort(gone.begin(), gone.end());
+      for (size_t k = gone.size(); k-- > 0;) shape_->erase_at(gone[k], bytes);
+    } else {
+      lp_bytes_ -= static_cast<uint32_t>(bytes * removed);
+    }
     drop_tail_marks();
     size_ -= removed;
     compact();
@@ -548,4 +694,9 @@ std::vector<std::string> ListValue::range(size_t start, size_t stop) const {
   return out;
 }
 
+}  // namespace peregrine::store
+
+namespace peregrine::store {
+// A small list is this object in an 80-byte allocator class (list.h).
+static_assert(sizeof(ListValue) <= 80);
 }  // namespace peregrine::store

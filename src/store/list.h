@@ -51,7 +51,12 @@
 // an end node decompresses the one that moves within it. Index lookups walk
 // node sizes from the nearer end.
 //
-// OBJECT ENCODING reports the representation (see reported_encoding below).
+// OBJECT ENCODING does not report this representation but the one Redis
+// 7.2 would have chosen (store/list_shape.h): while Redis would still hold a
+// listpack, the list keeps that listpack's exact byte size; once Redis
+// would hold a quicklist, a ListShape with the sizes of its nodes. The
+// commands tell the list when Redis checks for a conversion
+// (prepare_growth, settle_after_removal); every change keeps the sizes.
 #pragma once
 
 #include <cstddef>
@@ -62,6 +67,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/list_shape.h"
 #include "store/packed_list.h"
 #include "store/ring.h"
 #include "store/value.h"
@@ -73,7 +79,10 @@ class ListValue final : public Collection {
   enum class Kind : uint8_t { kPacked, kNodes };
 
   // fill: list-max-listpack-size at creation; depth: list-compress-depth.
-  explicit ListValue(int64_t fill = -2, size_t depth = 0) : fill_(fill), depth_(clamp_depth(depth)) {}
+  explicit ListValue(int64_t fill = -2, size_t depth = 0)
+      : fill_(clamp_fill(fill)), depth_(clamp_depth(depth)) {}
+  ListValue(const ListValue& other);
+  ListValue& operator=(const ListValue&) = delete;
 
   std::unique_ptr<Collection> clone() const override;
   size_t size() const override { return size_; }
@@ -96,9 +105,31 @@ class ListValue final : public Collection {
   // interior nodes, and only they, are compressed (or failed to compress).
   bool check_invariants() const;
 
+  // What Redis 7.2 would report, listpack or quicklist (header comment).
+  Encoding redis_encoding() const {
+    return shape_ ? Encoding::kQuicklist : Encoding::kListpack;
+  }
+  // Before a command adds `count` elements of `raw_bytes` bytes in all:
+  // a list Redis would keep as a listpack becomes a quicklist when they
+  // would take it past the limit of list-max-listpack-size `fill` (the
+  // current setting).
+  void prepare_growth(int64_t fill, size_t raw_bytes, size_t count);
+  // After a command removed elements: back to a listpack when a single
+  // node is left within half the limit (the whole limit when !half).
+  void settle_after_removal(int64_t fill, bool half = true);
+  // Makes an empty list a quicklist, as SORT ... STORE builds one.
+  void start_as_quicklist(int64_t fill);
+  // Redis's node layout (tests): the quicklist's fill, its node count,
+  // and the bytes and entries of one node (the listpack as node 0).
+  int64_t redis_quicklist_fill() const { return shape_ ? shape_->fill() : 0; }
+  size_t redis_node_count() const { return shape_ ? shape_->node_count() : 1; }
+  ListShape::Node redis_node(size_t i) const {
+    return shape_ ? shape_->node(i) : ListShape::Node{lp_bytes_, static_cast<uint32_t>(size_)};
+  }
+
   // The node limit used by later changes (list-max-listpack-size).
   int64_t fill() const { return fill_; }
-  void set_fill(int64_t fill) { fill_ = fill; }
+  void set_fill(int64_t fill) { fill_ = clamp_fill(fill); }
   // The number of nodes kept raw at each end (list-compress-depth; 0: no
   // compression). A new depth compresses or decompresses the nodes it
   // moves in or out of the interior at once.
@@ -117,6 +148,9 @@ class ListValue final : public Collection {
   void set(size_t index, std::string_view v);
   // Inserts before the element at index; index == size() appends.
   void insert(size_t index, std::string_view v);
+  // Inserts before (after = false) or after the element at pivot, as
+  // LINSERT does (Redis places the element by the pivot's node).
+  void insert_next_to(size_t pivot, bool after, std::string_view v);
   // Removes count elements starting at index (clipped to the end).
   void erase(size_t index, size_t count);
   // Removes elements equal to v: the first `count` from the head when
@@ -228,17 +262,32 @@ class ListValue final : public Collection {
   }
   static constexpr size_t kMarkStride = 32;
 
+  // list-max-listpack-size is an int in Redis.
+  static int32_t clamp_fill(int64_t fill) {
+    return static_cast<int32_t>(std::clamp<int64_t>(fill, INT32_MIN, INT32_MAX));
+  }
   static uint32_t clamp_depth(size_t depth) {
     return static_cast<uint32_t>(std::min<size_t>(depth, UINT32_MAX));
   }
 
-  // 72 bytes with the vtable pointer (an 80-byte allocator class): a small
+  // 80 bytes with the vtable pointer (an 80-byte allocator class): a small
   // list is this object, one 24-byte node in the ring (a 32-byte buffer),
   // and its block.
+  // Redis's view: the listpack's bytes while it would be one, the shape of
+  // its quicklist once it would be one (shape_ set).
+  void shape_add(bool front, std::string_view v);
+  // The pushes without Redis's view (the public ones keep it first).
+  void raw_push_front(std::string_view v);
+  void raw_push_back(std::string_view v);
+  void shape_remove(size_t index, std::string_view v);
+  std::vector<uint32_t> entry_sizes(size_t first, size_t n) const;
+
   Ring<Node> nodes_;
   std::vector<size_t> tail_marks_;
+  std::unique_ptr<ListShape> shape_;
   size_t size_ = 0;
-  int64_t fill_;
+  int32_t fill_;
+  uint32_t lp_bytes_ = kListpackEmptyBytes;  // see shape_add for its bound
   uint32_t depth_;
   bool tail_marks_valid_ = false;
   Kind kind_ = Kind::kPacked;
@@ -274,10 +323,9 @@ void ListValue::visit(size_t from, bool reverse, Fn&& fn) const {
   }
 }
 
-// What OBJECT ENCODING reports for a list: "listpack" while it is one
-// packed node, "quicklist" once it has nodes, as Redis 7.2 and later with the
-// same thresholds (the report-lists-as-quicklist setting makes OBJECT
-// ENCODING name every list "quicklist", as Redis 7.0 does).
-inline Encoding reported_encoding(const ListValue& l) { return l.internal_encoding(); }
+// What OBJECT ENCODING reports for a list: "listpack" or "quicklist"
+// where Redis 7.2 and later would (the report-lists-as-quicklist setting
+// makes OBJECT ENCODING name every list "quicklist", as Redis 7.0 does).
+inline Encoding reported_encoding(const ListValue& l) { return l.redis_encoding(); }
 
 }  // namespace peregrine::store

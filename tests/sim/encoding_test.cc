@@ -189,6 +189,52 @@ TEST(ListEncoding, ListpackUntilTheNodeLimitAndBackAtHalf) {
   EXPECT_EQ(h.run({"LRANGE", "l", "0", "-1"}), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
 }
 
+// Where Redis 7.2 turns a list into a quicklist is a matter of listpack
+// bytes, which depend on how a listpack stores each element, and of when
+// Redis checks. Every expectation below is valkey-server 8.0.1's answer to
+// the same commands.
+TEST(ListEncoding, RedisListpackBytesAndCheckPoints) {
+  EngineHarness h(1);
+  auto n = [](int from, int to) {
+    std::vector<std::string> out;
+    for (int i = from; i <= to; ++i) out.push_back(std::to_string(i));
+    return out;
+  };
+  auto cmd = [](std::vector<std::string> head, const std::vector<std::string>& tail) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+  };
+  EXPECT_EQ(h.run({"CONFIG", "SET", "list-max-listpack-size", "-1"}), "+OK\r\n");  // 4096 bytes
+  // 1000 four-digit numbers take 3 bytes each in a listpack (3,007 bytes
+  // in all; the push's check adds their 4,000 bytes of text to 7): still a
+  // listpack, and so after 30 more (3,007 + 120).
+  h.run(cmd({"RPUSH", "a"}, n(1000, 1999)));
+  EXPECT_EQ(encoding(h, "a"), "listpack");
+  h.run(cmd({"RPUSH", "a"}, n(2000, 2029)));
+  EXPECT_EQ(encoding(h, "a"), "listpack");
+  // LSET and LINSERT check before they look for the index or pivot.
+  const std::string big(4100, 'y');
+  h.run({"RPUSH", "b", "x"});
+  EXPECT_EQ(h.run({"LSET", "b", "5", big}), "-ERR index out of range\r\n");
+  EXPECT_EQ(encoding(h, "b"), "quicklist");
+  h.run({"RPUSH", "c", "x"});
+  EXPECT_EQ(h.run({"LINSERT", "c", "BEFORE", "nope", big}), ":-1\r\n");
+  EXPECT_EQ(encoding(h, "c"), "quicklist");
+  // LMOVE's check skips the length of an integer popped from a quicklist
+  // (an integer object), not of one popped from a listpack.
+  const std::string near(4081, 'z');  // a 4,092-byte listpack
+  h.run({"RPUSH", "src", "12345", std::string(5000, 'q')});
+  EXPECT_EQ(encoding(h, "src"), "quicklist");
+  h.run({"RPUSH", "d", near});
+  h.run({"LMOVE", "src", "d", "LEFT", "RIGHT"});
+  EXPECT_EQ(encoding(h, "d"), "listpack");  // 4,092 + 0 passes nothing
+  h.run({"DEL", "d"});
+  h.run({"RPUSH", "d", near});
+  h.run({"RPUSH", "src2", "12345"});
+  h.run({"LMOVE", "src2", "d", "LEFT", "RIGHT"});
+  EXPECT_EQ(encoding(h, "d"), "quicklist");  // 4,092 + 5 > 4,096
+}
+
 TEST(ListEncoding, ReportedAsQuicklistLikeRedis70WhenAsked) {
   EngineHarness h(1);
   h.run({"RPUSH", "l", "a"});

@@ -190,13 +190,58 @@ TEST(ListValue, CloneIsDeepAndKeepsTheRepresentation) {
   EXPECT_GT(c.memory_usage(), 0u);
 }
 
-TEST(ListValue, ReportedEncodingIsTheRepresentation) {
+// OBJECT ENCODING follows Redis's checks, not the representation: a list
+// becomes a quicklist when a command is about to take it past the limit
+// (prepare_growth), and a listpack again after a removal leaves one node
+// within half of it.
+TEST(ListValue, ReportedEncodingFollowsRedisChecks) {
   ListValue l(/*fill=*/2);
+  l.prepare_growth(2, 2, 2);
   l.push_back("a");
   l.push_back("b");
   EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kListpack);
-  l.push_back("c");  // past a node of 2: nodes
+  l.prepare_growth(2, 1, 1);  // a third entry passes a count of 2
   EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kQuicklist);
+  l.push_back("c");  // the old listpack is one node, "c" starts another
+  EXPECT_EQ(l.redis_node_count(), 2u);
+  l.pop_front();
+  l.settle_after_removal(2);  // two nodes: stays
+  EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kQuicklist);
+  l.pop_front();
+  l.settle_after_removal(2);  // one node of 1 entry = half of 2
+  EXPECT_EQ(peregrine::store::reported_encoding(l), Encoding::kListpack);
+  EXPECT_TRUE(l.check_invariants());
+}
+
+// Listpack entry sizes: integers in canonical form take 1 to 9 bytes,
+// strings a 1, 2 or 5-byte header, and every entry a back length of 1 to 5
+// bytes.
+TEST(ListShape, ListpackEntryBytes) {
+  const std::vector<std::pair<std::string, size_t>> cases = {
+      {"0", 2},
+      {"127", 2},
+      {"128", 3},
+      {"-1", 3},
+      {"1487", 3},
+      {"4096", 4},
+      {"-32768", 4},
+      {"32768", 5},
+      {"8388608", 6},
+      {"-2147483648", 6},
+      {"2147483648", 10},
+      {"-9223372036854775808", 10},
+      {"9223372036854775808", 21},  // past int64: text
+      {"01", 4},                    // not canonical: text
+      {"-0", 4},
+      {"+1", 4},
+      {"", 2},
+      {"abc", 5},
+      {std::string(63, 'x'), 65},
+      {std::string(64, 'x'), 67},
+      {std::string(126, 'x'), 130},  // 128-byte entry: 2-byte back length
+      {std::string(4096, 'x'), 4103},
+  };
+  for (const auto& [e, bytes] : cases) EXPECT_EQ(peregrine::store::lp_entry_bytes(e), bytes) << e;
 }
 
 // Long runs at both ends of big nodes (where pop_back walks from the tail
@@ -254,12 +299,13 @@ TEST(ListValue, RandomOperationsMatchADeque) {
     ListValue l(fill, depth);
     std::deque<std::string> ref;
     size_t max_size = 0, max_nodes = 0, max_compressed = 0;
+    bool saw_quicklist = false;
     auto rnd = [&](uint64_t n) { return static_cast<size_t>(rng() % n); };
     auto value = [&] {
       switch (rnd(6)) {
         case 0: return std::string(1, static_cast<char>('a' + rnd(3)));
         case 1: return std::to_string(rnd(1000));
-        case 2: return std::string(rnd(3000), 'z');
+        case 2: return std::string(rnd(rnd(10) == 0 ? 10000 : 3000), 'z');
         case 3: {
           std::string v(rnd(300), '\0');
           for (char& c : v) c = static_cast<char>(rng());
@@ -282,27 +328,32 @@ TEST(ListValue, RandomOperationsMatchADeque) {
       switch (op) {
         case 0: {
           auto v = value();
+          l.prepare_growth(fill, v.size(), 1);  // Redis's checks, as the commands make them
           l.push_front(v);
           ref.push_front(v);
           break;
         }
         case 1: {
           auto v = value();
+          l.prepare_growth(fill, v.size(), 1);
           l.push_back(v);
           ref.push_back(v);
           break;
         }
         case 2:
           ASSERT_EQ(l.pop_front(), ref.front());
+          l.settle_after_removal(fill);
           ref.pop_front();
           break;
         case 3:
           ASSERT_EQ(l.pop_back(), ref.back());
+          l.settle_after_removal(fill);
           ref.pop_back();
           break;
         case 4: {
           size_t i = rnd(ref.size() + 1);
           auto v = value();
+          l.prepare_growth(fill, v.size(), 1);
           l.insert(i, v);
           ref.insert(ref.begin() + static_cast<std::ptrdiff_t>(i), v);
           break;
@@ -310,6 +361,7 @@ TEST(ListValue, RandomOperationsMatchADeque) {
         case 5: {
           size_t i = rnd(ref.size());
           auto v = value();
+          l.prepare_growth(fill, v.size(), 1);
           l.set(i, v);
           ref[i] = v;
           break;
@@ -318,6 +370,7 @@ TEST(ListValue, RandomOperationsMatchADeque) {
           size_t i = rnd(ref.size());
           size_t n = rnd(std::min<size_t>(ref.size() - i, 30) + 2);
           l.erase(i, n);
+          l.settle_after_removal(fill);
           size_t end = std::min(ref.size(), i + n);
           ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i),
                     ref.begin() + static_cast<std::ptrdiff_t>(end));
@@ -346,6 +399,7 @@ TEST(ListValue, RandomOperationsMatchADeque) {
             }
           }
           ASSERT_EQ(l.remove(v, count), removed);
+          l.settle_after_removal(fill);
           break;
         }
         case 8: {
@@ -366,12 +420,14 @@ TEST(ListValue, RandomOperationsMatchADeque) {
       max_size = std::max(max_size, ref.size());
       max_nodes = std::max(max_nodes, l.node_count());
       max_compressed = std::max(max_compressed, l.compressed_node_count());
+      saw_quicklist |= l.redis_encoding() == Encoding::kQuicklist;
       if (step % 97 == 0) {
         ASSERT_EQ(contents(l), as_vector(ref));
       }
     }
     EXPECT_EQ(contents(l), as_vector(ref));
     EXPECT_GT(max_size, 300u) << "fill " << fill;  // the lists did grow past many nodes
+    EXPECT_TRUE(saw_quicklist) << "fill " << fill;
     if (depth > 0 && max_nodes > 2 * depth + 2) {
       EXPECT_GT(max_compressed, 0u) << "fill " << fill << " depth " << depth;
     }
