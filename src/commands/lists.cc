@@ -64,6 +64,7 @@ int64_t fill_now(CommandContext& ctx) { return ctx.server.config().list_max_list
 // Before a command adds the elements argv[first, argc): Redis's growth
 // check, with their lengths.
 void prepare_growth_from_args(CommandContext& ctx, ListValue& l, size_t first) {
+  if (l.redis_encoding() == store::Encoding::kQuicklist) return;  // nothing to check
   size_t bytes = 0;
   for (size_t i = first; i < ctx.argc(); ++i) bytes += ctx.arg(i).size();
   l.prepare_growth(fill_now(ctx), bytes, ctx.argc() - first);

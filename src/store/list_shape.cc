@@ -8,8 +8,6 @@
 namespace peregrine::store {
 namespace {
 
-// A node under a count fill is still cut at this many bytes.
-constexpr size_t kSizeSafetyLimit = 8192;
 // What a push estimates an entry's overhead at (on top of its length).
 constexpr size_t kSizeEstimateOverhead = 8;
 
@@ -38,7 +36,10 @@ bool lp_stores_as_integer(std::string_view e) {
 size_t lp_entry_bytes(std::string_view e) {
   int64_t v = 0;
   size_t l;
-  if (parse_set_integer(e, &v)) {
+  // Most elements are text: a first byte that no integer starts with
+  // settles it without parsing.
+  const bool maybe_int = !e.empty() && e.size() <= 20 && ((e[0] >= '0' && e[0] <= '9') || e[0] == '-');
+  if (maybe_int && parse_set_integer(e, &v)) {
     if (v >= 0 && v <= 127) l = 1;
     else if (v >= -4096 && v <= 4095) l = 2;
     else if (v >= -32768 && v <= 32767) l = 3;
@@ -102,21 +103,24 @@ ListShape::Pos ListShape::locate(size_t index) const {
   return {nodes_.size(), 0, count_};  // unreachable for a valid index
 }
 
-bool ListShape::large(size_t len) const {
-  return fill_ >= 0 ? len > kSizeSafetyLimit : len > byte_limit(fill_);
-}
+ListShape::ListShape(int64_t fill)
+    : fill_(fill),
+      byte_max_(fill < 0 ? byte_limit(fill) : 0),
+      count_max_(fill < 0 ? 0 : (fill == 0 ? 1 : static_cast<uint64_t>(fill))) {}
+
+
 
 bool ListShape::allow_insert(size_t i, size_t len) const {
   if (i >= nodes_.size() || nodes_[i].plain || large(len)) return false;
   const Node& n = nodes_[i];
-  return !lp_exceeds_limit(fill_, n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1);
+  return !exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1);
 }
 
 bool ListShape::allow_merge(size_t a, size_t b) const {
   if (a >= nodes_.size() || b >= nodes_.size() || nodes_[a].plain || nodes_[b].plain) return false;
   // Redis estimates the merged size in an unsigned int.
   const auto merged = static_cast<uint32_t>(nodes_[a].bytes + nodes_[b].bytes - kListpackEmptyBytes);
-  return !lp_exceeds_limit(fill_, merged, size_t{nodes_[a].count} + nodes_[b].count);
+  return !exceeds(merged, size_t{nodes_[a].count} + nodes_[b].count);
 }
 
 void ListShape::merge(size_t a) {
@@ -161,14 +165,17 @@ ListShape::Node ListShape::split(size_t i, size_t first, size_t cut, bool keep_l
 }
 
 void ListShape::push(bool front, std::string_view e) {
-  const size_t end = front ? 0 : nodes_.size() - 1;  // unused when empty
-  if (!nodes_.empty() && allow_insert(end, e.size())) {
-    nodes_[end].bytes += lp_entry_bytes(e);
-    ++nodes_[end].count;
-  } else {
-    insert_node(front ? 0 : nodes_.size(), e);
-  }
+  const size_t len = e.size();
   ++count_;
+  if (!nodes_.empty() && !large(len)) {
+    Node& n = front ? nodes_.front() : nodes_.back();
+    if (!n.plain && !exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1)) {
+      n.bytes += lp_entry_bytes(e);
+      ++n.count;
+      return;
+    }
+  }
+  insert_node(front ? 0 : nodes_.size(), e);
 }
 
 void ListShape::erase_at(size_t index, size_t entry_bytes) {

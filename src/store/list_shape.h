@@ -46,6 +46,9 @@ size_t lp_entry_bytes(std::string_view e);
 // Whether a listpack stores e as an integer (canonical decimal int64).
 bool lp_stores_as_integer(std::string_view e);
 
+// A node under a count fill is still cut at this many bytes.
+constexpr size_t kSizeSafetyLimit = 8192;
+
 // The bytes of an empty listpack (header and end byte).
 constexpr size_t kListpackEmptyBytes = 7;
 
@@ -70,7 +73,7 @@ class ListShape {
 
   // fill: list-max-listpack-size when the quicklist was made (later
   // changes of the setting do not change how it places elements).
-  explicit ListShape(int64_t fill) : fill_(fill) {}
+  explicit ListShape(int64_t fill);
 
   int64_t fill() const { return fill_; }
   size_t node_count() const { return nodes_.size(); }
@@ -100,7 +103,13 @@ class ListShape {
     size_t first;  // index of the node's first element
   };
   Pos locate(size_t index) const;
-  bool large(size_t len) const;
+  // lp_exceeds_limit for this quicklist's fill (its limits computed once).
+  bool exceeds(size_t bytes, size_t count) const {
+    if (fill_ < 0) return bytes > byte_max_;
+    return bytes > kSizeSafetyLimit || count > count_max_;
+  }
+  // Whether an element of len bytes gets a plain node of its own.
+  bool large(size_t len) const { return len > (fill_ < 0 ? byte_max_ : kSizeSafetyLimit); }
   bool allow_insert(size_t i, size_t len) const;
   // Node i cut before entry `cut`: it keeps [0, cut) (keep_low) or
   // [cut, count); returns the other part.
@@ -117,6 +126,8 @@ class ListShape {
   Ring<Node> nodes_;  // 16 bytes (a std::deque would be 80 and a 512-byte block)
   size_t count_ = 0;  // elements in all
   int64_t fill_;
+  uint64_t byte_max_;   // the node byte limit of a negative fill
+  uint64_t count_max_;  // the node entry limit of a positive fill
 };
 
 }  // namespace peregrine::store

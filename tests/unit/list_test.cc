@@ -416,7 +416,10 @@ TEST(ListValue, RandomOperationsMatchADeque) {
         }
       }
       ASSERT_EQ(l.size(), ref.size()) << "fill " << fill << " depth " << depth << " step " << step;
-      ASSERT_TRUE(l.check_invariants()) << "fill " << fill << " depth " << depth << " step " << step;
+      // Every step early on, then every fifth (a check walks the whole list).
+      if (step < 500 || step % 5 == 0) {
+        ASSERT_TRUE(l.check_invariants()) << "fill " << fill << " depth " << depth << " step " << step;
+      }
       max_size = std::max(max_size, ref.size());
       max_nodes = std::max(max_nodes, l.node_count());
       max_compressed = std::max(max_compressed, l.compressed_node_count());
