@@ -131,7 +131,8 @@ void push_generic(CommandContext& ctx, End end, bool only_existing) {
   std::string_view key = ctx.arg(1);
   Obj* v = ctx.lookup_write(key);
   if (v != nullptr && v->type() != ObjType::kList) return ctx.wrong_type();
-  if (v == nullptr) {
+  const bool created = v == nullptr;
+  if (created) {
     if (only_existing) return ctx.reply.integer(0);
     v = create_list(ctx, key);
   }
@@ -142,7 +143,8 @@ void push_generic(CommandContext& ctx, End end, bool only_existing) {
              "list push with compressed interior nodes");
   ctx.reply.integer(static_cast<int64_t>(l.size()));
   list_changed(ctx, key, v);
-  ctx.signal_key_ready(key);
+  if (created) ctx.signal_key_ready(key);
+  else ctx.signal_key_grew(key);
 }
 
 // LPUSH key element [element ...]
@@ -336,7 +338,7 @@ void cmd_linsert(CommandContext& ctx) {
   l.insert_next_to(*pivot, after, ctx.arg(4));
   ctx.reply.integer(static_cast<int64_t>(l.size()));
   list_changed(ctx, key, v);
-  ctx.signal_key_ready(key);  // longer: BLMOVEM EXACTLY may be served
+  ctx.signal_key_grew(key);  // longer: BLMOVEM EXACTLY may be served
 }
 
 // LREM key count element
@@ -394,6 +396,7 @@ void move_element(CommandContext& ctx, std::string_view src_key, Obj* src,
   ListValue& from_list = list_for_write(ctx, src);
   const bool from_listpack = from_list.redis_encoding() == store::Encoding::kListpack;
   std::string e = pop_one(from_list, from);
+  const bool created = dst == nullptr;
   // Redis pops an element that a quicklist node stores as an integer as an
   // integer object, whose length its growth check skips.
   const bool counts = from_listpack || !store::lp_stores_as_integer(e);
@@ -405,7 +408,8 @@ void move_element(CommandContext& ctx, std::string_view src_key, Obj* src,
   ctx.reply.bulk(e);
   if (dst != src) list_changed(ctx, src_key, src);
   list_changed(ctx, dst_key, dst);
-  ctx.signal_key_ready(dst_key);
+  if (created) ctx.signal_key_ready(dst_key);
+  else ctx.signal_key_grew(dst_key);
 }
 
 // LMOVE source destination LEFT | RIGHT LEFT | RIGHT
@@ -477,7 +481,8 @@ void move_many(CommandContext& ctx, std::string_view src_key, Obj* src, std::str
   std::vector<std::string> placed;
   placed.reserve(n);
   for (size_t i = 0; i < n; ++i) placed.push_back(pop_one(from, a.from));
-  if (dst == nullptr) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
+  const bool created = dst == nullptr;
+  if (created) dst = create_list(ctx, dst_key);  // src_key == dst_key finds src
   ListValue& to = list_for_write(ctx, dst);
   size_t bytes = 0;
   for (const std::string& e : placed) bytes += e.size();
@@ -494,7 +499,8 @@ void move_many(CommandContext& ctx, std::string_view src_key, Obj* src, std::str
   for (const std::string& e : placed) ctx.reply.bulk(e);
   if (dst != src) list_changed(ctx, src_key, src);
   list_changed(ctx, dst_key, dst);
-  ctx.signal_key_ready(dst_key);
+  if (created) ctx.signal_key_ready(dst_key);
+  else ctx.signal_key_grew(dst_key);
 }
 
 // Serves LMOVEM / BLMOVEM when the source can: true after a reply (the

@@ -390,12 +390,16 @@ void zadd_generic(CommandContext& ctx, unsigned flags, size_t first) {
 
   Obj* v = nullptr;
   if (!write_zset(ctx, key, &v)) return;
+  // Clients blocked on the key wake when this creates it, as in Redis
+  // (ones that blocked while it held another type stay blocked).
+  bool created = false;
   if (v == nullptr) {
     if (xx) {  // nothing may be added to a missing key
       if (incr) return ctx.reply.null_bulk();
       return ctx.reply.integer(0);
     }
     v = ctx.db.set(key, make_zset_value(ctx, std::make_unique<ZSetValue>(new_seed(ctx))));
+    created = true;
   }
   auto& z = v->as<ZSetValue>();
   const ZSetLimits limits = zset_limits(ctx);
@@ -448,7 +452,7 @@ void zadd_generic(CommandContext& ctx, unsigned flags, size_t first) {
     v->set_encoding(z.encoding());
   }
   if (added + updated > 0) ctx.key_modified(key);
-  if (added > 0) ctx.signal_key_ready(key);
+  if (created && added > 0) ctx.signal_key_ready(key);
   if (nan_error) return ctx.reply.error("ERR resulting score is not a number (NaN)");
   if (incr) {
     if (processed > 0) return ctx.reply.double_value(last_score);

@@ -179,6 +179,10 @@ void CommandContext::signal_key_ready(std::string_view key) {
   server.signal_key_ready(db.index(), key);
 }
 
+void CommandContext::signal_key_grew(std::string_view key) {
+  server.signal_key_ready(db.index(), key, /*created=*/false);
+}
+
 void CommandContext::wrong_type() {
   reply.error("WRONGTYPE Operation against a key holding the wrong kind of value");
 }

@@ -186,9 +186,13 @@ struct CommandContext {
   bool can_block() const;
   // type: what the command pops (list or zset).
   void block_on(std::span<const std::string_view> keys, int64_t timeout_ms, store::ObjType type);
-  // Producers (LPUSH, ZADD, ...) call this after adding to a key, so clients
+  // Producers (LPUSH, ZADD, ...) call this after creating a key, so clients
   // blocked on it are served once the current command (or EXEC) finishes.
+  // As in Redis, a push to a list that already existed wakes nobody (its
+  // waiters blocked while it held another type and stay blocked) except
+  // BLMOVEM, which waits for an existing list to grow: signal_key_grew.
   void signal_key_ready(std::string_view key);
+  void signal_key_grew(std::string_view key);
 
   // Replies with the standard errors, text identical to Redis.
   void wrong_type();             // WRONGTYPE Operation against a key holding the wrong kind of value

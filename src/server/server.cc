@@ -364,7 +364,7 @@ void Server::signal_existing_blocking_keys(int db_index) {
     if (qualified.compare(0, prefix.size(), prefix) != 0) continue;
     std::string_view key = std::string_view(qualified).substr(prefix.size());
     if (db(db_index).lookup(key, now, {.touch = false}) != nullptr)
-      ready_keys_.emplace_back(db_index, std::string(key));
+      ready_keys_.push_back({db_index, std::string(key), false});
   }
 }
 
@@ -532,10 +532,10 @@ void Server::leave_queues(Client& client, int db_index, const std::vector<std::s
   }
 }
 
-void Server::signal_key_ready(int db_index, std::string_view key) {
+void Server::signal_key_ready(int db_index, std::string_view key, bool created) {
   if (blocking_keys_.empty()) return;
   if (!blocking_keys_.count(key_of(db_index, key))) return;
-  ready_keys_.emplace_back(db_index, std::string(key));
+  ready_keys_.push_back({db_index, std::string(key), !created});
 }
 
 // Re-runs the commands of clients blocked on ready keys, oldest first, until
@@ -549,7 +549,7 @@ void Server::serve_ready_keys() {
   for (int round = 0; round < 1000 && !ready_keys_.empty(); ++round) {
     auto ready = std::move(ready_keys_);
     ready_keys_.clear();
-    for (const auto& [db_index, key] : ready) {
+    for (const auto& [db_index, key, grew_only] : ready) {
       auto it = blocking_keys_.find(key_of(db_index, key));
       if (it == blocking_keys_.end()) continue;
       std::vector<Client*> waiters(it->second.begin(), it->second.end());
@@ -558,6 +558,9 @@ void Server::serve_ready_keys() {
         const store::Obj* o = db(db_index).lookup(key, frozen_now_ms_, {.touch = false});
         if (o == nullptr) break;  // gone again (e.g. deleted later in the same EXEC)
         if (o->type() != c->block.type) continue;  // overwritten: stays blocked
+        // A list that existed and grew: Redis wakes nobody (waiters on it
+        // blocked while it held another type), BLMOVEM waits for growth.
+        if (grew_only && !equals_nocase(c->block.argv[0], "blmovem")) continue;
         std::vector<std::string> argv = c->block.argv;
         std::vector<std::string> queues = c->block.keys;
         int64_t deadline = c->block.deadline_mono_us;

@@ -107,7 +107,9 @@ class Server : public store::KeyspaceObserver {
                     std::span<const std::string_view> argv, int64_t timeout_ms);
   // Removes client from every key it is blocked on (no reply).
   void unblock_client(Client& client);
-  void signal_key_ready(int db, std::string_view key);
+  // created: the key was just created (Redis wakes its waiters only then);
+  // false: an existing list grew, which serves only BLMOVEM waiters.
+  void signal_key_ready(int db, std::string_view key, bool created = true);
   // Marks ready every key of database db that clients block on and that
   // exists (after SWAPDB).
   void signal_existing_blocking_keys(int db);
@@ -228,7 +230,12 @@ class Server : public store::KeyspaceObserver {
   void serve_ready_keys();
   // (db, key) -> clients blocked on it, oldest first.
   std::unordered_map<std::string, std::list<Client*>> blocking_keys_;
-  std::vector<std::pair<int, std::string>> ready_keys_;
+  struct ReadyKey {
+    int db;
+    std::string key;
+    bool grew_only;  // an existing list grew: BLMOVEM waiters only
+  };
+  std::vector<ReadyKey> ready_keys_;
   size_t blocked_count_ = 0;
   bool serving_ready_keys_ = false;
   CommandObserver observer_;
