@@ -140,7 +140,7 @@ std::unique_ptr<Collection> ListValue::clone() const { return std::make_unique<L
 // ---------------------------------------------------------------- Redis's view
 
 void ListValue::prepare_growth(int64_t fill, size_t raw_bytes, size_t count) {
-  if (shape_ || !lp_exceeds_limit(fill, size_t{lp_bytes_} + raw_bytes, size_ + count)) return;
+  if (shape_ || !lp_limit(fill).exceeds(size_t{lp_bytes_} + raw_bytes, size_ + count)) return;
   shape_ = std::make_unique<ListShape>(fill);
   shape_->adopt_listpack(lp_bytes_, size_);
 }
@@ -154,7 +154,7 @@ void ListValue::settle_after_removal(int64_t fill, bool half) {
   }
   if (shape_->node_count() != 1 || shape_->node(0).plain) return;
   const ListShape::Node n = shape_->node(0);
-  if (!lp_within_limit(fill, n.bytes, size_, half)) return;
+  if (!lp_limit(fill).within(n.bytes, size_, half)) return;
   lp_bytes_ = static_cast<uint32_t>(n.bytes);
   shape_.reset();
 }

@@ -270,9 +270,6 @@ class ListValue final : public Collection {
     return static_cast<uint32_t>(std::min<size_t>(depth, UINT32_MAX));
   }
 
-  // 80 bytes with the vtable pointer (an 80-byte allocator class): a small
-  // list is this object, one 24-byte node in the ring (a 32-byte buffer),
-  // and its block.
   // Redis's view: the listpack's bytes while it would be one, the shape of
   // its quicklist once it would be one (shape_ set).
   void shape_add(bool front, std::string_view v);
@@ -282,6 +279,9 @@ class ListValue final : public Collection {
   void shape_remove(size_t index, std::string_view v);
   std::vector<uint32_t> entry_sizes(size_t first, size_t n) const;
 
+  // 80 bytes with the vtable pointer (an 80-byte allocator class): a small
+  // list is this object, one 24-byte node in the ring (a 32-byte buffer),
+  // and its block.
   Ring<Node> nodes_;
   std::vector<size_t> tail_marks_;
   std::unique_ptr<ListShape> shape_;

@@ -56,25 +56,10 @@ size_t lp_entry_bytes(std::string_view e) {
   return l + backlen_bytes(l);
 }
 
-bool lp_exceeds_limit(int64_t fill, size_t new_bytes, size_t new_count) {
-  if (fill < 0) return new_bytes > byte_limit(fill);
-  if (new_bytes > kSizeSafetyLimit) return true;
-  return new_count > (fill == 0 ? 1 : static_cast<uint64_t>(fill));
-}
-
-bool lp_within_limit(int64_t fill, size_t bytes, size_t count, bool half) {
-  size_t byte_max = std::numeric_limits<size_t>::max();
-  size_t count_max = std::numeric_limits<uint32_t>::max();  // Redis's UINT_MAX
-  if (fill < 0) {
-    byte_max = byte_limit(fill);
-  } else {
-    count_max = fill == 0 ? 1 : static_cast<size_t>(std::min<int64_t>(fill, count_max));
-  }
-  if (half) {
-    byte_max /= 2;
-    count_max /= 2;
-  }
-  return bytes <= byte_max && count <= count_max;
+LpLimit lp_limit(int64_t fill) {
+  constexpr size_t kUintMax = std::numeric_limits<uint32_t>::max();
+  if (fill < 0) return {byte_limit(fill), kUintMax};
+  return {SIZE_MAX, fill == 0 ? 1 : static_cast<size_t>(std::min<int64_t>(fill, kUintMax))};
 }
 
 // ---------------------------------------------------------------- ListShape
@@ -103,24 +88,21 @@ ListShape::Pos ListShape::locate(size_t index) const {
   return {nodes_.size(), 0, count_};  // unreachable for a valid index
 }
 
-ListShape::ListShape(int64_t fill)
-    : fill_(fill),
-      byte_max_(fill < 0 ? byte_limit(fill) : 0),
-      count_max_(fill < 0 ? 0 : (fill == 0 ? 1 : static_cast<uint64_t>(fill))) {}
+ListShape::ListShape(int64_t fill) : fill_(fill), limit_(lp_limit(fill)) {}
 
 
 
 bool ListShape::allow_insert(size_t i, size_t len) const {
-  if (i >= nodes_.size() || nodes_[i].plain || large(len)) return false;
+  if (i >= nodes_.size() || nodes_[i].plain || limit_.large(len)) return false;
   const Node& n = nodes_[i];
-  return !exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1);
+  return !limit_.exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1);
 }
 
 bool ListShape::allow_merge(size_t a, size_t b) const {
   if (a >= nodes_.size() || b >= nodes_.size() || nodes_[a].plain || nodes_[b].plain) return false;
   // Redis estimates the merged size in an unsigned int.
   const auto merged = static_cast<uint32_t>(nodes_[a].bytes + nodes_[b].bytes - kListpackEmptyBytes);
-  return !exceeds(merged, size_t{nodes_[a].count} + nodes_[b].count);
+  return !limit_.exceeds(merged, size_t{nodes_[a].count} + nodes_[b].count);
 }
 
 void ListShape::merge(size_t a) {
@@ -146,7 +128,7 @@ void ListShape::merge_around(size_t center) {
 }
 
 void ListShape::insert_node(size_t at, std::string_view e) {
-  const Node n = large(e.size()) ? Node{e.size(), 1, true}
+  const Node n = limit_.large(e.size()) ? Node{e.size(), 1, true}
                                  : Node{kListpackEmptyBytes + lp_entry_bytes(e), 1, false};
   insert_at(at, n);
 }
@@ -167,9 +149,9 @@ ListShape::Node ListShape::split(size_t i, size_t first, size_t cut, bool keep_l
 void ListShape::push(bool front, std::string_view e) {
   const size_t len = e.size();
   ++count_;
-  if (!nodes_.empty() && !large(len)) {
+  if (!nodes_.empty() && !limit_.large(len)) {
     Node& n = front ? nodes_.front() : nodes_.back();
-    if (!n.plain && !exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1)) {
+    if (!n.plain && !limit_.exceeds(n.bytes + len + kSizeEstimateOverhead, size_t{n.count} + 1)) {
       n.bytes += lp_entry_bytes(e);
       ++n.count;
       return;
@@ -210,12 +192,12 @@ void ListShape::replace(size_t index, std::string_view old, std::string_view e,
                         const EntrySizes& sizes) {
   const Pos p = locate(index);
   const size_t i = p.node;
-  if (!nodes_[i].plain && !large(e.size())) {  // in place
+  if (!nodes_[i].plain && !limit_.large(e.size())) {  // in place
     nodes_[i].bytes = nodes_[i].bytes - lp_entry_bytes(old) + lp_entry_bytes(e);
     return;
   }
   if (nodes_[i].plain) {
-    if (large(e.size())) {
+    if (limit_.large(e.size())) {
       nodes_[i].bytes = e.size();
       return;
     }
@@ -255,7 +237,7 @@ void ListShape::insert(size_t pivot, bool after, std::string_view e, const Entry
   const bool next_room = at_tail && allow_insert(i + 1, len);
   const bool prev_room = at_head && i > 0 && allow_insert(i - 1, len);
   ++count_;
-  if (large(len)) {
+  if (limit_.large(len)) {
     // A plain node next to the pivot's node when the pivot is at its
     // edge (or plain), else between the two parts of its node.
     if (nodes_[i].plain || at_tail || at_head) return insert_node(after ? i + 1 : i, e);

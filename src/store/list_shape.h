@@ -52,13 +52,27 @@ constexpr size_t kSizeSafetyLimit = 8192;
 // The bytes of an empty listpack (header and end byte).
 constexpr size_t kListpackEmptyBytes = 7;
 
-// Whether a listpack (or quicklist node) of new_bytes bytes and new_count
-// entries passes the limit list-max-listpack-size (fill) sets.
-bool lp_exceeds_limit(int64_t fill, size_t new_bytes, size_t new_count);
+// The limit list-max-listpack-size (fill) sets on a listpack or quicklist
+// node, as Redis computes it: a negative fill limits bytes (4 to 64 KB), a
+// positive one entries (and bytes to kSizeSafetyLimit).
+struct LpLimit {
+  size_t bytes;  // SIZE_MAX under an entry limit
+  size_t count;  // Redis's UINT_MAX under a byte limit
 
-// Whether a single node of bytes and count is within the limit (halved
-// when half) for converting back to a listpack.
-bool lp_within_limit(int64_t fill, size_t bytes, size_t count, bool half);
+  // Whether new_bytes bytes in new_count entries pass it.
+  bool exceeds(size_t new_bytes, size_t new_count) const {
+    if (bytes != SIZE_MAX) return new_bytes > bytes;
+    return new_bytes > kSizeSafetyLimit || new_count > count;
+  }
+  // Whether a single node of these bytes and entries is within it (within
+  // half of it when half), to be a listpack again.
+  bool within(size_t node_bytes, size_t node_count, bool half) const {
+    return node_bytes <= (half ? bytes / 2 : bytes) && node_count <= (half ? count / 2 : count);
+  }
+  // Whether an element of len bytes is large: a plain node of its own.
+  bool large(size_t len) const { return len > (bytes != SIZE_MAX ? bytes : kSizeSafetyLimit); }
+};
+LpLimit lp_limit(int64_t fill);
 
 class ListShape {
  public:
@@ -103,13 +117,6 @@ class ListShape {
     size_t first;  // index of the node's first element
   };
   Pos locate(size_t index) const;
-  // lp_exceeds_limit for this quicklist's fill (its limits computed once).
-  bool exceeds(size_t bytes, size_t count) const {
-    if (fill_ < 0) return bytes > byte_max_;
-    return bytes > kSizeSafetyLimit || count > count_max_;
-  }
-  // Whether an element of len bytes gets a plain node of its own.
-  bool large(size_t len) const { return len > (fill_ < 0 ? byte_max_ : kSizeSafetyLimit); }
   bool allow_insert(size_t i, size_t len) const;
   // Node i cut before entry `cut`: it keeps [0, cut) (keep_low) or
   // [cut, count); returns the other part.
@@ -126,8 +133,7 @@ class ListShape {
   Ring<Node> nodes_;  // 16 bytes (a std::deque would be 80 and a 512-byte block)
   size_t count_ = 0;  // elements in all
   int64_t fill_;
-  uint64_t byte_max_;   // the node byte limit of a negative fill
-  uint64_t count_max_;  // the node entry limit of a positive fill
+  LpLimit limit_;  // fill_'s, computed once
 };
 
 }  // namespace peregrine::store
